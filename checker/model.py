@@ -1,0 +1,159 @@
+"""The canonical model: one pandera schema per batch-wide table.
+
+Recognisers produce rows for these tables; every file of a batch lands in the same
+frames, keyed by ``project_id``, so rules run vectorised over the whole batch.  A
+recogniser bug surfaces here, as a schema error at the boundary, not downstream as
+a wrong finding.
+
+Numbers keep the decimals their cell showed (``*_dec``): totals are compared at
+the precision the form itself shows (see ``checker.precision``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+FORM_KINDS = ["selfeval", "rubric", "target"]
+FAMILIES = ["FUND", "IND", "SUM", "CAP", "DUP", "XREF", "TEXT", "TARGET", "PARSE"]
+SEVERITIES = ["error", "warning", "info"]
+FUND_LINES = ["total", "fiscal", "carryover", "other"]
+VALUE_KINDS = ["empty", "quantity", "percent", "tier", "date", "text"]
+
+
+class _Strict(pa.DataFrameModel):
+    class Config:
+        strict = True
+        coerce = True
+
+
+class Projects(_Strict):
+    project_id: Series[str] = pa.Field(unique=True)
+    file: Series[str]
+    seq: Series[int] = pa.Field(ge=1)            # order of the table in its file
+    name: Series[str]
+    kind: Series[str] = pa.Field(isin=FORM_KINDS)
+    department: Series[str]
+    department_code: Series[str]
+    unit: Series[str]                             # 实施单位
+    year: Series[float] = pa.Field(nullable=True)
+    total_weight: Series[float] = pa.Field(nullable=True)   # declared 总分 分值 (100)
+    total_score: Series[float] = pa.Field(nullable=True)    # declared 总分 得分
+    total_score_dec: Series[int] = pa.Field(ge=0)
+    total_loc: Series[str]
+    listed_name: Series[str]                      # name in the bundle's 项目清单, "" if none
+    loc: Series[str]
+    sheet: Series[str]
+    method_text: Series[str]                      # the form's own scoring method statement (注, 得分计算方法)
+    goal: Series[str]                             # 年度目标 / 预期目标 text
+
+
+class Funds(_Strict):
+    project_id: Series[str]
+    line: Series[str] = pa.Field(isin=FUND_LINES)
+    label: Series[str]
+    budget_initial: Series[float] = pa.Field(nullable=True)   # 年初预算数
+    budget: Series[float] = pa.Field(nullable=True)           # 全年预算数 (年度资金总额 on target tables)
+    spent: Series[float] = pa.Field(nullable=True)            # 全年执行数
+    budget_initial_dec: Series[int]
+    budget_dec: Series[int]
+    spent_dec: Series[int]
+    weight: Series[float] = pa.Field(nullable=True)           # 分值
+    rate: Series[float] = pa.Field(nullable=True)             # stated 执行率, in percent
+    rate_dec: Series[int]
+    score: Series[float] = pa.Field(nullable=True)            # 得分
+    score_dec: Series[int]
+    loc: Series[str]
+    loc_budget: Series[str]
+    loc_spent: Series[str]
+    loc_rate: Series[str]
+    loc_score: Series[str]
+
+
+class Sections(_Strict):
+    project_id: Series[str]
+    level: Series[int] = pa.Field(isin=[1, 2])
+    name: Series[str]
+    parent: Series[str]                                       # level-1 name for a level-2 section
+    weight: Series[float] = pa.Field(nullable=True)           # declared in the heading "(50分)"
+    loc: Series[str]
+
+
+class Indicators(_Strict):
+    project_id: Series[str]
+    seq: Series[int]
+    level1: Series[str]
+    level2: Series[str]
+    name: Series[str]
+    target_raw: Series[str]
+    actual_raw: Series[str]
+    target_kind: Series[str] = pa.Field(isin=VALUE_KINDS)
+    target_op: Series[str]                                    # '>=', '<=', '=', '>', '<' or ''
+    target_num: Series[float] = pa.Field(nullable=True)
+    target_dec: Series[int]
+    target_unit: Series[str]
+    target_scale: Series[float]
+    target_per: Series[str]
+    target_year: Series[float] = pa.Field(nullable=True)
+    actual_kind: Series[str] = pa.Field(isin=VALUE_KINDS)
+    actual_op: Series[str]
+    actual_num: Series[float] = pa.Field(nullable=True)
+    actual_dec: Series[int]
+    actual_unit: Series[str]
+    actual_scale: Series[float]
+    actual_tier: Series[float] = pa.Field(nullable=True)
+    weight_raw: Series[str]
+    weight: Series[float] = pa.Field(nullable=True)
+    weight_dec: Series[int]
+    score_raw: Series[str]
+    score: Series[float] = pa.Field(nullable=True)
+    score_dec: Series[int]
+    method: Series[str]                                       # 评分标准 / 得分计算方法 text
+    note: Series[str]                                         # 偏差原因 / 评分说明 text
+    bonus: Series[bool]                                       # a 加分项 row
+    loc: Series[str]
+    loc_target: Series[str]
+    loc_actual: Series[str]
+    loc_weight: Series[str]
+    loc_score: Series[str]
+
+
+class Findings(_Strict):
+    rule: Series[str] = pa.Field(str_matches=r"^[A-Z]+\.[A-Z0-9_]+$")
+    family: Series[str] = pa.Field(isin=FAMILIES)
+    severity: Series[str] = pa.Field(isin=SEVERITIES)
+    file: Series[str]
+    project: Series[str]
+    project_id: Series[str]
+    section: Series[str]
+    indicator: Series[str]
+    location: Series[str]
+    reported: Series[str]
+    expected: Series[str]
+    message: Series[str]
+    message_en: Series[str]
+
+
+SCHEMAS = {
+    "projects": Projects,
+    "funds": Funds,
+    "sections": Sections,
+    "indicators": Indicators,
+}
+
+
+def empty_frame(schema: type[pa.DataFrameModel]) -> pd.DataFrame:
+    """A zero-row frame with the schema's columns and dtypes."""
+    return schema.validate(pd.DataFrame({c: pd.Series(dtype=_dtype(schema, c)) for c in schema.to_schema().columns}))
+
+
+def _dtype(schema: type[pa.DataFrameModel], column: str) -> str:
+    return str(schema.to_schema().columns[column].dtype)
+
+
+def frame(schema: type[pa.DataFrameModel], records: list[dict]) -> pd.DataFrame:
+    """Build and validate a table from recogniser records (lazy: report every failure)."""
+    if not records:
+        return empty_frame(schema)
+    return schema.validate(pd.DataFrame.from_records(records), lazy=True)

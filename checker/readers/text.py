@@ -1,0 +1,87 @@
+"""Text extracted from PDF or Word: tab-separated cells.
+
+Two layouts occur in the wild and both are handled:
+
+* row-per-line (PDF extraction, seeds 001/003/004): each line is a table row and
+  tabs separate its cells;
+* cell-per-line (Word extraction, seeds 000/002): every cell starts on a new line
+  with a tab, and lines without a leading tab continue the cell above, so one row
+  spans many lines and cells may hold line breaks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from checker.grid import Cell, Grid, Row, UnreadableInput
+from checker.readers.encoding import decode_bytes
+
+
+def read_text(path: str) -> list[Grid]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise UnreadableInput(f"无法读取文件: {exc.strerror or exc}") from exc
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnreadableInput("不是文本文件 (含二进制内容)")
+    text = decode_bytes(data, path)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    rows = _cell_per_line(lines) if _is_cell_per_line(lines) else _row_per_line(lines)
+    return [Grid(path=path, name="", rows=rows)]
+
+
+def _is_cell_per_line(lines: list[str]) -> bool:
+    tabbed = [ln for ln in lines if "\t" in ln]
+    if len(tabbed) < 5:
+        return False
+    single_leading = sum(1 for ln in tabbed if ln.startswith("\t") and ln.count("\t") == 1)
+    return single_leading / len(tabbed) > 0.6
+
+
+def _row_per_line(lines: list[str]) -> list[Row]:
+    rows = []
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        cells = [Cell(part, f"line {n} col {i}") for i, part in enumerate(line.split("\t"), start=1)]
+        rows.append(Row(cells=cells, loc=f"line {n}"))
+    return rows
+
+
+def _cell_per_line(lines: list[str]) -> list[Row]:
+    """Rebuild rows: a tab opens a cell, a plain line continues the open cell.
+
+    A tabbed line after a blank line opens a new row only once the current row has
+    as many cells as the header row; Word often leaves a blank line inside a cell.
+    Two blank lines before a plain line mean it stands alone (a page number).
+    """
+    rows: list[tuple[int, list[list]]] = []  # (start line, [[text, line], ...])
+    width = 0
+    current: list[list] | None = None
+    blanks = 0
+    for n, line in enumerate(lines, start=1):
+        if line == "":
+            blanks += 1
+            continue
+        parts = line.split("\t")
+        if len(parts) > 1:
+            full = current is not None and len(current) >= max(width, 2)
+            if current is None or (blanks and full):
+                current = []
+                rows.append((n, current))
+                current.append([parts[0], n])
+            elif parts[0]:
+                current[-1][0] += "\n" + parts[0]
+            current.extend([p, n] for p in parts[1:])
+            if len(rows) <= 3:
+                width = max(width, len(current))
+        elif current is not None and blanks < 2:
+            current[-1][0] += "\n" + line
+        else:
+            current = None
+            rows.append((n, [[line, n]]))
+        blanks = 0
+    return [
+        Row(cells=[Cell(text.strip("\n"), f"line {ln}") for text, ln in cells], loc=f"line {start}")
+        for start, cells in rows
+    ]
