@@ -1,0 +1,34 @@
+"""What one run of the checker produces; emitters only format this, never recompute."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass
+class FileStatus:
+    path: str
+    status: str            # "checked" | "unreadable"
+    kind: str              # "selfeval" | "rubric" | "target" | "bundle" | "mixed" | "unrecognised" | ""
+    projects: int = 0
+    error_message: str = ""
+
+
+@dataclass
+class Result:
+    files: list[FileStatus]
+    projects: pd.DataFrame      # checker.model.Projects + column recomputed_total (float, NaN if n/a)
+    funds: pd.DataFrame         # checker.model.Funds + expected_rate, expected_score (float, NaN if n/a)
+    sections: pd.DataFrame      # checker.model.Sections + item_weight_sum, item_score_sum
+    indicators: pd.DataFrame    # checker.model.Indicators + expected_score, expected_lo, expected_hi (float), basis (str)
+    findings: pd.DataFrame      # checker.model.Findings
+    lang: str = "zh"
+    version: str = ""
+    fail_on: str = "error"
+    extra: dict = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        sev = self.findings["severity"].value_counts()
+        return {s: int(sev.get(s, 0)) for s in ("error", "warning", "info")}
