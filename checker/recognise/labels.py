@@ -1,0 +1,94 @@
+"""Label matching that survives extraction noise.
+
+Labels arrive cut ("年结转资", "度资金总"), spaced ("产出指 标 (50分)"), in fullwidth
+brackets or with prefixes ("指标1:").  Everything here works on ``squash``ed text
+(NFKC, no whitespace) and matches by meaningful fragments, never by exact cell.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WS = re.compile(r"\s+")
+_WEIGHT = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]?")
+_NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+_PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：.、]?|\d+\s*[.、．])\s*")
+
+
+def squash(text: str) -> str:
+    return _WS.sub("", unicodedata.normalize("NFKC", text or "").replace("\xa0", " "))
+
+
+def clean(text: str) -> str:
+    """Readable single-line text: NFKC, runs of whitespace to one space."""
+    return _WS.sub(" ", unicodedata.normalize("NFKC", text or "")).strip()
+
+
+def declared_weight(text: str) -> float | None:
+    """'产出指标(50分)', '满意度指标(10' (cut), '决策（5分）' -> the weight."""
+    m = _WEIGHT.search(squash(text))
+    return float(m.group(1)) if m else None
+
+
+def strip_weight(text: str) -> str:
+    return _WEIGHT.sub("", squash(text))
+
+
+def is_number(text: str) -> bool:
+    t = squash(text).removesuffix("分")
+    return bool(_NUMBER.match(t))
+
+
+def number_and_decimals(text: str) -> tuple[float | None, int]:
+    t = squash(text).removesuffix("分").replace(",", "")
+    if not _NUMBER.match(t):
+        return None, 0
+    return float(t), (len(t.split(".")[1]) if "." in t else 0)
+
+
+def strip_item_prefix(text: str) -> str:
+    """'指标1: 全县参保人数' -> '全县参保人数'."""
+    return _PREFIX.sub("", clean(text)).strip()
+
+
+# --- performance indicator headings ------------------------------------------
+LEVEL1 = {"产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标", "满意": "满意度指标"}
+LEVEL2 = [  # (fragment the squashed heading starts with, canonical name)
+    ("数量", "数量指标"), ("质量", "质量指标"), ("时效", "时效指标"), ("成本", "成本指标"),
+    ("经济效", "经济效益指标"), ("社会效", "社会效益指标"), ("生态效", "生态效益指标"),
+    ("可持续", "可持续影响指标"), ("服务对象满意", "服务对象满意度指标"), ("满意度", "满意度指标"),
+    ("经济成本", "经济成本指标"), ("社会成本", "社会成本指标"), ("生态环境成本", "生态环境成本指标"),
+]
+
+
+def level1_of(text: str) -> str | None:
+    """Canonical level-1 name if the cell is a level-1 heading ('产出指 标 (50分)')."""
+    s = strip_weight(text)
+    for frag, name in LEVEL1.items():
+        if s.startswith(frag) and "指" in s[len(frag):len(frag) + 2] and len(s) <= len(frag) + 3:
+            return name
+    return None
+
+
+def level2_of(text: str) -> str | None:
+    """Canonical level-2 name if the cell is a level-2 heading ('可持续 影响指', '数量指 标')."""
+    s = strip_weight(text)
+    if len(s) > 10 or "指" not in s:
+        return None
+    for frag, name in sorted(LEVEL2, key=lambda p: -len(p[0])):
+        if s.startswith(frag):
+            rest = s[len(frag):]
+            if rest.startswith(("指", "益指", "响指", "影响指", "意度指", "度指")) or rest == "":
+                return name
+    return None
+
+
+def contains_any(text: str, fragments) -> bool:
+    s = squash(text)
+    return any(f in s for f in fragments)
+
+
+def starts_any(text: str, fragments) -> bool:
+    s = squash(text)
+    return any(s.startswith(f) for f in fragments)
