@@ -119,6 +119,13 @@ class Indicators(_Strict):
     loc_score: Series[str]
 
 
+class Listed(_Strict):
+    """Names in a bundle's 项目清单 (list of projects), to match against its tables."""
+    file: Series[str]
+    name: Series[str]
+    loc: Series[str]
+
+
 class Findings(_Strict):
     rule: Series[str] = pa.Field(str_matches=r"^[A-Z]+\.[A-Z0-9_]+$")
     family: Series[str] = pa.Field(isin=FAMILIES)
@@ -140,6 +147,7 @@ SCHEMAS = {
     "funds": Funds,
     "sections": Sections,
     "indicators": Indicators,
+    "listed": Listed,
 }
 
 

@@ -21,8 +21,10 @@ def squash(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """Readable single-line text: NFKC, runs of whitespace to one space."""
-    return _WS.sub(" ", unicodedata.normalize("NFKC", text or "")).strip()
+    """Readable single-line text: NFKC, no spaces inside Chinese words (PDF extraction
+    breaks "参保 人次"), other whitespace runs to one space."""
+    from checker.values import normalise_text
+    return normalise_text(text or "")
 
 
 def declared_weight(text: str) -> float | None:

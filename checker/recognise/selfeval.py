@@ -315,6 +315,8 @@ def _assign_values(rest: list[tuple[int, Cell]], header: dict[str, int]) -> dict
     """Map the cells after the name to A, B, 分值, 得分 and trailing text."""
     # Trailing text (method / deviation note) comes after the last plain number.
     last_num = max((k for k, (_, c) in enumerate(rest) if is_number(c.text)), default=-1)
+    if last_num < 0:  # no 分值/得分 at all: A and B come first, anything after is a note
+        last_num = min(len(rest), 2) - 1
     tail = rest[last_num + 1:]
     body = rest[:last_num + 1]
     out: dict = {}

@@ -1,0 +1,108 @@
+"""``jixiao`` command line: a CI-style gate for budget performance forms.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on;
+2 usage error or an input that could not be read (after checking the others).
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from checker import __version__
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="jixiao 绩效: 核查预算绩效自评表、评分表、目标表的勾稽关系与得分。")
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    never = "never"
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+def _split(values: Optional[List[str]]) -> Optional[List[str]]:
+    if not values:
+        return None
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+@app.command()
+def check(
+    paths: List[str] = typer.Argument(..., help="文件或目录（递归）"),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="输出格式"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件而不是标准输出"),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="达到该级别即以 1 退出"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="消息语言"),
+    profile: Optional[str] = typer.Option(None, "--profile", help="评分配置 YAML"),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="只运行这些规则或类别 (IND,SUM.TOTAL_WEIGHT)"),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="不运行这些规则或类别"),
+) -> None:
+    """核查 PATHS 中的表格并报告所有不一致之处。"""
+    from checker.engine import check as run
+    from checker.profile import ProfileError, load_profile
+    from reports import render
+    from reports.json_report import passed
+
+    try:
+        prof = load_profile(profile)
+    except ProfileError as exc:
+        typer.echo(f"jixiao: {exc}", err=True)
+        raise typer.Exit(2)
+    result = run(paths, prof, lang.value, _split(select), _split(ignore))
+    result.fail_on = fail_on.value
+    text = render(result, format.value)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    for s in result.files:
+        if s.status == "unreadable":
+            typer.echo(f"{s.path}: {s.error_message}", err=True)
+    if output and format != Format.text:
+        from reports.text import summary_line
+        typer.echo(summary_line(result), err=True)
+    if any(s.status == "unreadable" for s in result.files) or not result.files:
+        if not result.files:
+            typer.echo("jixiao: 没有找到可核查的文件", err=True)
+        raise typer.Exit(2)
+    raise typer.Exit(0 if passed(result) else 1)
+
+
+@app.command()
+def rules(rule_id: Optional[str] = typer.Argument(None, help="规则编号或类别，如 IND.OVERSCORE 或 SUM")) -> None:
+    """列出规则及其说明（含反例与正例）。"""
+    from rules import load_all
+
+    for r in sorted(load_all().values(), key=lambda r: r.id):
+        if rule_id and not (r.id == rule_id or r.family == rule_id):
+            continue
+        if rule_id:
+            typer.echo(f"{r.id} [{r.severity}]\n{r.doc.strip()}\n")
+        else:
+            typer.echo(f"{r.id:28} {r.severity:8} {r.summary}")
+
+
+@app.command()
+def version() -> None:
+    """显示版本。"""
+    typer.echo(f"jixiao {__version__}")
+
+
+def main() -> None:  # pragma: no cover
+    app()

@@ -1,0 +1,134 @@
+"""Run the checker: files → grids → model → recompute → rules → findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from checker import __version__, model as M
+from checker.batch import Batch, build_batch
+from checker.grid import UnreadableInput
+from checker.profile import Profile, load_profile
+from checker.readers import read_any, supported
+from checker.recognise import FileModel, recognise_file
+from checker.result import FileStatus, Result
+from rules import Rule, select
+
+FINDING_COLUMNS = list(M.Findings.to_schema().columns)
+
+
+def expand_paths(paths: list[str]) -> tuple[list[str], list[str]]:
+    """Files given, plus supported files under directories (recursive, sorted).
+
+    Returns (files, missing) — missing are paths that do not exist at all.
+    """
+    files, missing = [], []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files += sorted(str(f) for f in p.rglob("*") if f.is_file() and supported(f)
+                            and not f.name.startswith((".", "~$")))
+        elif p.exists():
+            files.append(str(p))
+        else:
+            missing.append(str(p))
+    return files, missing
+
+
+def check(paths: list[str], profile: Profile | None = None, lang: str = "zh",
+          select_ids: list[str] | None = None, ignore_ids: list[str] | None = None) -> Result:
+    profile = profile or load_profile()
+    files, missing = expand_paths(paths)
+    statuses: list[FileStatus] = [FileStatus(m, "unreadable", "", 0, "文件不存在") for m in missing]
+    models: list[FileModel] = []
+    for n, path in enumerate(files, start=1):
+        try:
+            grids = read_any(path)
+        except UnreadableInput as exc:
+            statuses.append(FileStatus(path, "unreadable", "", 0, str(exc)))
+            continue
+        except Exception as exc:  # a reader bug must not sink the batch
+            statuses.append(FileStatus(path, "unreadable", "", 0, f"读取失败: {type(exc).__name__}: {exc}"))
+            continue
+        fm = recognise_file(path, grids, n)
+        models.append(fm)
+        statuses.append(FileStatus(path, "checked", fm.kind, len(fm.projects)))
+    batch = build_batch(models, profile)
+    findings = run_rules(batch, select(select_ids, ignore_ids))
+    findings = pd.concat([findings, _unrecognised(statuses)], ignore_index=True)
+    findings = M.Findings.validate(_order(findings, statuses))
+    return Result(files=statuses, projects=_with_totals(batch), funds=batch.funds, sections=batch.sections,
+                  indicators=batch.indicators, findings=findings, lang=lang, version=__version__,
+                  extra={"profile": profile.name})
+
+
+def run_rules(batch: Batch, rules: list[Rule]) -> pd.DataFrame:
+    frames = []
+    projects = batch.projects.set_index("project_id")
+    for r in rules:
+        out = r.func(batch)
+        if out is None or len(out) == 0:
+            continue
+        frames.append(_finish(r, out, projects))
+    if not frames:
+        return M.empty_frame(M.Findings)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _finish(r: Rule, hits: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
+    hits = hits.fillna("").astype(str)
+    if "file" not in hits.columns:
+        hits["file"] = hits["project_id"].map(projects["file"]).fillna("")
+    hits["project"] = hits["project_id"].map(projects["name"]).fillna("")
+    records = hits.to_dict("records")
+    hits["message"] = [_format(r.message_zh, rec) for rec in records]
+    hits["message_en"] = [_format(r.message_en, rec) for rec in records]
+    hits["rule"], hits["family"], hits["severity"] = r.id, r.family, r.severity
+    return hits[FINDING_COLUMNS]
+
+
+class _Default(dict):
+    def __missing__(self, key):
+        return ""
+
+
+def _format(template: str, params: dict) -> str:
+    return template.format_map(_Default(params))
+
+
+def _unrecognised(statuses: list[FileStatus]) -> pd.DataFrame:
+    rows = [{"rule": "PARSE.UNRECOGNISED", "family": "PARSE", "severity": "warning", "file": s.path,
+             "project": "", "project_id": "", "section": "", "indicator": "", "location": "",
+             "reported": "", "expected": "自评表/评分表/目标表",
+             "message": "未能识别为自评表、评分表或目标表，未作核查",
+             "message_en": "Not recognised as a self-evaluation, rubric or target table; not checked"}
+            for s in statuses if s.status == "checked" and s.kind == "unrecognised"]
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _order(findings: pd.DataFrame, statuses: list[FileStatus]) -> pd.DataFrame:
+    """Stable reading order: file as given, then table, then severity, then location."""
+    file_rank = {s.path: n for n, s in enumerate(statuses)}
+    key = pd.DataFrame({
+        "f": findings["file"].map(file_rank).fillna(len(file_rank)),
+        "p": findings["project_id"].str.extract(r"P(\d+)$")[0].astype(float).fillna(0),
+        "l": findings["location"].str.extract(r"(\d+)")[0].astype(float).fillna(0),
+        "s": findings["severity"].map(SEVERITY_ORDER),
+    })
+    return findings.loc[key.sort_values(["f", "p", "l", "s"], kind="stable").index].reset_index(drop=True)
+
+
+def _with_totals(batch: Batch) -> pd.DataFrame:
+    """Projects plus the recomputed total: Σ recomputed item scores + recomputed fund score."""
+    p = batch.projects.copy()
+    i = batch.indicators
+    exp = i["expected_score"].where(i["expected_score"].notna(), i["score"])
+    tot = exp.groupby(i["project_id"]).sum()
+    f = batch.project_funds("total")
+    fund = f["expected_score"].where(f["expected_score"].notna(), f["score"])
+    p["recomputed_total"] = p["project_id"].map(tot.add(fund, fill_value=0).round(2))
+    return p

@@ -1,0 +1,198 @@
+"""Recompute every indicator score and every fund figure, batch-wide.
+
+This is where the formulas live (DOMAIN §3).  It adds columns to the model's
+frames; rules compare those columns and emitters show them.  Nothing here judges:
+a rule decides what a difference means.
+
+Indicator columns added:
+  a, b                normalised target / actual (same unit; percent in %)
+  a_lo … b_hi         their intervals (±½ulp of the decimals written)
+  unit_issue          "" | "mismatch" (A, B ≥ 10³ apart with one side unit-less)
+                      | "bare_wan" ("≥200万" against a bare "200" outside 成本)
+  mode                "pos" | "neg" | "eq" | "tier" | "" (not recomputable)
+  expected_score, expected_lo, expected_hi, basis
+  score_table_dec, score_lo, score_hi   the reported score's interval
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from checker import precision as P
+from checker.profile import Profile, form_overrides
+from checker.recognise.labels import squash
+
+QUANT = ("quantity", "percent")
+TIER_NAMES = {1: "达成预期指标", 2: "部分达成预期指标", 3: "未达成预期指标"}
+
+
+def project_settings(projects: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    """Per project: the reverse formula and tier bands in force (form beats profile)."""
+    rows = []
+    for pid, text in zip(projects["project_id"], projects["method_text"]):
+        o = form_overrides(text)
+        bands = o.get("bands", profile.bands)
+        rows.append({"project_id": pid, "reverse_formula": o.get("reverse_formula", profile.reverse_formula),
+                     "band2_lo": bands[2][0], "band2_hi": bands[2][1], "band1_lo": bands[1][0],
+                     "band3_hi": bands[3][1], "method_source": "form" if o else "profile"})
+    return pd.DataFrame(rows, columns=["project_id", "reverse_formula", "band2_lo", "band2_hi", "band1_lo",
+                                       "band3_hi", "method_source"])
+
+
+def recompute_indicators(ind: pd.DataFrame, projects: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    df = ind.copy()
+    settings = project_settings(projects, profile).set_index("project_id")
+    for col in settings.columns:
+        df[col] = df["project_id"].map(settings[col])
+    _normalise(df, profile)
+    _mode(df)
+    _expected(df)
+    _reported(df, projects)
+    return df
+
+
+def _normalise(df: pd.DataFrame, profile: Profile) -> None:
+    a = df["target_num"].astype(float).to_numpy() * df["target_scale"].astype(float).to_numpy()
+    b = df["actual_num"].astype(float).to_numpy() * df["actual_scale"].astype(float).to_numpy()
+    a_dec = df["target_dec"].to_numpy()
+    b_dec = df["actual_dec"].to_numpy()
+    a_lo, a_hi = P.input_interval(df["target_num"].astype(float), a_dec)
+    b_lo, b_hi = P.input_interval(df["actual_num"].astype(float), b_dec)
+    a_lo, a_hi = a_lo * df["target_scale"].to_numpy(), a_hi * df["target_scale"].to_numpy()
+    b_lo, b_hi = b_lo * df["actual_scale"].to_numpy(), b_hi * df["actual_scale"].to_numpy()
+
+    a_kind, b_kind = df["target_kind"].to_numpy(), df["actual_kind"].to_numpy()
+    a_bare = (a_kind == "quantity") & (df["target_unit"] == "").to_numpy() & (df["target_scale"] == 1).to_numpy()
+    b_bare = (b_kind == "quantity") & (df["actual_unit"] == "").to_numpy() & (df["actual_scale"] == 1).to_numpy()
+    # Percent written three ways: 100%, 100, 1 (seed 003 mixes A = 1 with B = 100).
+    frac_b = (a_kind == "percent") & b_bare & (b <= 1) & (a > 1)
+    frac_a = a_bare & (a > 0) & (a <= 1) & (b_bare | (b_kind == "percent")) & (b > 1) & (b <= 100)
+    for arr, lo, hi, m in ((b, b_lo, b_hi, frac_b), (a, a_lo, a_hi, frac_a)):
+        arr[m], lo[m], hi[m] = arr[m] * 100, lo[m] * 100, hi[m] * 100
+    # A bare actual is read in the target's unit ("≤7万元" against "7").
+    scaled_a = (df["target_scale"] != 1).to_numpy() & b_bare
+    s = df["target_scale"].to_numpy()
+    b[scaled_a], b_lo[scaled_a], b_hi[scaled_a] = b[scaled_a] * s[scaled_a], b_lo[scaled_a] * s[scaled_a], b_hi[scaled_a] * s[scaled_a]
+
+    one_side_bare = scaled_a | ((df["actual_scale"] != 1).to_numpy() & a_bare)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where((a > 0) & (b > 0), b / a, 1.0)
+    far = (ratio >= profile.unit_mismatch_ratio) | (ratio <= 1 / profile.unit_mismatch_ratio)
+    is_cost = df["level2"].str.contains("成本").to_numpy()
+    bare_wan = scaled_a & (df["target_unit"] == "").to_numpy() & ~is_cost
+    df["unit_issue"] = np.select([one_side_bare & far, bare_wan], ["mismatch", "bare_wan"], "")
+    df["a"], df["a_lo"], df["a_hi"] = a, a_lo, a_hi
+    df["b"], df["b_lo"], df["b_hi"] = b, b_lo, b_hi
+
+
+def _mode(df: pd.DataFrame) -> None:
+    quant = (df["target_kind"].isin(QUANT) & df["actual_kind"].isin(QUANT)
+             & df["a"].notna() & df["b"].notna() & (df["unit_issue"] != "mismatch"))
+    op = df["target_op"]
+    same = (df["target_raw"].map(squash) == df["actual_raw"].map(squash)) & (df["target_raw"] != "")
+    tier = df["actual_tier"].notna()
+    df["mode"] = np.select(
+        [quant & op.isin(["<=", "<"]), quant & (op == "="), quant, tier, same],
+        ["neg", "eq", "pos", "tier", "same"], "")
+
+
+def _ratio_fn(mode: str, formula: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if mode == "pos":
+            return np.where(a <= 0, 1.0, np.clip(b / a, 0, 1))
+        if mode == "eq":
+            r = np.where(a <= 0, np.where(b <= 0, 1.0, 0.0), np.minimum(b / a, np.where(b > 0, a / b, 0.0)))
+            return np.clip(r, 0, 1)
+        # 反向: smaller is better; B ≤ A earns full marks under both formulas.
+        if formula == "national":
+            r = np.where(a > 0, b / a, np.where(b <= 0, 0.0, np.inf))
+            return np.where(r <= 1, 1.0, np.clip(2 - r, 0, 1))
+        return np.where(b <= a, 1.0, np.where(b > 0, a / b, 1.0))
+
+
+def _expected(df: pd.DataFrame) -> None:
+    n = len(df)
+    f = np.full(n, np.nan)
+    f_lo = np.full(n, np.nan)
+    f_hi = np.full(n, np.nan)
+    for mode in ("pos", "neg", "eq"):
+        for formula in ("ratio", "national"):
+            m = ((df["mode"] == mode) & ((mode != "neg") | (df["reverse_formula"] == formula))).to_numpy()
+            if mode != "neg" and formula == "national" or not m.any():
+                continue
+            a, b = df["a"].to_numpy()[m], df["b"].to_numpy()[m]
+            corners = [_ratio_fn(mode, formula, df[x].to_numpy()[m], df[y].to_numpy()[m])
+                       for x in ("a_lo", "a_hi") for y in ("b_lo", "b_hi")]
+            f[m] = _ratio_fn(mode, formula, a, b)
+            # A and B written as the same figure are the same number, not two
+            # independent roundings: the ratio is exactly 1.
+            identical = np.round(a, 9) == np.round(b, 9)
+            f_lo[m] = np.where(identical, f[m], np.minimum.reduce(corners))
+            f_hi[m] = np.where(identical, f[m], np.maximum.reduce(corners))
+            if mode == "eq":  # the peak at B = A lies inside the corners' span
+                straddle = (df["b_lo"].to_numpy()[m] <= df["a_hi"].to_numpy()[m]) & (df["b_hi"].to_numpy()[m] >= df["a_lo"].to_numpy()[m])
+                f_hi[m] = np.where(straddle, 1.0, f_hi[m])
+    tier = df["actual_tier"].where(df["mode"] == "tier")
+    tier = tier.where(df["mode"] != "same", 1.0) if "same" in set(df["mode"]) else tier
+    tier = np.where(df["mode"] == "same", 1.0, tier.astype(float))
+    band_lo = np.select([tier == 1, tier == 2, tier == 3], [df["band1_lo"], df["band2_lo"], 0.0], np.nan) / 100
+    band_hi = np.select([tier == 1, tier == 2, tier == 3], [100.0, df["band2_hi"], df["band3_hi"]], np.nan) / 100
+    is_band = ~np.isnan(tier)
+    f_lo = np.where(is_band, band_lo, f_lo)
+    f_hi = np.where(is_band, band_hi, f_hi)
+    w = df["weight"].astype(float).to_numpy()
+    df["ratio"] = f
+    df["expected_score"] = w * f
+    df["expected_lo"] = w * f_lo
+    df["expected_hi"] = w * f_hi
+    df["basis"] = [_basis(r) for r in df.itertuples(index=False)]
+
+
+def _basis(r) -> str:
+    """The recomputation in a reviewer's words: '5 × 7/15 = 2.33'."""
+    if np.isnan(r.weight) if isinstance(r.weight, float) else r.weight is None:
+        return ""
+    w = P.fmt(r.weight)
+    A, B = P.fmt(r.a), P.fmt(r.b)
+    if r.mode == "pos":
+        return f"正向: {w} × min(B/A, 1) = {w} × {B}/{A} = {P.fmt(round(r.expected_score, 4))}"
+    if r.mode == "eq":
+        return f"等值: {w} × min(B/A, A/B) = {P.fmt(round(r.expected_score, 4))} (A={A}, B={B})"
+    if r.mode == "neg":
+        how = "A/B" if r.reverse_formula == "ratio" else "1-(B-A)/A"
+        return f"反向: B≤A 满分, 否则 {w} × {how} = {P.fmt(round(r.expected_score, 4))} (A={A}, B={B})"
+    if r.mode in ("tier", "same"):
+        tier = 1 if r.mode == "same" else int(r.actual_tier)
+        label = "实际值与指标值一致" if r.mode == "same" else TIER_NAMES.get(tier, "")
+        return f"定性: {label} → {P.fmt(r.expected_lo)}~{P.fmt(r.expected_hi)} 分"
+    return ""
+
+
+def _reported(df: pd.DataFrame, projects: pd.DataFrame) -> None:
+    total_dec = projects.set_index("project_id")["total_score_dec"]
+    df["score_table_dec"] = P.table_decimals(df, "score_dec", total_dec)
+    lo, hi = P.reported(df["score"].astype(float), df["score_table_dec"])
+    df["score_lo"], df["score_hi"] = lo, hi
+    checkable = df["mode"].ne("") & df["score"].notna() & df["weight"].notna()
+    over = checkable & P.above(lo, df["expected_hi"])
+    under = checkable & P.below(hi, df["expected_lo"])
+    df["verdict"] = np.select([over, under, checkable], ["over", "under", "tie"], "")
+
+
+def recompute_funds(funds: pd.DataFrame) -> pd.DataFrame:
+    """执行率 = 执行数/预算数; 资金得分 = 分值 × min(执行率, 1), with intervals."""
+    df = funds.copy()
+    s_lo, s_hi = P.input_interval(df["spent"].astype(float), df["spent_dec"])
+    b_lo, b_hi = P.input_interval(df["budget"].astype(float), df["budget_dec"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = df["spent"].astype(float) / df["budget"].astype(float) * 100
+        rate_lo = np.where(b_hi > 0, s_lo / b_hi * 100, np.nan)
+        rate_hi = np.where(b_lo > 0, s_hi / b_lo * 100, np.nan)
+    df["expected_rate"] = rate.where(df["budget"].astype(float) > 0)
+    df["expected_rate_lo"], df["expected_rate_hi"] = rate_lo, rate_hi
+    w = df["weight"].astype(float)
+    df["expected_score"] = w * np.minimum(df["expected_rate"], 100) / 100
+    df["expected_score_lo"] = w * np.minimum(rate_lo, 100) / 100
+    df["expected_score_hi"] = w * np.minimum(rate_hi, 100) / 100
+    return df

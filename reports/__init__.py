@@ -1,0 +1,14 @@
+"""Emitters: they format an already-computed ``Result``; they never recompute."""
+
+from __future__ import annotations
+
+
+def render(result, fmt: str) -> str:
+    if fmt == "json":
+        from reports.json_report import render_json
+        return render_json(result)
+    if fmt == "html":
+        from reports.html import render_html
+        return render_html(result)
+    from reports.text import render_text
+    return render_text(result)

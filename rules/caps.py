@@ -1,0 +1,59 @@
+"""CAP: no score above its ceiling — item weight, section weight, 100."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from checker import precision as P
+from rules import hits, rule
+from rules.indicators import section_of
+
+
+@rule("CAP.ITEM_SCORE", "error",
+      "得分 {reported} 超过该指标分值 {expected}（得分一档最高不能超过该指标分值上限）",
+      "Score {reported} exceeds the indicator's weight {expected}")
+def item_score(batch):
+    """An indicator scored above its own 分值.
+
+    Fails: 分值 5, 得分 6.   Passes: 分值 5, 得分 5.
+    """
+    i = batch.indicators
+    bad = i[i["score"].notna() & i["weight"].notna() & ~i["bonus"] & (np.round(i["score"] - i["weight"], 9) > 0)]
+    return hits(bad, section=section_of(bad), indicator="name", location="loc_score",
+                reported=bad["score"].map(P.fmt), expected=bad["weight"].map(P.fmt))
+
+
+@rule("CAP.SECTION_SCORE", "error",
+      "“{section}”标明 {expected} 分，其下指标得分合计 {reported} 分，超过该项分值",
+      "'{section}' is worth {expected} but its items score {reported}")
+def section_score(batch):
+    """The scores under a heading add up to more than the weight the heading declares.
+
+    Fails: 可持续影响指标(10分) with one item scored 20.   Passes: scored 10.
+    """
+    i = batch.indicators[~batch.indicators["bonus"]]
+    s = batch.sections[batch.sections["weight"].notna()]
+    l2 = i.groupby(["project_id", "level1", "level2"])["score"].sum().rename("sum_s").reset_index()
+    l1 = i.groupby(["project_id", "level1"])["score"].sum().rename("sum_s").reset_index()
+    a = s[s["level"] == 2].merge(l2, left_on=["project_id", "parent", "name"], right_on=["project_id", "level1", "level2"])
+    b = s[s["level"] == 1].merge(l1, left_on=["project_id", "name"], right_on=["project_id", "level1"])
+    both = pd.concat([a, b], ignore_index=True)
+    bad = both[np.round(both["sum_s"] - both["weight"], 9) > 0]
+    return hits(bad, section="name", indicator="", location="loc",
+                reported=bad["sum_s"].map(lambda x: P.fmt(round(x, 6))), expected=bad["weight"].map(P.fmt))
+
+
+@rule("CAP.TOTAL_SCORE", "error",
+      "总分 {reported} 超过满分 {expected}（含加分项在内总分亦不得超过 {expected} 分）",
+      "Total score {reported} exceeds the maximum {expected}")
+def total_cap(batch):
+    """总分 above 100 (even with 加分项).
+
+    Fails: 总分 102.   Passes: 总分 100.
+    """
+    p = batch.projects
+    cap = batch.profile.total_cap
+    bad = p[p["total_score"].notna() & (np.round(p["total_score"] - cap, 9) > 0)]
+    return hits(bad, section="总分", indicator="", location=bad["total_loc"].where(bad["total_loc"] != "", bad["loc"]),
+                reported=bad["total_score"].map(P.fmt), expected=P.fmt(cap))

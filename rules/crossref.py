@@ -1,0 +1,135 @@
+"""XREF: values that must agree with each other — units, years, costs against funds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from checker import precision as P
+from rules import hits, rule
+from rules.indicators import section_of
+
+MONEY_UNITS = {"元", ""}
+
+
+def cost_amounts(batch) -> pd.DataFrame:
+    """成本指标 rows whose target is an amount of money, in 万元 (the funds' unit).
+
+    "≤7万元" → 7; "≤200000" against a 20 万元 budget → 20 (a bare number far above the
+    budget is in 元); per-unit costs ("0.6万元/次") and percentages are not amounts.
+    """
+    i = batch.indicators
+    c = i[i["level2"].str.contains("成本") & (i["target_kind"] == "quantity") & (i["target_per"] == "")
+          & i["target_unit"].isin(MONEY_UNITS) & i["a"].notna()].copy()
+    budget = batch.project_funds("total")["budget"]
+    c["budget"] = c["project_id"].map(budget)
+    in_yuan = (c["target_unit"] == "元") | (c["target_scale"] != 1) | (c["a"] > c["budget"].fillna(np.inf) * 1000)
+    k = np.where(in_yuan, 1e-4, 1.0)
+    c["a_wan"], c["a_wan_lo"], c["a_wan_hi"] = c["a"] * k, c["a_lo"] * k, c["a_hi"] * k
+    b_dec = P.table_decimals(i, "actual_dec").reindex(c.index)
+    b_lo, b_hi = P.reported(c["actual_num"], b_dec)
+    scale = np.where(c["actual_scale"] != 1, c["actual_scale"], np.where(c["actual_unit"] == "", c["target_scale"], 1))
+    c["b_wan"] = c["b"] * k
+    c["b_wan_lo"], c["b_wan_hi"] = b_lo * scale * k, b_hi * scale * k
+    return c
+
+
+@rule("XREF.UNIT_MISMATCH", "error",
+      "指标值 {expected} 与实际值 {reported} 相差逾千倍，疑为单位不一致（如万元与元），未据此计分",
+      "Target {expected} and actual {reported} are over 1000× apart: units differ (万元 vs 元?)")
+def unit_mismatch(batch):
+    """A and B written in different units (≈10⁴ apart), e.g. "≤2万元" against "5000".
+
+    Fails: A ≤2万元, B 5000.   Passes: A ≤2万元, B 0.5.
+    """
+    i = batch.indicators
+    bad = i[i["unit_issue"] == "mismatch"]
+    return hits(bad, section=section_of(bad), indicator="name", location=bad["loc_actual"],
+                reported="actual_raw", expected="target_raw")
+
+
+@rule("XREF.UNIT_AMBIGUOUS", "warning",
+      "指标值 {expected} 带“万”而实际值 {reported} 未写单位，无法确认是否同一计量单位",
+      "Target {expected} is in 万 but the actual {reported} has no unit")
+def unit_ambiguous(batch):
+    """A written with 万 and no unit ("≥200万") against a bare B ("200").
+
+    Fails: A ≥200万, B 200.   Passes: A ≥200万人次, B 200万人次.
+    """
+    i = batch.indicators
+    bad = i[i["unit_issue"] == "bare_wan"]
+    return hits(bad, section=section_of(bad), indicator="name", location=bad["loc_actual"],
+                reported="actual_raw", expected="target_raw")
+
+
+@rule("XREF.DEADLINE_YEAR", "warning",
+      "{year}年度的表中，时限指标值为“{reported}”，年份与评价年度不符",
+      "A {year} form sets the deadline '{reported}' in another year")
+def deadline_year(batch):
+    """A deadline whose year is not the form's year (copied from last year's form).
+
+    Fails: (2024年度) 指标值 2023年12月31日之前.   Passes: 2024年12月31日之前.
+    """
+    i = batch.indicators
+    year = i["project_id"].map(batch.projects.set_index("project_id")["year"])
+    bad = i[i["target_year"].notna() & year.notna() & (i["target_year"] != year)]
+    yb = year[bad.index]
+    return hits(bad, section=section_of(bad), indicator="name", location=bad["loc_target"],
+                reported="target_raw", expected=yb.map(lambda y: f"{int(y)}年"), year=yb.map(lambda y: str(int(y))))
+
+
+@rule("XREF.COST_OVER_BUDGET", "error",
+      "成本指标值 {reported} 超过项目全年预算数 {expected} 万元",
+      "Cost target {reported} exceeds the project budget of {expected} 万元")
+def cost_over_budget(batch):
+    """A cost target (an amount) above the project's whole budget.
+
+    Fails: 预算 141.6, 成本指标 ≤177万元.   Passes: ≤141.6万元.
+    """
+    c = cost_amounts(batch)
+    bad = c[c["budget"].notna() & P.above(c["a_wan_lo"], c["budget"])]
+    return hits(bad, section=section_of(bad), indicator="name", location=bad["loc_target"],
+                reported="target_raw", expected=bad["budget"].map(P.fmt))
+
+
+@rule("XREF.COST_SUM", "error",
+      "成本指标值合计 {targets} 万元覆盖全年预算，但成本实际值合计 {reported} 万元与全年执行数 {expected} 万元不符",
+      "Cost targets ({targets} 万元) cover the budget, yet cost actuals add up to {reported}, not the {expected} spent")
+def cost_sum(batch):
+    """Cost actuals that do not add up to 全年执行数 when the cost targets add up to the budget.
+
+    Fails: targets 15+5+4 = 24 = 预算, actuals 2+9+2 = 13, 执行 24.   Passes: actuals 15+5+4.
+    """
+    c = cost_amounts(batch)
+    if c.empty:
+        return hits(c)
+    c = c[c.groupby("project_id")["b_wan"].transform(lambda s: s.notna().all()).astype(bool)]
+    c = c[~c["project_id"].isin(batch.indicators.loc[batch.indicators["unit_issue"] == "mismatch", "project_id"])]
+    g = c.groupby("project_id").agg(a=("a_wan", "sum"), a_hi=("a_wan_hi", "sum"), b=("b_wan", "sum"),
+                                    b_lo=("b_wan_lo", "sum"), b_hi=("b_wan_hi", "sum"), loc=("loc", "first"))
+    f = batch.project_funds("total")
+    g["budget"], g["spent"] = f["budget"].reindex(g.index), f["spent"].reindex(g.index)
+    g["spent_dec"] = f["spent_dec"].reindex(g.index).fillna(0)
+    g = g[g["budget"].notna() & g["spent"].notna()]
+    covers = np.round(g["a_hi"], 9) >= np.round(g["budget"], 9)
+    s_lo, s_hi = P.reported(g["spent"], g["spent_dec"])
+    bad = g[covers & ~P.ties(s_lo, s_hi, g["b_lo"], g["b_hi"])].reset_index()
+    return hits(bad, section="成本指标", indicator="", location="loc", reported=bad["b"].map(lambda x: P.fmt(round(x, 4))),
+                expected=bad["spent"].map(P.fmt), targets=bad["a"].map(lambda x: P.fmt(round(x, 4))))
+
+
+@rule("XREF.SPENT_ZERO", "error",
+      "全年执行数为 0，但成本指标实际值填报了 {reported}",
+      "Nothing was spent, yet cost actuals of {reported} are reported")
+def spent_zero(batch):
+    """全年执行数 0 while cost indicators report money spent.
+
+    Fails: 执行数 0, 移动终端成本 实际 0.46.   Passes: 实际 0.
+    """
+    c = cost_amounts(batch)
+    spent = c["project_id"].map(batch.project_funds("total")["spent"])
+    bad = c[(spent == 0) & (c["b"] > 0)]
+    if bad.empty:
+        return hits(bad)
+    bad = bad.groupby("project_id").agg(loc=("loc_actual", "first"), raw=("actual_raw", lambda s: "、".join(s))).reset_index()
+    return hits(bad, section="成本指标", indicator="", location="loc", reported="raw", expected="0")

@@ -1,0 +1,110 @@
+"""FUND: the 项目资金 block — execution rate, fund score, lines, overspending."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from checker import precision as P
+from rules import hits, rule
+
+COLUMN_ZH = {"budget_initial": "年初预算数", "budget": "全年预算数", "spent": "全年执行数"}
+
+
+@rule("FUND.RATE_MISMATCH", "error",
+      "执行率填报 {reported}%，按 全年执行数 {spent} ÷ 全年预算数 {budget} 计算应为 {expected}%",
+      "Stated execution rate {reported}% but spent {spent} / budget {budget} = {expected}%")
+def rate_mismatch(batch):
+    """Stated 执行率 differs from 全年执行数 / 全年预算数.
+
+    Fails: 预算 25, 执行 24.958, 执行率 98.00%.   Passes: 执行率 99.83% (24.958/25 = 99.832%).
+    """
+    f = batch.funds
+    f = f[f["rate"].notna() & f["expected_rate"].notna()]
+    lo, hi = P.reported(f["rate"], f["rate_dec"])
+    bad = f[~P.ties(lo, hi, f["expected_rate_lo"], f["expected_rate_hi"])]
+    return hits(bad, section="项目资金", indicator=bad["label"], location=bad["loc_rate"],
+                reported=bad["rate"].map(P.fmt), expected=bad["expected_rate"].map(lambda x: P.fmt(round(x, 2))),
+                spent=bad["spent"].map(P.fmt), budget=bad["budget"].map(P.fmt))
+
+
+def _fund_score_hits(batch, direction):
+    f = batch.funds
+    f = f[f["score"].notna() & f["weight"].notna() & f["expected_score"].notna()]
+    lo, hi = P.reported(f["score"], f["score_dec"])
+    test = P.above(lo, f["expected_score_hi"]) if direction == "over" else P.below(hi, f["expected_score_lo"])
+    bad = f[test]
+    return hits(bad, section="项目资金", indicator=bad["label"], location=bad["loc_score"],
+                reported=bad["score"].map(P.fmt), expected=bad["expected_score"].map(lambda x: P.fmt(round(x, 2))),
+                weight=bad["weight"].map(P.fmt), rate=bad["expected_rate"].map(lambda x: P.fmt(round(x, 2))))
+
+
+@rule("FUND.OVERSCORE", "error",
+      "资金执行得分填报 {reported}，按 分值 {weight} × 执行率 {rate}% 应为 {expected}，自评得分偏高",
+      "Fund score {reported} exceeds weight {weight} × rate {rate}% = {expected}")
+def fund_overscore(batch):
+    """资金得分 above 分值 × min(执行率, 1).
+
+    Fails: 分值 10, 预算 5, 执行 3.474, 得分 10.   Passes: 得分 6.95 (10 × 69.48%).
+    """
+    return _fund_score_hits(batch, "over")
+
+
+@rule("FUND.UNDERSCORE", "warning",
+      "资金执行得分填报 {reported}，按 分值 {weight} × 执行率 {rate}% 应为 {expected}，少计了得分",
+      "Fund score {reported} below weight {weight} × rate {rate}% = {expected}")
+def fund_underscore(batch):
+    """资金得分 below 分值 × min(执行率, 1).
+
+    Fails: 分值 10, 执行率 99.83%, 得分 9.00.   Passes: 得分 9.98.
+    """
+    return _fund_score_hits(batch, "under")
+
+
+@rule("FUND.LINES_SUM", "error",
+      "{column}: 年度资金总额 {reported} ≠ 财政拨款 + 上年结转 + 其他资金 = {expected}",
+      "{column}: fund total {reported} ≠ sum of its lines {expected}")
+def lines_sum(batch):
+    """年度资金总额 differs from the sum of 财政拨款, 上年结转 and 其他资金 in a column.
+
+    Fails: 总额 25 | 本年财政 20 | 结转 0.   Passes: 总额 25 | 本年财政 25 | 结转 0.
+    """
+    f = batch.funds
+    out = []
+    for col in ("budget_initial", "budget", "spent"):
+        parts = f[f["line"] != "total"]
+        have = parts.groupby("project_id")[col].count()
+        total_dec = parts.groupby("project_id")[f"{col}_dec"].max()
+        lo_parts = parts.assign(_lo=P.input_interval(parts[col].fillna(0), parts[f"{col}_dec"])[0],
+                                _hi=P.input_interval(parts[col].fillna(0), parts[f"{col}_dec"])[1])
+        sums = lo_parts.groupby("project_id")[[col, "_lo", "_hi"]].sum()
+        tot = f[(f["line"] == "total") & f[col].notna()].set_index("project_id")
+        tot = tot[tot.index.isin(have[have > 0].index)]
+        if tot.empty:
+            continue
+        s = sums.reindex(tot.index)
+        dec = np.maximum(tot[f"{col}_dec"], total_dec.reindex(tot.index).fillna(0))
+        r_lo, r_hi = P.reported(tot[col], dec)
+        bad = tot[~P.ties(r_lo, r_hi, s["_lo"], s["_hi"])].reset_index()
+        if bad.empty:
+            continue
+        exp = s.loc[bad["project_id"], col].to_numpy()
+        out.append(hits(bad, section="项目资金", indicator=bad["label"], location=bad[f"loc_{'budget' if col == 'budget_initial' else col}"].where(bad[f"loc_{'budget' if col == 'budget_initial' else col}"] != "", bad["loc"]),
+                        reported=bad[col].map(P.fmt), expected=[P.fmt(round(x, 6)) for x in exp],
+                        column=COLUMN_ZH[col]))
+    return pd.concat(out, ignore_index=True) if out else hits(f.iloc[0:0])
+
+
+@rule("FUND.OVERSPENT", "warning",
+      "全年执行数 {reported} 超过全年预算数 {expected}",
+      "Spent {reported} exceeds the budget {expected}")
+def overspent(batch):
+    """全年执行数 above 全年预算数 (spending beyond the budget).
+
+    Fails: 预算 15, 执行 16.   Passes: 预算 15, 执行 15.
+    """
+    f = batch.funds
+    f = f[(f["line"] == "total") & f["spent"].notna() & f["budget"].notna()]
+    bad = f[np.round(f["spent"] - f["budget"], 9) > 0]
+    return hits(bad, section="项目资金", indicator=bad["label"], location=bad["loc_spent"],
+                reported=bad["spent"].map(P.fmt), expected=bad["budget"].map(P.fmt))

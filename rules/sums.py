@@ -1,0 +1,157 @@
+"""SUM: weights rolling up to their headings and to 100; 总分 equal to the scores."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from checker import precision as P
+from rules import hits, rule
+
+
+def _items(batch) -> pd.DataFrame:
+    i = batch.indicators[~batch.indicators["bonus"]].copy()
+    d = i["weight_dec"].astype(float)
+    i["w_slack"] = np.where(d > 0, P.half_ulp(d), 0.0).astype(float) * i["weight"].notna()
+    i["w_table_dec"] = P.table_decimals(i, "weight_dec") if len(i) else 0
+    return i
+
+
+def _weight_verdict(sum_w, slack_own, n, table_dec, declared):
+    """'' when the weights add up exactly (weights are declared, not measured: the
+    勾稽关系 must hold as printed), 'rounding' when the gap is within each item's own
+    rounding (10/3 shown as 3.3), 'error' otherwise."""
+    exact = np.round(sum_w - declared, 9) == 0
+    ok_own = np.abs(np.round(sum_w - declared, 9)) <= np.round(slack_own, 9)
+    return np.select([exact, ok_own], ["", "rounding"], "error")
+
+
+def section_weights(batch) -> pd.DataFrame:
+    """Every section with a declared weight, its items' weight sum and verdict."""
+    i = _items(batch)
+    s = batch.sections
+    lvl2 = i[i["level2"] != ""].groupby(["project_id", "level1", "level2"]).agg(
+        sum_w=("weight", "sum"), n=("weight", "count"), slack=("w_slack", "sum"), dec=("w_table_dec", "max")).reset_index()
+    l2 = s[s["level"] == 2].merge(lvl2, left_on=["project_id", "parent", "name"],
+                                  right_on=["project_id", "level1", "level2"], how="left")
+    l2 = l2[l2["weight"].notna() & (l2["n"].fillna(0) > 0)]
+    # A level-1 heading counts each level-2 child at its declared weight when it has
+    # one (its own mismatch is reported there), otherwise at its items' sum.
+    child = s[s["level"] == 2].merge(lvl2, left_on=["project_id", "parent", "name"],
+                                     right_on=["project_id", "level1", "level2"], how="left")
+    child["contrib"] = child["weight"].where(child["weight"].notna(), child["sum_w"]).fillna(0)
+    child["cslack"] = np.where(child["weight"].notna(), 0, child["slack"].fillna(0))
+    child["cn"] = np.where(child["weight"].notna(), 0, child["n"].fillna(0))
+    loose = i[i["level2"] == ""].groupby(["project_id", "level1"]).agg(
+        sum_w=("weight", "sum"), n=("weight", "count"), slack=("w_slack", "sum")).reset_index()
+    up = pd.concat([
+        child.groupby(["project_id", "parent"]).agg(sum_w=("contrib", "sum"), slack=("cslack", "sum"), n=("cn", "sum")).reset_index(),
+        loose.rename(columns={"level1": "parent"}),
+    ]).groupby(["project_id", "parent"]).sum().reset_index()
+    has_items = i.groupby(["project_id", "level1"]).size().rename("items").reset_index()
+    l1 = s[(s["level"] == 1) & s["weight"].notna()].merge(up, left_on=["project_id", "name"],
+                                                          right_on=["project_id", "parent"], how="inner", suffixes=("", "_c"))
+    l1 = l1.merge(has_items, left_on=["project_id", "name"], right_on=["project_id", "level1"], how="inner")
+    dec = i.groupby("project_id")["w_table_dec"].max()
+    l1["dec"] = l1["project_id"].map(dec).fillna(0)
+    cols = ["project_id", "level", "name", "parent", "weight", "loc", "sum_w", "n", "slack", "dec"]
+    out = pd.concat([l2.assign(parent=l2["parent"])[cols], l1.assign(parent="")[cols]], ignore_index=True)
+    out["verdict"] = _weight_verdict(out["sum_w"].astype(float), out["slack"].astype(float), out["n"].astype(float),
+                                     out["dec"].astype(float), out["weight"].astype(float)) if len(out) else []
+    return out
+
+
+def _section_hits(bad):
+    return hits(bad, section="name", indicator="", location="loc", reported=bad["sum_w"].map(lambda x: P.fmt(round(x, 6))),
+                expected=bad["weight"].map(P.fmt), items=bad["n"].map(lambda x: str(int(x))))
+
+
+@rule("SUM.SECTION_WEIGHT", "error",
+      "“{section}”标明 {expected} 分，但其下 {items} 项指标分值合计 {reported} 分",
+      "'{section}' declares {expected} points but its {items} items weigh {reported}")
+def section_weight(batch):
+    """Item weights under a heading do not add up to the weight the heading declares.
+
+    Fails: 产出指标(50分) holding 5+5+10+10+10+10+10 = 60.   Passes: items adding to 50.
+    """
+    w = section_weights(batch)
+    return _section_hits(w[w["verdict"] == "error"])
+
+
+@rule("SUM.WEIGHT_ROUNDING", "warning",
+      "“{section}”标明 {expected} 分，其下指标分值合计 {reported} 分，差额来自分值四舍五入（如 10÷3 记为 3.3），建议调整使合计相符",
+      "'{section}' declares {expected}; its items add to {reported} because of rounded splits (10/3 as 3.3)")
+def weight_rounding(batch):
+    """Weights split by rounding (10/3 → 3.3) leave the heading short or over.
+
+    Fails: 质量指标(10分) with 3.3 + 3.3 + 3.3 = 9.9.   Passes: 3.4 + 3.3 + 3.3 = 10.
+    """
+    w = section_weights(batch)
+    out = [_section_hits(w[w["verdict"] == "rounding"])]
+    t = total_weights(batch)
+    tr = t[t["verdict"] == "rounding"]
+    out.append(hits(tr, section="总分", indicator="", location="loc", reported=tr["sum_w"].map(lambda x: P.fmt(round(x, 6))),
+                    expected=tr["declared"].map(P.fmt), items=tr["n"].map(lambda x: str(int(x)))))
+    return pd.concat(out, ignore_index=True)
+
+
+def total_weights(batch) -> pd.DataFrame:
+    i = _items(batch)
+    p = batch.projects.set_index("project_id")
+    g = i.groupby("project_id").agg(sum_w=("weight", "sum"), n=("weight", "count"), slack=("w_slack", "sum"),
+                                    dec=("w_table_dec", "max"))
+    fund = batch.project_funds("total")["weight"].reindex(g.index).fillna(0)
+    g["sum_w"] = g["sum_w"] + fund
+    g["n"] = g["n"] + (fund > 0)
+    g["declared"] = p["total_weight"].reindex(g.index).fillna(batch.profile.total)
+    g["loc"] = p["total_loc"].reindex(g.index).where(lambda s: s != "", p["loc"].reindex(g.index))
+    g["verdict"] = _weight_verdict(g["sum_w"], g["slack"], g["n"], g["dec"], g["declared"]) if len(g) else []
+    return g.reset_index()
+
+
+@rule("SUM.TOTAL_WEIGHT", "error",
+      "各项分值合计 {reported} 分（含资金执行分值），与总分值 {expected} 不符",
+      "Weights add up to {reported} (incl. funds), not the total {expected}")
+def total_weight(batch):
+    """All item weights plus the fund weight do not add up to the total (100).
+
+    Fails: 10 + 50 + 30 + 15 = 105.   Passes: 10 + 50 + 30 + 10 = 100.
+    """
+    t = total_weights(batch)
+    bad = t[t["verdict"] == "error"]
+    out = hits(bad, section="总分", indicator="", location="loc", reported=bad["sum_w"].map(lambda x: P.fmt(round(x, 6))),
+               expected=bad["declared"].map(P.fmt))
+    p = batch.projects
+    decl = p[p["total_weight"].notna() & (np.round(p["total_weight"] - batch.profile.total, 9) != 0)]
+    more = hits(decl, section="总分", indicator="", location="total_loc", reported=decl["total_weight"].map(P.fmt),
+                expected=P.fmt(batch.profile.total))
+    return pd.concat([out, more], ignore_index=True)
+
+
+@rule("SUM.TOTAL_SCORE", "error",
+      "总分填报 {reported}，各指标得分合计加资金执行得分应为 {expected}",
+      "Total score {reported} but item scores plus the fund score add up to {expected}")
+def total_score(batch):
+    """Stated 总分 differs from Σ item scores + 资金得分.
+
+    Fails: scores 10 + 40 + 25 + 10, 总分 90.   Passes: 总分 85.
+    """
+    i = batch.indicators
+    d = i["score_dec"].astype(float)
+    i = i.assign(s_lo=i["score"].fillna(0) - np.where(d > 0, P.half_ulp(d), 0) * i["score"].notna(),
+                 s_hi=i["score"].fillna(0) + np.where(d > 0, P.half_ulp(d), 0) * i["score"].notna())
+    g = i.groupby("project_id").agg(s=("score", "sum"), lo=("s_lo", "sum"), hi=("s_hi", "sum"),
+                                    dec=("score_table_dec", "max"))
+    f = batch.project_funds("total")
+    fs = f["score"].reindex(g.index).fillna(0)
+    fh = pd.Series(np.where(f["score_dec"].reindex(g.index).fillna(0) > 0,
+                            P.half_ulp(f["score_dec"].reindex(g.index).fillna(0)), 0), index=g.index)
+    g["s"], g["lo"], g["hi"] = g["s"] + fs, g["lo"] + fs - fh, g["hi"] + fs + fh
+    p = batch.projects.set_index("project_id")
+    g["total"] = p["total_score"].reindex(g.index)
+    g["loc"] = p["total_loc"].reindex(g.index)
+    g = g[g["total"].notna()]
+    r_lo, r_hi = P.reported(g["total"], g["dec"])
+    bad = g[~P.ties(r_lo, r_hi, g["lo"], g["hi"])].reset_index()
+    return hits(bad, section="总分", indicator="", location="loc", reported=bad["total"].map(P.fmt),
+                expected=bad["s"].map(lambda x: P.fmt(round(x, 4))))

@@ -1,0 +1,52 @@
+"""Tiny forms for rule cases: the tab-separated text a reviewer sees, built from YAML.
+
+A case gives only what matters to it (indicator rows, the funds row, the 总分 row);
+everything else is a plain, consistent self-evaluation table.  Cells are written
+with " | " in YAML and become tabs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+HEADER = [
+    "测试县部门项目支出绩效自评表",
+    "(2024年度)",
+    "项目名称 | | 测试项目",
+    "主管部门 | | 262-测试县医疗保障局 | 实施单位 | 测试县医保中心",
+]
+FUND_HEADER = "项目资金(万元) | | | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分"
+FUNDS = [" | | 年度资金总额 | 10 | 10 | 10 | 10 | 100% | 10", " | | 本年财政 | 10 | 10 | 10 | — | |",
+         " | | 上年结转资金 | 0 | 0 | 0 | — | |"]
+GOAL = ["年度总体目标 | 预期目标 | | | | 实际完成情况", " | 按期完成项目 | | | | 已按期完成"]
+IND_HEADER = "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值(A) | 全年实际值(B) | 分值 | 得分 | 偏差原因分析及改进措施"
+
+
+def tabs(line: str) -> str:
+    return "\t".join(part.strip() for part in line.split("|"))
+
+
+def build_form(case: dict) -> str:
+    if "form" in case:
+        return "\n".join(tabs(l) for l in case["form"].strip("\n").split("\n")) + "\n"
+    lines = list(case.get("header", HEADER))
+    if not any("项目资金" in line for line in lines):
+        lines.append(FUND_HEADER)
+    lines += case.get("funds", FUNDS)
+    lines += GOAL + [IND_HEADER]
+    lines += [" | " + row for row in case.get("indicators", [])]
+    if "total" in case:
+        lines.append(f"总分 | | | | | | 100 | {case['total']}")
+    lines += case.get("after", [])
+    return "\n".join(tabs(l) for l in lines) + "\n"
+
+
+def load_cases(folder: Path) -> list[tuple[str, str, dict]]:
+    out = []
+    for path in sorted(folder.glob("*.yml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for case in doc["cases"]:
+            out.append((doc["rule"], case["name"], case))
+    return out
