@@ -293,6 +293,10 @@ def _read_indicator_row(row: Row, draft: Draft, levels: dict, header: dict[str, 
     name = strip_item_prefix(name_cell.text) if name_cell else ""
     if not name and not rest:
         return  # a template placeholder such as "指标1:" with nothing filled in
+    if not name and not any(is_number(c.text) for _, c in rest):
+        # An unfilled template row ("指标1:") that may still carry the method text.
+        draft.method.extend(clean(c.text) for _, c in rest if len(squash(c.text)) > 8)
+        return
     item = _assign_values(rest, header)
     if not name and not any(k in item for k in ("target", "actual")) and _zero_or_empty(item):
         return  # an unused category row ("经济效益指标 … 0")
