@@ -154,7 +154,9 @@ def _basis(r) -> str:
     if np.isnan(r.weight) if isinstance(r.weight, float) else r.weight is None:
         return ""
     w = P.fmt(r.weight)
-    A, B = P.fmt(r.a), P.fmt(r.b)
+    # Show A and B in the unit the target is written in (万元, 万人次), not in base units.
+    scale = r.target_scale if r.target_scale and r.target_scale == r.target_scale else 1.0
+    A, B = P.fmt(r.a / scale), P.fmt(r.b / scale)
     if r.mode == "pos":
         return f"正向: {w} × min(B/A, 1) = {w} × {B}/{A} = {P.fmt(round(r.expected_score, 4))}"
     if r.mode == "eq":

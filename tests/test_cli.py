@@ -1,0 +1,96 @@
+"""The command line as a gate: formats, exit codes, unreadable input, languages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from checker.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, ["check", *map(str, args)])
+
+
+def test_text_output_is_linter_style_with_summary():
+    res = run(DATA / "003_bundle_jinan.txt")
+    assert res.exit_code == 1
+    lines = res.stdout.strip().splitlines()
+    over = [l for l in lines if "IND.OVERSCORE" in l and "移动终端台数" in l]
+    assert len(over) == 1
+    assert over[0].startswith(f"{DATA / '003_bundle_jinan.txt'}:line 103")
+    assert "医保智能审核移动终端经费 / 移动终端台数" in over[0] and " error " in over[0]
+    assert lines[-1].startswith("共 1 个文件、14 张表")
+
+
+def test_json_contract_keys():
+    res = run(DATA / "003_bundle_jinan.txt", "--format", "json")
+    doc = json.loads(res.stdout)
+    assert doc["tool"] == "jixiao" and doc["version"]
+    assert set(doc["files"][0]) == {"path", "status", "kind", "projects", "errors", "warnings", "error_message"}
+    assert set(doc["projects"][0]) == {"file", "name", "kind", "reported_total", "recomputed_total"}
+    assert set(doc["findings"][0]) == {"rule", "family", "severity", "file", "project", "section", "indicator",
+                                       "location", "reported", "expected", "message"}
+    assert set(doc["summary"]) == {"files", "projects", "errors", "warnings", "infos", "passed"}
+    assert doc["summary"]["projects"] == 14 and doc["summary"]["passed"] is False
+    relief = next(p for p in doc["projects"] if p["name"].startswith("困难人员救助"))
+    assert relief["reported_total"] == 94.13
+
+
+def test_fail_on_levels(tmp_path):
+    f = DATA / "001_selfeval_yanchi_2024.txt"
+    assert run(f, "--fail-on", "never").exit_code == 0
+    assert run(f, "--fail-on", "error").exit_code == 1
+    assert run(f, "--select", "XREF", "--fail-on", "error").exit_code == 0
+    assert run(f, "--select", "XREF", "--fail-on", "warning").exit_code == 1
+
+
+def test_unreadable_input_exit_2_and_others_still_checked(tmp_path):
+    missing = tmp_path / "nope.txt"
+    res = run(ROOT / "tests" / "fixtures" / "corrupt.xlsx", DATA / "001_selfeval_yanchi_2024.txt", missing,
+              "--format", "json")
+    assert res.exit_code == 2
+    doc = json.loads(res.stdout)
+    status = {Path(f["path"]).name: f for f in doc["files"]}
+    assert status["corrupt.xlsx"]["status"] == "unreadable" and status["corrupt.xlsx"]["error_message"]
+    assert status["nope.txt"]["status"] == "unreadable"
+    assert status["001_selfeval_yanchi_2024.txt"]["status"] == "checked"
+    assert any(f["rule"] == "SUM.SECTION_WEIGHT" for f in doc["findings"])
+    err_lines = [l for l in res.stderr.splitlines() if "corrupt.xlsx" in l]
+    assert len(err_lines) == 1
+
+
+def test_english_messages():
+    res = run(DATA / "001_selfeval_yanchi_2024.txt", "--lang", "en", "--select", "CAP")
+    assert "declares" in res.stdout or "worth" in res.stdout
+    assert "标明" not in res.stdout
+
+
+def test_output_file_not_touching_inputs(tmp_path):
+    src = DATA / "003_bundle_jinan.txt"
+    before = src.read_bytes()
+    out = tmp_path / "r.json"
+    res = run(src, "--format", "json", "-o", out)
+    assert res.exit_code == 1 and out.exists()
+    assert json.loads(out.read_text(encoding="utf-8"))["summary"]["errors"] > 0
+    assert src.read_bytes() == before
+
+
+def test_bad_profile_is_usage_error(tmp_path):
+    bad = tmp_path / "p.yaml"
+    bad.write_text("reverse_formula: sideways\n", encoding="utf-8")
+    res = runner.invoke(app, ["check", str(DATA / "001_selfeval_yanchi_2024.txt"), "--profile", str(bad)])
+    assert res.exit_code == 2
+
+
+def test_rules_command_lists_catalog():
+    res = runner.invoke(app, ["rules"])
+    assert "IND.OVERSCORE" in res.stdout and "XREF.UNIT_MISMATCH" in res.stdout
+    res = runner.invoke(app, ["rules", "IND.OVERSCORE"])
+    assert "Fails" in res.stdout and "Passes" in res.stdout
