@@ -42,6 +42,11 @@ class Projects(_Strict):
     total_score: Series[float] = pa.Field(nullable=True)    # declared 总分 得分
     total_score_dec: Series[int] = pa.Field(ge=0)
     total_loc: Series[str]
+    subtotal_score: Series[float] = pa.Field(nullable=True)  # rubric 合计 得分 (before 加分项)
+    subtotal_score_dec: Series[int] = pa.Field(ge=0)
+    subtotal_loc: Series[str]
+    grade: Series[str]                            # stated 评价等级 (优/良/中/差), "" if none
+    grade_loc: Series[str]
     listed_name: Series[str]                      # name in the bundle's 项目清单, "" if none
     loc: Series[str]
     sheet: Series[str]

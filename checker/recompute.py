@@ -43,11 +43,13 @@ def project_settings(projects: pd.DataFrame, profile: Profile) -> pd.DataFrame:
 def recompute_indicators(ind: pd.DataFrame, projects: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     df = ind.copy()
     settings = project_settings(projects, profile).set_index("project_id")
+    df["is_rubric"] = df["project_id"].map(projects.set_index("project_id")["kind"]).eq("rubric")
     for col in settings.columns:
         df[col] = df["project_id"].map(settings[col])
     _normalise(df, profile)
     _mode(df)
     _expected(df)
+    _text_dues(df)
     _reported(df, projects)
     return df
 
@@ -169,6 +171,54 @@ def _basis(r) -> str:
         label = "实际值与指标值一致" if r.mode == "same" else TIER_NAMES.get(tier, "")
         return f"定性: {label} → {P.fmt(r.expected_lo)}~{P.fmt(r.expected_hi)} 分"
     return ""
+
+
+def _text_dues(df: pd.DataFrame) -> None:
+    """Scores a rubric's own words imply: "扣1分" ⇒ 分值 − 1; "计3分" ⇒ 3; satisfaction rules.
+
+    Rows without a formula (rubric leaves) show these as their recomputed score.
+    """
+    from checker import textcalc as T
+
+    n = len(df)
+    cols = {k: np.full(n, np.nan) for k in ("due_deduction", "due_stated", "due_satisfaction")}
+    words = {k: [""] * n for k in cols}
+    for k, (w, note, method) in enumerate(zip(df["weight"], df["note"], df["method"])):
+        if w is None or w != w:
+            continue
+        ded = T.deductions(note)
+        if ded:
+            cols["due_deduction"][k] = max(w - sum(p.value for p in ded), 0.0)
+            words["due_deduction"][k] = "、".join(p.words for p in ded)
+        pts = T.stated_points(note)
+        if len(pts) == 1 and not ded:
+            cols["due_stated"][k] = pts[0].value
+            words["due_stated"][k] = pts[0].words
+        sat = T.satisfaction_rule(method, note, w)
+        if sat:
+            cols["due_satisfaction"][k] = sat.computed
+            words["due_satisfaction"][k] = sat.words
+    for k in cols:
+        df[k] = cols[k]
+        df[k.replace("due_", "words_")] = words[k]
+    fill = df["mode"].eq("")
+    for k in ("due_satisfaction", "due_deduction", "due_stated"):
+        m = fill & df[k].notna()
+        if not m.any():
+            continue
+        df.loc[m, "expected_score"] = df.loc[m, k]
+        df.loc[m, "expected_lo"] = df.loc[m, k]
+        df.loc[m, "expected_hi"] = df.loc[m, k]
+        df.loc[m, "basis"] = "评分说明: " + df.loc[m, k.replace("due_", "words_")] + " → " + df.loc[m, k].map(P.fmt)
+        df.loc[m, "mode"] = "text"
+        fill = fill & ~m
+    # A rubric row whose explanation names no deduction is due its full weight.
+    full = fill & df["is_rubric"] & df["weight"].notna() & ~df["bonus"]
+    if full.any():
+        df.loc[full, ["expected_score", "expected_lo", "expected_hi"]] = np.repeat(
+            df.loc[full, "weight"].to_numpy()[:, None], 3, axis=1)
+        df.loc[full, "basis"] = "未列扣分 → 满分"
+        df.loc[full, "mode"] = "full"
 
 
 def _reported(df: pd.DataFrame, projects: pd.DataFrame) -> None:

@@ -57,3 +57,19 @@ def total_cap(batch):
     bad = p[p["total_score"].notna() & (np.round(p["total_score"] - cap, 9) > 0)]
     return hits(bad, section="总分", indicator="", location=bad["total_loc"].where(bad["total_loc"] != "", bad["loc"]),
                 reported=bad["total_score"].map(P.fmt), expected=P.fmt(cap))
+
+
+@rule("CAP.BONUS", "error",
+      "加分项得分 {reported} 超过其最高分 {expected}",
+      "Bonus score {reported} exceeds its stated maximum {expected}")
+def bonus_cap(batch):
+    """A 加分项 scored above its own maximum ("最高得4分", else its 分值).
+
+    Fails: 加分项 分值 4, 得分 6.   Passes: 得分 2.
+    """
+    i = batch.indicators[batch.indicators["bonus"] & batch.indicators["score"].notna()]
+    stated = i["method"].str.extract(r"最高(?:得|加|计)?\s*(\d+(?:\.\d+)?)\s*分")[0].astype(float)
+    cap = stated.where(stated.notna(), i["weight"])
+    bad = i[cap.notna() & (np.round(i["score"] - cap, 9) > 0)]
+    return hits(bad, section="加分项", indicator="name", location="loc_score",
+                reported=bad["score"].map(P.fmt), expected=cap[bad.index].map(P.fmt))

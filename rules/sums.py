@@ -155,3 +155,24 @@ def total_score(batch):
     bad = g[~P.ties(r_lo, r_hi, g["lo"], g["hi"])].reset_index()
     return hits(bad, section="总分", indicator="", location="loc", reported=bad["total"].map(P.fmt),
                 expected=bad["s"].map(lambda x: P.fmt(round(x, 4))))
+
+
+GRADE_NAMES = {"优": "优", "良": "良", "中": "中", "差": "差", "合": "中", "不": "差"}
+
+
+@rule("SUM.GRADE", "error",
+      "评价等级填为“{reported}”，但总分 {total} 对应等级应为“{expected}”（优≥90，良80-89，中60-79，差<60）",
+      "Stated grade '{reported}' does not match the total {total}, which is '{expected}'")
+def grade(batch):
+    """A stated 评价等级 (优/良/中/差) that does not match the total.
+
+    Fails: 总分 86, 评价等级 优.   Passes: 总分 86, 评价等级 良.
+    """
+    p = batch.projects[(batch.projects["grade"] != "") & batch.projects["total_score"].notna()]
+    g = batch.profile.grades
+    bounds = sorted(((float(v), k) for k, v in g.items()), reverse=True)
+    due = p["total_score"].map(lambda s: next((k for v, k in bounds if s >= v), "差"))
+    stated = p["grade"].map(lambda x: GRADE_NAMES.get(x[:1], x))
+    bad = p[stated != due]
+    return hits(bad, section="评价等级", indicator="", location=bad["grade_loc"], reported=bad["grade"],
+                expected=due[bad.index], total=bad["total_score"].map(P.fmt))

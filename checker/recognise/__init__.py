@@ -98,6 +98,7 @@ def _from_selfeval(path: str, doc, file_no: int) -> FileModel:
             "department": t.department, "department_code": t.department_code, "unit": t.unit,
             "year": t.year, "total_weight": t.total_weight, "total_score": t.total_score,
             "total_score_dec": t.total_score_dec, "total_loc": t.total_loc,
+            "subtotal_score": None, "subtotal_score_dec": 0, "subtotal_loc": "", "grade": "", "grade_loc": "",
             "listed_name": listed.get(squash(t.name), ""), "loc": t.loc, "sheet": t.sheet,
             "method_text": "\n".join(clean(m) for m in method_cells + t.method), "goal": t.goal,
         })

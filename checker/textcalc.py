@@ -1,0 +1,216 @@
+"""Reading the numbers reviewers write in sentences (评分说明, 评分标准).
+
+Everything returns the words it relied on, so a finding can quote them:
+"扣1分", "计2分", "现场询问60位，回答满意的有51人，满意度调查结果为85%".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from checker.values import normalise_text
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+             "八": 8, "九": 9, "十": 10, "半": 0.5}
+_NUM = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十半]+(?:点[零〇一二三四五六七八九]+)?)"
+
+
+def cn_number(s: str) -> float | None:
+    """'0.5' → 0.5, '一' → 1, '十二' → 12, '两' → 2, '一点五' → 1.5, '半' → 0.5."""
+    s = s.strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", s):
+        return float(s)
+    if "点" in s:
+        whole, frac = s.split("点", 1)
+        w = cn_number(whole) if whole else 0
+        digits = "".join(str(CN_DIGITS.get(ch, "")) for ch in frac)
+        return None if w is None or not digits else float(f"{int(w)}.{digits}")
+    if s == "半":
+        return 0.5
+    if not s or any(ch not in CN_DIGITS for ch in s):
+        return None
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return float((CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0))
+    return float(CN_DIGITS[s[0]]) if len(s) == 1 else None
+
+
+@dataclass(frozen=True)
+class Points:
+    value: float
+    words: str
+
+
+_DEDUCT = re.compile(rf"扣(?:除|减)?(?:了)?{_NUM}分")
+_STATED = re.compile(rf"(?:计|得|记|给予?)(?:分)?{_NUM}分")
+_UNTIL_ZERO = re.compile(r"扣完为止|扣完即止|扣至0分|扣至零分")
+
+
+def deductions(text: str) -> list[Points]:
+    t = normalise_text(text)
+    out = []
+    for m in _DEDUCT.finditer(t):
+        v = cn_number(m.group(1))
+        if v is not None:
+            out.append(Points(v, m.group(0)))
+    return out
+
+
+def stated_points(text: str) -> list[Points]:
+    t = normalise_text(text)
+    out = []
+    for m in _STATED.finditer(t):
+        if t[max(0, m.start() - 1):m.start()] == "不":  # 不得分
+            continue
+        v = cn_number(m.group(1))
+        if v is not None:
+            out.append(Points(v, m.group(0)))
+    return out
+
+
+def floors_at_zero(text: str) -> bool:
+    return bool(_UNTIL_ZERO.search(normalise_text(text)))
+
+
+# --- points a 评分标准 lists --------------------------------------------------
+_CIRCLED = {c: str(k) for k, c in enumerate("①②③④⑤⑥⑦⑧⑨⑩", start=1)}
+_ITEM_MARK = re.compile(r"(?:^|(?<=[。;\n]))\s*\d{1,2}\s*[.、](?!\d)")
+_CONDITION = re.compile(r"[≥≤<>]|第\s*\d|以上|以下|以内|否则|不足|未达|低于|高于|超过")
+_ITEM_CAP = re.compile(r"(?:最多|最高|上限为?)(?:得|计|为)?\s*(\d+(?:\.\d+)?)\s*分")
+_DEDUCT_ALL = re.compile(r"扣完\s*(\d+(?:\.\d+)?)\s*分")
+_PER_UNIT = re.compile(r"每[^,。;\n]{0,20}?(?:得|计|加)\s*\d|按比例|比重计算|[*×]")
+
+
+def _structured(text: str) -> str:
+    """NFKC that keeps line breaks and turns ① ② into item marks "1." "2."."""
+    t = "".join(f"\n{_CIRCLED[ch]}." if ch in _CIRCLED else ch for ch in text or "")
+    return unicodedata.normalize("NFKC", t).replace("\xa0", " ")
+
+
+def criteria_points(text: str) -> tuple[float, list[str]] | None:
+    """Σ of the points the numbered items of a 评分标准 award, or None when unsure.
+
+    Numbered items (1． 2． or ① ②) add up.  Inside an item, points under
+    conditions ("≥80%，得2分；80%＞…≥60%，得1分", "第1-3名，得3分") are alternatives,
+    so the item counts its best; "最多得6分" caps an item; an item that only deducts
+    ("扣2分 … 扣完4分") is worth what it can lose.  Per-unit or proportional wording
+    ("每…得2分", "按比例") makes the sum unknowable.
+    """
+    t = _structured(text).strip()
+    if not t or _PER_UNIT.search(t):
+        return None
+    marks = list(_ITEM_MARK.finditer(t))
+    parts = [t[m.start():(marks[i + 1].start() if i + 1 < len(marks) else len(t))] for i, m in enumerate(marks)] or [t]
+    total, words = 0.0, []
+    for part in parts:
+        cap = _ITEM_CAP.search(part)
+        if cap:
+            total += float(cap.group(1))
+            words.append(cap.group(0))
+            continue
+        pts = stated_points(part)
+        if not pts:
+            lose = _DEDUCT_ALL.search(part)
+            if lose:
+                total += float(lose.group(1))
+                words.append(lose.group(0))
+            continue
+        if len(pts) > 1 and _CONDITION.search(part):
+            best = max(pts, key=lambda p: p.value)
+            total += best.value
+            words.append(best.words)
+        else:
+            total += sum(p.value for p in pts)
+            words += [p.words for p in pts]
+    return (total, words) if words else None
+
+
+# --- stated arithmetic ------------------------------------------------------
+@dataclass(frozen=True)
+class Claim:
+    """A result stated in the text and what its own inputs give."""
+    words: str
+    stated: float
+    computed: float
+    decimals: int
+    unit: str = ""
+
+
+_SURVEY = re.compile(
+    r"(?:询问|调查|访问|走访|发放(?:问卷)?|问卷)\D{0,6}?(\d+)\s*(?:位|人|份|户|名)"
+    r"[^。]{0,30}?满意(?:的)?(?:有|为|人数)?\D{0,4}?(\d+)\s*(?:位|人|份|户|名)"
+    r"[^。]{0,20}?满意度\D{0,10}?(\d+(?:\.\d+)?)\s*%")
+_PRODUCT = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(万)?元\s*/\s*(?:人|名|户|次)(?:/年|/月)?[^。]{0,40}?(\d+)\s*(?:名|人|户|次)"
+    r"[^。]{0,30}?(\d+(?:\.\d+)?)\s*(万)?元")
+_BUDGET_SUM = re.compile(
+    r"(?:年初)?预算\D{0,4}?(\d+(?:\.\d+)?)\s*(万)?元[^。]*?(?:调增|追加|增加)\D{0,4}?(\d+(?:\.\d+)?)\s*(万)?元")
+_ACTUAL = re.compile(r"(?:实际拨付|实际到位|全年拨付|决算支出|实际支出)\D{0,6}?(\d+(?:\.\d+)?)\s*(万)?元")
+_EQUATION = re.compile(r"([（(]?\s*\d[\d.\s]*(?:[+×*/÷\-]\s*[（(]?\s*\d[\d.\s]*[)）]?\s*)+(?:[)）]\s*)?(?:[×*]\s*100\s*%)?)\s*=\s*(\d+(?:\.\d+)?)\s*(%)?")
+
+
+def _dec(s: str) -> int:
+    return len(s.split(".")[1]) if "." in s else 0
+
+
+def _wan(v: str, wan: str | None) -> float:
+    return float(v) * (1e4 if wan else 1)
+
+
+def claims(text: str) -> list[Claim]:
+    t = normalise_text(text)
+    out: list[Claim] = []
+    for m in _SURVEY.finditer(t):
+        asked, happy, rate = float(m.group(1)), float(m.group(2)), m.group(3)
+        if asked > 0:
+            out.append(Claim(m.group(0), float(rate), happy / asked * 100, _dec(rate), "%"))
+    for m in _PRODUCT.finditer(t):
+        price, count, amount = _wan(m.group(1), m.group(2)), float(m.group(3)), m.group(4)
+        stated = _wan(amount, m.group(5))
+        scale = 1e4 if m.group(5) else 1
+        out.append(Claim(m.group(0), stated / scale, price * count / scale, _dec(amount), "万元" if scale > 1 else "元"))
+    for m in _BUDGET_SUM.finditer(t):
+        a = _ACTUAL.search(t)
+        if a:
+            base, extra = _wan(m.group(1), m.group(2)), _wan(m.group(3), m.group(4))
+            stated = _wan(a.group(1), a.group(2))
+            out.append(Claim(f"{m.group(0)}；{a.group(0)}", stated / 1e4, (base + extra) / 1e4, _dec(a.group(1)), "万元"))
+    for m in _EQUATION.finditer(t):
+        expr = m.group(1).replace("×", "*").replace("÷", "/").replace("（", "(").replace("）", ")")
+        percent = "%" in expr
+        expr = expr.replace("*100%", "").replace("* 100%", "").replace(" ", "")
+        if not re.fullmatch(r"[\d.+\-*/()]+", expr) or not re.search(r"[+\-*/]", expr):
+            continue
+        try:
+            value = eval(expr, {"__builtins__": {}}, {})  # noqa: S307 - digits and operators only, checked above
+        except Exception:
+            continue
+        if percent or m.group(3):
+            value *= 100 if percent else 1
+        out.append(Claim(m.group(0), float(m.group(2)), float(value), _dec(m.group(2)), "%" if m.group(3) else ""))
+    return out
+
+
+# --- satisfaction rules -----------------------------------------------------
+_SAT_RULE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*%\s*(?:以上|及以上)?\D{0,8}?(?:得满分|计满分|得分计\s*(\d+(?:\.\d+)?)\s*分|计\s*(\d+(?:\.\d+)?)\s*分|得\s*(\d+(?:\.\d+)?)\s*分)"
+    r"[^。]{0,20}?每(?:低于|降低|下降|减少)[^。\d]{0,8}?(\d+(?:\.\d+)?)\s*(?:个百分点|%)\s*(?:扣|减)(?:除)?\s*(\d+(?:\.\d+)?)\s*分")
+_SAT_RATE = re.compile(r"满意度[^。，,;；]{0,12}?(\d+(?:\.\d+)?)\s*%")
+
+
+def satisfaction_rule(method: str, note: str, weight: float) -> Claim | None:
+    """"满意度达到90%得满分，每降低1个百分点扣0.2分" with a stated rate → the due score."""
+    r = _SAT_RULE.search(normalise_text(method))
+    if not r:
+        return None
+    rates = [float(x) for x in _SAT_RATE.findall(normalise_text(note))]
+    if not rates:
+        return None
+    threshold = float(r.group(1))
+    full = float(r.group(2) or r.group(3) or r.group(4) or weight)
+    step, per = float(r.group(5)), float(r.group(6))
+    rate = rates[-1]
+    due = full if rate >= threshold else max(full - (threshold - rate) / step * per, 0.0)
+    return Claim(f"{r.group(0)}；满意度{rate:g}%", due, due, 2)

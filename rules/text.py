@@ -1,0 +1,111 @@
+"""TEXT: what the words of a rubric say against the score written beside them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from checker import precision as P
+from checker import textcalc as T
+from rules import hits, rule
+from rules.indicators import section_of
+
+
+def _rows(batch) -> pd.DataFrame:
+    i = batch.indicators
+    return i[i["weight"].notna() & i["score"].notna()]
+
+
+def _mismatch(rows: pd.DataFrame, due: pd.Series) -> pd.Series:
+    lo, hi = P.reported(rows["score"], rows["score_table_dec"])
+    return pd.Series(~P.ties(lo, hi, due, due), index=rows.index)
+
+
+def _text_hits(bad, due, words, **extra):
+    return hits(bad, section=section_of(bad), indicator="name", location=bad["loc_score"].where(bad["loc_score"] != "", bad["loc"]),
+                reported=bad["score"].map(P.fmt), expected=due.map(lambda x: P.fmt(round(x, 4))),
+                weight=bad["weight"].map(P.fmt), words=words, **extra)
+
+
+def _due_hits(batch, column):
+    r = _rows(batch)
+    r = r[r[column].notna()]
+    bad = r[_mismatch(r, r[column])]
+    return _text_hits(bad, bad[column], bad[column.replace("due_", "words_")])
+
+
+@rule("TEXT.DEDUCTION", "error",
+      "评分说明写明“{words}”，分值 {weight} 扣减后应得 {expected} 分，实际填报 {reported} 分",
+      "The explanation says '{words}': {weight} less the deductions is {expected}, but {reported} is scored")
+def deduction(batch):
+    """评分说明 "扣X分" (several add up; "扣完为止" floors at 0) ⇒ 得分 = 分值 − ΣX.
+
+    Fails: 分值 5, 评分说明 "…扣1分。", 得分 5.   Passes: 得分 4.
+    """
+    return _due_hits(batch, "due_deduction")
+
+
+@rule("TEXT.STATED_SCORE", "error",
+      "评分说明写明“{words}”，但得分填报为 {reported}",
+      "The explanation says '{words}' but {reported} is scored")
+def stated_score(batch):
+    """评分说明 "计N分" / "得N分" (one stated score, no deduction) ⇒ 得分 = N.
+
+    Fails: 评分说明 "…计3分。", 得分 4.   Passes: 得分 3.
+    """
+    return _due_hits(batch, "due_stated")
+
+
+@rule("TEXT.CRITERIA_POINTS", "warning",
+      "评分标准所列各项分数（{words}）合计 {reported} 分，与该指标分值 {expected} 不符",
+      "The scoring standard awards {reported} points in all ({words}), not the weight {expected}")
+def criteria_points(batch):
+    """The points a 评分标准 lists ("得2分 … 得1分") do not add up to the row's 分值.
+
+    Fails: 分值 3, 评分标准 "1．…得2分；2．…得2分。".   Passes: "1．…得2分；2．…得1分。".
+    """
+    i = batch.indicators[batch.indicators["weight"].notna() & ~batch.indicators["bonus"]]
+    parsed = i["method"].map(T.criteria_points)
+    i = i[parsed.notna()]
+    parsed = parsed[i.index]
+    total = parsed.map(lambda p: p[0])
+    bad = i[np.round(total - i["weight"], 9) != 0]
+    return hits(bad, section=section_of(bad), indicator="name", location="loc",
+                reported=total[bad.index].map(P.fmt), expected=bad["weight"].map(P.fmt),
+                words=parsed[bad.index].map(lambda p: "、".join(p[1])))
+
+
+@rule("TEXT.ARITHMETIC", "error",
+      "文字中的计算不成立：“{words}”，按所列数字应为 {expected}{unit}，文中写 {reported}{unit}",
+      "Stated arithmetic does not hold: '{words}' gives {expected}{unit}, the text says {reported}{unit}")
+def arithmetic(batch):
+    """Arithmetic stated in the text, recomputed: "询问60位, 满意51人, 满意度85%",
+    "2400元/人 × 160人 = 38.4万元", "345万元 + 1587.88万元 = 1932.88万元".
+
+    Fails: "询问60位，满意的有51人，满意度90%".   Passes: "…满意度85%".
+    """
+    i = batch.indicators
+    rows = []
+    for idx, note, method in zip(i.index, i["note"], i["method"]):
+        for c in T.claims(note) + T.claims(method if "=" in method else ""):
+            lo, hi = P.reported(np.array([c.stated]), np.array([c.decimals]))
+            if not P.ties(lo, hi, np.array([c.computed]), np.array([c.computed]))[0]:
+                rows.append((idx, c))
+    if not rows:
+        return hits(i.iloc[0:0])
+    bad = i.loc[[idx for idx, _ in rows]]
+    cl = [c for _, c in rows]
+    return hits(bad, section=section_of(bad), indicator="name", location="loc",
+                reported=[P.fmt(c.stated) for c in cl], expected=[P.fmt(round(c.computed, max(c.decimals, 2))) for c in cl],
+                words=[c.words for c in cl], unit=[c.unit for c in cl])
+
+
+@rule("TEXT.SATISFACTION", "error",
+      "按评分标准“{words}”，应得 {expected} 分，实际填报 {reported} 分",
+      "By the rule '{words}' the score is {expected}, but {reported} is scored")
+def satisfaction(batch):
+    """Satisfaction rules ("90%得满分，每低1个百分点扣0.2分") recomputed from the stated rate.
+
+    Fails: 分值 5, 满意度 85%, 得分 5.   Passes: 得分 4.
+    """
+    return _due_hits(batch, "due_satisfaction")
