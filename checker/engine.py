@@ -32,6 +32,7 @@ def expand_paths(paths: list[str]) -> tuple[list[str], list[str]]:
         elif p.exists():
             files.append(str(p))
         else:
+            files.append(str(p))  # kept in order; reported as unreadable
             missing.append(str(p))
     return files, missing
 
@@ -40,9 +41,12 @@ def check(paths: list[str], profile: Profile | None = None, lang: str = "zh",
           select_ids: list[str] | None = None, ignore_ids: list[str] | None = None) -> Result:
     profile = profile or load_profile()
     files, missing = expand_paths(paths)
-    statuses: list[FileStatus] = [FileStatus(m, "unreadable", "", 0, "文件不存在") for m in missing]
+    statuses: list[FileStatus] = []
     models: list[FileModel] = []
     for n, path in enumerate(files, start=1):
+        if path in missing:
+            statuses.append(FileStatus(path, "unreadable", "", 0, "文件不存在"))
+            continue
         try:
             grids = read_any(path)
         except UnreadableInput as exc:
@@ -66,6 +70,8 @@ def check(paths: list[str], profile: Profile | None = None, lang: str = "zh",
 def run_rules(batch: Batch, rules: list[Rule]) -> pd.DataFrame:
     frames = []
     projects = batch.projects.set_index("project_id")
+    if batch.projects.empty:
+        return M.empty_frame(M.Findings)
     for r in rules:
         out = r.func(batch)
         if out is None or len(out) == 0:
