@@ -43,7 +43,8 @@ def project_settings(projects: pd.DataFrame, profile: Profile) -> pd.DataFrame:
 def recompute_indicators(ind: pd.DataFrame, projects: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     df = ind.copy()
     settings = project_settings(projects, profile).set_index("project_id")
-    df["is_rubric"] = df["project_id"].map(projects.set_index("project_id")["kind"]).eq("rubric")
+    df["form_kind"] = df["project_id"].map(projects.set_index("project_id")["kind"]).fillna("")
+    df["is_rubric"] = df["form_kind"].eq("rubric")
     for col in settings.columns:
         df[col] = df["project_id"].map(settings[col])
     _normalise(df, profile)

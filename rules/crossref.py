@@ -133,3 +133,103 @@ def spent_zero(batch):
         return hits(bad)
     bad = bad.groupby("project_id").agg(loc=("loc_actual", "first"), raw=("actual_raw", lambda s: "、".join(s))).reset_index()
     return hits(bad, section="成本指标", indicator="", location="loc", reported="raw", expected="0")
+
+
+# --- a self-evaluation against the target table of the same project --------------
+
+def target_pairs(batch) -> pd.DataFrame:
+    """(selfeval project, target project) pairs: same 项目名称, and the same department when both name one."""
+    p = batch.projects.assign(key=batch.projects["name"].map(_name_key))
+    s = p[p["kind"] == "selfeval"][["project_id", "key", "department", "loc"]]
+    t = p[p["kind"] == "target"][["project_id", "key", "department"]]
+    m = s.merge(t, on="key", suffixes=("_s", "_t"))
+    same_dept = (m["department_s"] == "") | (m["department_t"] == "") | (m["department_s"] == m["department_t"])
+    return m[same_dept]
+
+
+def _name_key(name: str) -> str:
+    from checker.recognise.labels import squash
+    return squash(name).replace("（", "(").replace("）", ")")
+
+
+def _paired_indicators(batch) -> pd.DataFrame:
+    pairs = target_pairs(batch)
+    i = batch.indicators[batch.indicators["name"] != ""].assign(key=lambda d: d["name"].map(_name_key))
+    cols = ["project_id", "key", "name", "level2", "target_raw", "target_op", "a", "a_lo", "a_hi", "loc_target", "loc"]
+    s = pairs[["project_id_s", "project_id_t"]].merge(i[cols].add_suffix("_s"), on="project_id_s")
+    t = pairs[["project_id_s", "project_id_t"]].merge(i[cols].add_suffix("_t"), on="project_id_t")
+    return s.merge(t, left_on=["project_id_s", "project_id_t", "key_s"], right_on=["project_id_s", "project_id_t", "key_t"],
+                   how="outer", indicator=True)
+
+
+@rule("XREF.TARGET_CHANGED", "error",
+      "年度指标值“{reported}”与绩效目标表的指标值“{expected}”不一致（目标值被改动{how}）",
+      "Target '{reported}' differs from the target table's '{expected}' (target changed{how_en})")
+def target_changed(batch):
+    """A self-evaluation's 年度指标值 differs from the filed target table's 指标值 for the same indicator.
+
+    Fails: 目标表 ≥15台, 自评表 ≥7台.   Passes: both ≥15台.
+    """
+    m = _paired_indicators(batch)
+    both = m[m["_merge"] == "both"]
+    from checker.recognise.labels import squash
+    same_text = both["target_raw_s"].map(squash) == both["target_raw_t"].map(squash)
+    same_value = (both["target_op_s"] == both["target_op_t"]) & P.ties(both["a_lo_s"], both["a_hi_s"] + 1e-12,
+                                                                        both["a_lo_t"], both["a_hi_t"])
+    bad = both[~same_text & ~same_value.fillna(False)].copy()
+    lower_is_easier = bad["target_op_t"].isin(["", ">=", ">", "="])
+    lowered = np.where(lower_is_easier, bad["a_s"] < bad["a_t"], bad["a_s"] > bad["a_t"])
+    bad["how"] = np.where(pd.notna(bad["a_s"]) & pd.notna(bad["a_t"]) & lowered, "，且目标被调低", "")
+    bad["how_en"] = np.where(bad["how"] != "", ", and lowered", "")
+    bad["project_id"] = bad["project_id_s"]
+    return hits(bad, section=bad["level2_s"], indicator=bad["name_s"], location=bad["loc_target_s"],
+                reported=bad["target_raw_s"], expected=bad["target_raw_t"], how=bad["how"], how_en=bad["how_en"])
+
+
+@rule("XREF.TARGET_DROPPED", "error",
+      "绩效目标表中的指标“{indicator}”（指标值 {expected}）在自评表中缺失",
+      "Indicator '{indicator}' ({expected}) of the target table is missing from the self-evaluation")
+def target_dropped(batch):
+    """An indicator of the target table that the self-evaluation leaves out.
+
+    Fails: 目标表 has 远程查房终端台数, 自评表 does not.   Passes: both have it.
+    """
+    m = _paired_indicators(batch)
+    bad = m[m["_merge"] == "right_only"].copy()
+    bad["project_id"] = bad["project_id_s"]
+    loc = bad["project_id_s"].map(batch.projects.set_index("project_id")["loc"])
+    return hits(bad, section=bad["level2_t"], indicator=bad["name_t"], location=loc, reported="（缺失）",
+                expected=bad["target_raw_t"])
+
+
+@rule("XREF.TARGET_ADDED", "warning",
+      "自评表中的指标“{indicator}”在绩效目标表中没有",
+      "Indicator '{indicator}' is not in the target table")
+def target_added(batch):
+    """An indicator in the self-evaluation that the target table never set.
+
+    Fails: 自评表 adds 使用期限.   Passes: every indicator is in the target table.
+    """
+    m = _paired_indicators(batch)
+    bad = m[m["_merge"] == "left_only"].copy()
+    bad["project_id"] = bad["project_id_s"]
+    return hits(bad, section=bad["level2_s"], indicator=bad["name_s"], location=bad["loc_s"],
+                reported=bad["target_raw_s"], expected="（目标表无此指标）")
+
+
+@rule("XREF.TARGET_BUDGET", "error",
+      "自评表年初预算数 {reported} 万元与绩效目标表年度资金总额 {expected} 万元不一致",
+      "Budget {reported} differs from the target table's annual funds {expected}")
+def target_budget(batch):
+    """The self-evaluation's budget differs from the target table's 年度资金总额.
+
+    Fails: 目标表 80.00, 自评表 年初预算 75.   Passes: both 80.
+    """
+    pairs = target_pairs(batch)
+    f = batch.project_funds("total")
+    s_budget = pairs["project_id_s"].map(f["budget_initial"].where(f["budget_initial"].notna(), f["budget"]))
+    t_budget = pairs["project_id_t"].map(f["budget"])
+    bad = pairs[s_budget.notna() & t_budget.notna() & (np.round(s_budget - t_budget, 6) != 0)].copy()
+    bad["project_id"] = bad["project_id_s"]
+    return hits(bad, section="项目资金", indicator="", location=bad["project_id_s"].map(f["loc"]),
+                reported=s_budget[bad.index].map(P.fmt), expected=t_budget[bad.index].map(P.fmt))

@@ -96,7 +96,7 @@ def missing_score(batch):
     i = batch.indicators
     has_values = (i["target_raw"] != "") | (i["actual_raw"] != "")
     no_w, no_s = i["weight"].isna(), i["score"].isna()
-    bad = i[has_values & (no_w | no_s) & ~i["bonus"]]
+    bad = i[has_values & (no_w | no_s) & ~i["bonus"] & (i["form_kind"] != "target")]
     what = np.select([no_w[bad.index] & no_s[bad.index], no_w[bad.index]], ["分值和得分", "分值"], "得分")
     what_en = np.select([no_w[bad.index] & no_s[bad.index], no_w[bad.index]], ["weight and score", "weight"], "score")
     return hits(bad, section=section_of(bad), indicator="name", location="loc",

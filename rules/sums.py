@@ -97,6 +97,7 @@ def weight_rounding(batch):
 
 def total_weights(batch) -> pd.DataFrame:
     i = _items(batch)
+    i = i[i["form_kind"] != "target"]  # target tables carry no weights
     p = batch.projects.set_index("project_id")
     g = i.groupby("project_id").agg(sum_w=("weight", "sum"), n=("weight", "count"), slack=("w_slack", "sum"),
                                     dec=("w_table_dec", "max"))

@@ -147,3 +147,77 @@ def test_003_list_matches_tables(r003):
 
 def test_003_fund_blocks_tie(r003):
     assert r003[r003["family"] == "FUND"].empty
+
+
+# --- seed 000: county rubric with a 加分项 ----------------------------------------
+
+SEED_000 = seed("000", "000_rubric_ankangma.txt")
+SEED_002 = seed("002", "002_rubric_thirdparty.txt")
+SEED_004 = seed("004", "004_targets_huoshan.txt")
+
+
+def test_000_total_above_100_is_the_only_error():
+    r = check([SEED_000])
+    assert r.projects.iloc[0]["kind"] == "rubric"
+    errors = r.findings[r.findings["severity"] == "error"]
+    assert list(zip(errors["rule"], errors["reported"], errors["expected"])) == [("CAP.TOTAL_SCORE", "102", "100")]
+
+
+def test_000_weights_roll_up_to_declared_sections():
+    r = check([SEED_000])
+    s = r.sections.set_index("name")["weight"]
+    assert (s["决策"], s["过程"], s["产出"], s["效益"]) == (5, 20, 55, 20)
+    assert r.findings[r.findings["family"] == "SUM"].empty
+    bonus = r.indicators[r.indicators["bonus"]]
+    assert list(zip(bonus["name"], bonus["weight"], bonus["score"])) == [("本地安康码场景创新应用", 4, 2)]
+
+
+# --- seed 002: third-party rubric, internally consistent ---------------------------
+
+def test_002_has_no_error_and_every_explained_row_recomputed():
+    r = check([SEED_002])
+    assert r.findings[r.findings["severity"] == "error"].empty, r.findings.to_string()
+    i = r.indicators
+    assert r.projects.iloc[0]["total_score"] == 86
+    assert i["score"].sum() == 86
+    explained = i[i["note"].str.contains("扣|计")]
+    assert explained["expected_score"].notna().all()
+    assert (explained["verdict"] == "tie").all()
+    sat = i[i["name"] == "服务对象满意度"].iloc[0]
+    assert sat["expected_score"] == 4 and "85%" in sat["basis"]
+
+
+# --- seed 004: five target tables -------------------------------------------------
+
+def test_004_funds_tie_and_amounts_recognised():
+    r = check([SEED_004])
+    f = r.findings
+    assert len(r.projects) == 5 and set(r.projects["kind"]) == {"target"}
+    assert f[f["family"].isin(["FUND", "TARGET"]) & (f["severity"] == "error")].empty
+    one(f, "TARGET.AMOUNT_TIES", project="大厅工作人员考勤考核奖", indicator="考勤考核奖金额", reported="744000元")
+    one(f, "TARGET.AMOUNT_TIES", project="全县电子政务外网专线费用", indicator="专线运行费用", reported="361800元/年")
+    d = one(f, "TARGET.DERIVED_AMOUNT", project="大厅工作人员考勤考核奖")
+    assert "155人" in d["message"] and d["reported"] == "744000"
+
+
+def test_004_vague_targets_warned():
+    f = check([SEED_004]).findings
+    one(f, "TARGET.COST_NO_NUMBER", project="业务费", indicator="各项费用支出", reported="控制在预算内")
+    one(f, "TARGET.NOT_MEASURABLE", project="新办企业服务费", indicator="中心设置邮件窗口", reported="方便快捷")
+    one(f, "TARGET.NO_OPERATOR", project="业务费", indicator="服务事项办结平均时限", reported="1.4个工作日")
+
+
+def test_004_empty_benefit_categories():
+    f = check([SEED_004]).findings
+    empty = f[f["rule"] == "TARGET.CATEGORY_EMPTY"]
+    assert set(empty["section"]) == {"经济效益指标", "生态效益指标"}
+    assert len(find(f, "TARGET.CATEGORY_EMPTY", project="业务费")) == 2
+
+
+def test_paired_target_and_selfeval():
+    paired = ROOT / "data" / "paired"
+    f = check([str(paired)]).findings
+    one(f, "XREF.TARGET_CHANGED", project="医保智能审核移动终端经费", indicator="移动终端台数",
+        reported="≥7台", expected="≥15台")
+    one(f, "XREF.TARGET_DROPPED", project="医保智能审核移动终端经费", indicator="远程查房终端台数", expected="≥23台")
+    assert "调低" in find(f, "XREF.TARGET_CHANGED").iloc[0]["message"]
