@@ -71,27 +71,21 @@ def lines_sum(batch):
     """
     f = batch.funds
     out = []
-    for col in ("budget_initial", "budget", "spent"):
-        parts = f[f["line"] != "total"]
-        have = parts.groupby("project_id")[col].count()
-        total_dec = parts.groupby("project_id")[f"{col}_dec"].max()
-        lo_parts = parts.assign(_lo=P.input_interval(parts[col].fillna(0), parts[f"{col}_dec"])[0],
-                                _hi=P.input_interval(parts[col].fillna(0), parts[f"{col}_dec"])[1])
-        sums = lo_parts.groupby("project_id")[[col, "_lo", "_hi"]].sum()
-        tot = f[(f["line"] == "total") & f[col].notna()].set_index("project_id")
-        tot = tot[tot.index.isin(have[have > 0].index)]
-        if tot.empty:
+    for col, zh in COLUMN_ZH.items():
+        parts = f[(f["line"] != "total") & f[col].notna()]
+        lo, hi = P.input_interval(parts[col], parts[f"{col}_dec"])
+        sums = parts.assign(_lo=lo, _hi=hi).groupby("project_id").agg(
+            s=(col, "sum"), lo=("_lo", "sum"), hi=("_hi", "sum"), dec=(f"{col}_dec", "max"))
+        total = f[(f["line"] == "total") & f[col].notna()].drop_duplicates("project_id").set_index("project_id")
+        both = total.join(sums, how="inner")  # only where the form gives at least one line
+        if both.empty:
             continue
-        s = sums.reindex(tot.index)
-        dec = np.maximum(tot[f"{col}_dec"], total_dec.reindex(tot.index).fillna(0))
-        r_lo, r_hi = P.reported(tot[col], dec)
-        bad = tot[~P.ties(r_lo, r_hi, s["_lo"], s["_hi"])].reset_index()
-        if bad.empty:
-            continue
-        exp = s.loc[bad["project_id"], col].to_numpy()
-        out.append(hits(bad, section="项目资金", indicator=bad["label"], location=bad[f"loc_{'budget' if col == 'budget_initial' else col}"].where(bad[f"loc_{'budget' if col == 'budget_initial' else col}"] != "", bad["loc"]),
-                        reported=bad[col].map(P.fmt), expected=[P.fmt(round(x, 6)) for x in exp],
-                        column=COLUMN_ZH[col]))
+        r_lo, r_hi = P.reported(both[col], np.maximum(both[f"{col}_dec"], both["dec"]))
+        bad = both[~P.ties(r_lo, r_hi, both["lo"], both["hi"])].reset_index()
+        loc_col = "loc_spent" if col == "spent" else "loc_budget"
+        out.append(hits(bad, section="项目资金", indicator=bad["label"],
+                        location=bad[loc_col].where(bad[loc_col] != "", bad["loc"]),
+                        reported=bad[col].map(P.fmt), expected=bad["s"].map(lambda x: P.fmt(round(x, 6))), column=zh))
     return pd.concat(out, ignore_index=True) if out else hits(f.iloc[0:0])
 
 
