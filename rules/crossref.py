@@ -34,6 +34,13 @@ def cost_amounts(batch) -> pd.DataFrame:
     return c
 
 
+def _unit_hits(batch, issue: str):
+    i = batch.indicators
+    bad = i[i["unit_issue"] == issue]
+    return hits(bad, section=section_of(bad), indicator="name", location=bad["loc_actual"],
+                reported="actual_raw", expected="target_raw")
+
+
 @rule("XREF.UNIT_MISMATCH", "error",
       "指标值 {expected} 与实际值 {reported} 相差逾千倍，疑为单位不一致（如万元与元），未据此计分",
       "Target {expected} and actual {reported} are over 1000× apart: units differ (万元 vs 元?)")
@@ -42,10 +49,7 @@ def unit_mismatch(batch):
 
     Fails: A ≤2万元, B 5000.   Passes: A ≤2万元, B 0.5.
     """
-    i = batch.indicators
-    bad = i[i["unit_issue"] == "mismatch"]
-    return hits(bad, section=section_of(bad), indicator="name", location=bad["loc_actual"],
-                reported="actual_raw", expected="target_raw")
+    return _unit_hits(batch, "mismatch")
 
 
 @rule("XREF.UNIT_AMBIGUOUS", "warning",
@@ -56,10 +60,7 @@ def unit_ambiguous(batch):
 
     Fails: A ≥200万, B 200.   Passes: A ≥200万人次, B 200万人次.
     """
-    i = batch.indicators
-    bad = i[i["unit_issue"] == "bare_wan"]
-    return hits(bad, section=section_of(bad), indicator="name", location=bad["loc_actual"],
-                reported="actual_raw", expected="target_raw")
+    return _unit_hits(batch, "bare_wan")
 
 
 @rule("XREF.DEADLINE_YEAR", "warning",
