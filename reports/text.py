@@ -24,13 +24,25 @@ def summary_line(result) -> str:
     return s + (f"；{unreadable} 个文件无法读取" if unreadable else "")
 
 
-def render_text(result) -> str:
-    lines = []
-    for s in result.files:
+KIND_ZH = {"selfeval": "自评表", "bundle": "自评表汇编", "rubric": "评分表", "target": "目标表",
+           "unrecognised": "未识别", "": ""}
+
+
+def file_line(s, counts, lang: str) -> str:
+    """Every input file, with its status: nothing is lost from a report."""
+    e, w = counts.get((s.path, "error"), 0), counts.get((s.path, "warning"), 0)
+    if lang == "en":
         if s.status == "unreadable":
-            lines.append(f"{s.path}: 无法读取: {s.error_message}" if result.lang != "en"
-                         else f"{s.path}: unreadable: {s.error_message}")
-    for f in result.findings.to_dict("records"):
-        lines.append(finding_line(f, result.lang))
+            return f"{s.path}: unreadable: {s.error_message}"
+        return f"{s.path}: checked ({s.kind}, {s.projects} tables): {e} errors, {w} warnings"
+    if s.status == "unreadable":
+        return f"{s.path}: 无法读取: {s.error_message}"
+    return f"{s.path}: 已核查（{KIND_ZH.get(s.kind, s.kind)}，{s.projects} 张表）：错误 {e}，警告 {w}"
+
+
+def render_text(result) -> str:
+    lines = [finding_line(f, result.lang) for f in result.findings.to_dict("records")]
+    counts = result.findings.groupby(["file", "severity"]).size().to_dict()
+    lines += [file_line(s, counts, result.lang) for s in result.files]
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
