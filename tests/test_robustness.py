@@ -63,3 +63,35 @@ def test_variant_labels_and_layout(tmp_path):
     assert r.projects.iloc[0]["department_code"] == "301"
     assert f[f["rule"] == "SUM.TOTAL_SCORE"].empty  # 30+20+30+10 + 资金 8 = 98 as stated
     assert f[f["family"] == "FUND"].empty          # 40/50 = 80%, 10 × 80% = 8
+
+
+def test_page_numbers_between_rows_are_ignored(tmp_path):
+    lines = (DATA / "003_bundle_jinan.txt").read_text(encoding="utf-8").splitlines()
+    lines.insert(105, "17")
+    lines.insert(60, "- 3 -")
+    p = tmp_path / "paged.txt"
+    p.write_text("\n".join(lines), encoding="utf-8")
+    a = check([str(DATA / "003_bundle_jinan.txt")]).findings
+    b = check([str(p)]).findings
+    assert sorted(zip(a.rule, a.project, a.indicator, a.reported)) == sorted(zip(b.rule, b.project, b.indicator, b.reported))
+
+
+def test_bundle_all_on_one_sheet(tmp_path):
+    import openpyxl
+
+    from checker.readers.text import read_text
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "自评表汇总"
+    for row in read_text(str(DATA / "003_bundle_jinan.txt"))[0].rows:
+        ws.append([t if t else None for t in row.texts])
+        for c in ws[ws.max_row]:
+            if isinstance(c.value, str) and c.value.startswith("="):
+                c.data_type = "s"
+    p = tmp_path / "one_sheet.xlsx"
+    wb.save(p)
+    a = check([str(DATA / "003_bundle_jinan.txt")]).findings
+    b = check([str(p)]).findings
+    assert sorted(zip(a.rule, a.project, a.indicator, a.reported)) == sorted(zip(b.rule, b.project, b.indicator, b.reported))
+    assert b["location"].str.startswith("自评表汇总!").all()

@@ -94,6 +94,8 @@ def _read_grid(grid: Grid, doc: SelfEvalDoc) -> None:
             continue
         first = _first(row)
         joined = "".join(squash(c.text) for c in cells)
+        if len(cells) == 1 and re.fullmatch(r"[-—]?\s*\d{1,3}\s*[-—]?|第\d+页(共\d+页)?", joined):
+            continue  # a page number printed between rows
         if first.startswith("项目名称"):
             draft = Draft(name=_value_after(row, "项目名称"), loc=row.loc, sheet=grid.name,
                           year=pending_year or doc.year)

@@ -29,7 +29,10 @@ def looks_like(grids: list[Grid]) -> bool:
 
 
 def _is_noise(row: Row) -> bool:
+    """Markdown table rules ("|----|"), and page numbers printed between rows."""
     texts = [squash(t) for t in row.texts if squash(t)]
+    if len(texts) == 1 and re.fullmatch(r"[-—]?\d{1,3}[-—]?|第\d+页(共\d+页)?", texts[0]):
+        return True
     return not texts or all(re.fullmatch(r"[-|:#*\s]+", t) for t in texts)
 
 
