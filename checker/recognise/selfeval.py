@@ -274,11 +274,13 @@ def _read_indicator_row(row: Row, draft: Draft, levels: dict, header: dict[str, 
         l1 = level1_of(c.text)
         l2 = level2_of(c.text)
         nxt = next((d for d in cells[i + 1:] if d.text.strip()), None)
-        if l1 and (l1 != "满意度指标" or levels["l1"] != "满意度指标" or (nxt and level2_of(nxt.text))):
-            if not (l1 == "满意度指标" and levels["l1"] == "满意度指标" and not (nxt and level2_of(nxt.text))):
-                _open_level1(draft, levels, l1, declared_weight(c.text), c.loc)
-                start = i + 1
-                continue
+        # "满意度指标" names both a level-1 and a level-2 heading: it is level 1 unless
+        # we are already under 满意度 and no level-2 heading follows it.
+        repeats_l2 = l1 == "满意度指标" and levels["l1"] == "满意度指标" and not (nxt and level2_of(nxt.text))
+        if l1 and not repeats_l2:
+            _open_level1(draft, levels, l1, declared_weight(c.text), c.loc)
+            start = i + 1
+            continue
         if l2:
             if l2.startswith("满意度") and levels["l1"] != "满意度指标":
                 _open_level1(draft, levels, "满意度指标", None, c.loc)
