@@ -43,6 +43,7 @@ def check(paths: list[str], profile: Profile | None = None, lang: str = "zh",
     files, missing = expand_paths(paths)
     statuses: list[FileStatus] = []
     models: list[FileModel] = []
+    internal: list[dict] = []
     for n, path in enumerate(files, start=1):
         if path in missing:
             statuses.append(FileStatus(path, "unreadable", "", 0, "文件不存在"))
@@ -55,25 +56,38 @@ def check(paths: list[str], profile: Profile | None = None, lang: str = "zh",
         except Exception as exc:  # a reader bug must not sink the batch
             statuses.append(FileStatus(path, "unreadable", "", 0, f"读取失败: {type(exc).__name__}: {exc}"))
             continue
-        fm = recognise_file(path, grids, n)
+        try:
+            fm = recognise_file(path, grids, n)
+        except Exception as exc:  # a recogniser bug on one odd form must not sink the batch
+            fm = FileModel(path=path, kind="unrecognised")
+            internal.append(_internal(path, "", f"识别表格时出错: {type(exc).__name__}: {exc}",
+                                      f"recogniser failed: {type(exc).__name__}: {exc}"))
         models.append(fm)
         statuses.append(FileStatus(path, "checked", fm.kind, len(fm.projects)))
     batch = build_batch(models, profile)
-    findings = run_rules(batch, select(select_ids, ignore_ids))
-    findings = pd.concat([findings, _unrecognised(statuses)], ignore_index=True)
+    findings = run_rules(batch, select(select_ids, ignore_ids), internal)
+    findings = pd.concat([findings, _unrecognised(statuses), pd.DataFrame(internal, columns=FINDING_COLUMNS)],
+                         ignore_index=True)
     findings = M.Findings.validate(_order(findings, statuses))
     return Result(files=statuses, projects=_with_totals(batch), funds=batch.funds, sections=batch.sections,
                   indicators=batch.indicators, findings=findings, lang=lang, version=__version__,
                   extra={"profile": profile.name})
 
 
-def run_rules(batch: Batch, rules: list[Rule]) -> pd.DataFrame:
+def run_rules(batch: Batch, rules: list[Rule], internal: list[dict] | None = None) -> pd.DataFrame:
     frames = []
     projects = batch.projects.set_index("project_id")
     if batch.projects.empty:
         return M.empty_frame(M.Findings)
     for r in rules:
-        out = r.func(batch)
+        try:
+            out = r.func(batch)
+        except Exception as exc:  # report it and go on: the other rules' findings still count
+            if internal is None:
+                raise
+            internal.append(_internal("", r.id, f"规则 {r.id} 执行出错，相关检查未完成: {type(exc).__name__}: {exc}",
+                                      f"rule {r.id} failed: {type(exc).__name__}: {exc}"))
+            continue
         if out is None or len(out) == 0:
             continue
         frames.append(_finish(r, out, projects))
@@ -101,6 +115,12 @@ class _Default(dict):
 
 def _format(template: str, params: dict) -> str:
     return template.format_map(_Default(params))
+
+
+def _internal(path: str, rule_id: str, zh: str, en: str) -> dict:
+    return {"rule": "PARSE.INTERNAL", "family": "PARSE", "severity": "error", "file": path, "project": "",
+            "project_id": "", "section": rule_id, "indicator": "", "location": "", "reported": "", "expected": "",
+            "message": zh, "message_en": en}
 
 
 def _unrecognised(statuses: list[FileStatus]) -> pd.DataFrame:
