@@ -15,6 +15,7 @@ def test_a_crashing_rule_is_reported_not_fatal(monkeypatch):
     def boom(batch):
         raise RuntimeError("kaput")
 
+    rules.load_all()
     broken = replace(rules.REGISTRY["SUM.TOTAL_SCORE"], func=boom)
     monkeypatch.setitem(rules.REGISTRY, "SUM.TOTAL_SCORE", broken)
     f = engine.check([str(DATA / "001_selfeval_yanchi_2024.txt")]).findings
