@@ -23,6 +23,7 @@ class Format(str, Enum):
     text = "text"
     json = "json"
     html = "html"
+    csv = "csv"
 
 
 class FailOn(str, Enum):
@@ -68,7 +69,7 @@ def check(
     result.fail_on = fail_on.value
     text = render(result, format.value)
     if output:
-        output.write_text(text, encoding="utf-8")
+        output.write_text(text, encoding="utf-8", newline="")
     else:
         sys.stdout.write(text)
     for s in result.files:

@@ -94,3 +94,14 @@ def test_rules_command_lists_catalog():
     assert "IND.OVERSCORE" in res.stdout and "XREF.UNIT_MISMATCH" in res.stdout
     res = runner.invoke(app, ["rules", "IND.OVERSCORE"])
     assert "Fails" in res.stdout and "Passes" in res.stdout
+
+
+def test_csv_for_spreadsheets(tmp_path):
+    import csv
+
+    out = tmp_path / "f.csv"
+    res = run(DATA / "003_bundle_jinan.txt", "--format", "csv", "-o", out)
+    assert res.exit_code == 1
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0][:4] == ["文件", "项目", "部分", "指标"]
+    assert any(r[5] == "IND.OVERSCORE" and r[3] == "移动终端台数" for r in rows[1:])
