@@ -126,6 +126,17 @@ def recognise(path: str, grids: list[Grid], file_no: int):
                 _add_section(fm, pid, level, name, parent, weight, cell.loc)
             name_cell, weight_cell, score_cell = get("name"), get("weight"), get("score")
             if name_cell is None or not squash(name_cell.text):
+                # A heading row: its 分值 cell declares the weight of the deepest heading in it.
+                declared, _ = number_and_decimals(weight_cell.text if weight_cell else "")
+                opened = [(lvl, cell) for key, lvl in (("l2", 2), ("l1", 1))
+                          if (cell := get(key)) is not None and squash(cell.text)]
+                if declared is not None and opened and not bonus:
+                    level, cell = opened[0]
+                    name = l2 if level == 2 else l1
+                    for sec in fm.sections:
+                        if sec["project_id"] == pid and sec["level"] == level and sec["name"] == name \
+                                and sec["weight"] is None:
+                            sec["weight"], sec["loc"] = declared, weight_cell.loc
                 continue
             item_no += 1
             weight, wdec = number_and_decimals(weight_cell.text if weight_cell else "")
