@@ -129,33 +129,52 @@ def total_weight(batch):
     return pd.concat([out, more], ignore_index=True)
 
 
-@rule("SUM.TOTAL_SCORE", "error",
-      "总分填报 {reported}，各指标得分合计加资金执行得分应为 {expected}",
-      "Total score {reported} but item scores plus the fund score add up to {expected}")
-def total_score(batch):
-    """Stated 总分 differs from Σ item scores + 资金得分.
-
-    Fails: scores 10 + 40 + 25 + 10, 总分 90.   Passes: 总分 85.
-    """
-    i = batch.indicators
+def _score_sums(batch, with_bonus: bool) -> pd.DataFrame:
+    """Σ item scores (+ 资金得分) per project, with the interval of the items' own decimals."""
+    i = batch.indicators if with_bonus else batch.indicators[~batch.indicators["bonus"]]
     d = i["score_dec"].astype(float)
-    i = i.assign(s_lo=i["score"].fillna(0) - np.where(d > 0, P.half_ulp(d), 0) * i["score"].notna(),
-                 s_hi=i["score"].fillna(0) + np.where(d > 0, P.half_ulp(d), 0) * i["score"].notna())
+    h = np.where(d > 0, P.half_ulp(d), 0.0) * i["score"].notna()
+    i = i.assign(s_lo=i["score"].fillna(0) - h, s_hi=i["score"].fillna(0) + h)
     g = i.groupby("project_id").agg(s=("score", "sum"), lo=("s_lo", "sum"), hi=("s_hi", "sum"),
                                     dec=("score_table_dec", "max"))
     f = batch.project_funds("total")
     fs = f["score"].reindex(g.index).fillna(0)
-    fh = pd.Series(np.where(f["score_dec"].reindex(g.index).fillna(0) > 0,
-                            P.half_ulp(f["score_dec"].reindex(g.index).fillna(0)), 0), index=g.index)
+    fd = f["score_dec"].reindex(g.index).fillna(0)
+    fh = pd.Series(np.where(fd > 0, P.half_ulp(fd), 0.0), index=g.index)
     g["s"], g["lo"], g["hi"] = g["s"] + fs, g["lo"] + fs - fh, g["hi"] + fs + fh
-    p = batch.projects.set_index("project_id")
-    g["total"] = p["total_score"].reindex(g.index)
-    g["loc"] = p["total_loc"].reindex(g.index)
+    return g
+
+
+def _total_hits(g, stated, dec, loc, section):
+    g = g.assign(total=stated.reindex(g.index), loc=loc.reindex(g.index),
+                 dec=np.maximum(g["dec"], dec.reindex(g.index).fillna(0)))
     g = g[g["total"].notna()]
     r_lo, r_hi = P.reported(g["total"], g["dec"])
     bad = g[~P.ties(r_lo, r_hi, g["lo"], g["hi"])].reset_index()
-    return hits(bad, section="总分", indicator="", location="loc", reported=bad["total"].map(P.fmt),
+    return hits(bad, section=section, indicator="", location="loc", reported=bad["total"].map(P.fmt),
                 expected=bad["s"].map(lambda x: P.fmt(round(x, 4))))
+
+
+@rule("SUM.TOTAL_SCORE", "error",
+      "{section}填报 {reported}，各指标得分合计（含资金执行得分、加分项）应为 {expected}",
+      "{section} is {reported} but the scores (incl. funds, bonus) add up to {expected}")
+def total_score(batch):
+    """Stated 总分 differs from Σ item scores + 资金得分 (+ 加分项); a rubric's 合计 from Σ of
+    its leaves without the 加分项.
+
+    Fails: scores 10 + 40 + 25 + 10, 总分 90.   Passes: 总分 85.
+    """
+    p = batch.projects.set_index("project_id")
+    separate = p["subtotal_score"].notna() & (p["subtotal_loc"] != p["total_loc"])
+    with_bonus = _score_sums(batch, True)
+    base = _score_sums(batch, False)
+    # The 总分 counts the 加分项; a 合计 standing in for it (no 总分 row) does not.
+    use_base = ~separate.reindex(with_bonus.index).fillna(False) & p["subtotal_score"].reindex(with_bonus.index).notna()
+    total_sums = with_bonus.where(~use_base, base.reindex(with_bonus.index), axis=0)
+    out = [_total_hits(total_sums, p["total_score"], p["total_score_dec"], p["total_loc"], "总分")]
+    sub = p[separate]
+    out.append(_total_hits(base, sub["subtotal_score"], sub["subtotal_score_dec"], sub["subtotal_loc"], "合计"))
+    return pd.concat(out, ignore_index=True)
 
 
 GRADE_NAMES = {"优": "优", "良": "良", "中": "中", "差": "差", "合": "中", "不": "差"}

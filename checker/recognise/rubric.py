@@ -14,7 +14,8 @@ import re
 from checker.grid import Cell, Grid
 from checker.recognise.labels import clean, declared_weight, is_number, number_and_decimals, squash, strip_weight
 
-HEADER_WORDS = ("三级指标", "分值", "评分标准", "评价标准", "评分要点", "指标解释")
+HEADER_WORDS = ("分值", "权重", "评分标准", "评价标准", "评分要点", "指标解释", "评分细则")
+NAME_HEADERS = ("三级指标", "指标名称", "评价指标", "考核指标", "具体指标")
 SCORE_WORDS = ("自评分", "得分", "评分", "评价得分", "复核分")
 YEAR = re.compile(r"(20\d\d)\s*年")
 GRADE = re.compile(r"(?:评价)?等级\s*[为:：]?\s*[“\"]?(优秀?|良好?|中等?|差|合格|不合格)")
@@ -27,7 +28,7 @@ def looks_like(grids: list[Grid]) -> bool:
 def _header_index(grid: Grid) -> int | None:
     for n, row in enumerate(grid.rows[:30]):
         joined = "".join(squash(t) for t in row.texts)
-        if "三级指标" in joined and sum(w in joined for w in HEADER_WORDS) >= 3:
+        if any(h in joined for h in NAME_HEADERS) and sum(w in joined for w in HEADER_WORDS) >= 2:
             return n
     return None
 
@@ -42,7 +43,7 @@ def _columns(cells: list[Cell]) -> dict[str, int]:
             cols.setdefault("l1", i)
         elif s.startswith("二级"):
             cols.setdefault("l2", i)
-        elif s.startswith("三级"):
+        elif s.startswith("三级") or s in NAME_HEADERS or s == "指标":
             cols.setdefault("name", i)
         elif "分值" in s and "weight" not in cols or s in ("权重", "标准分"):
             cols.setdefault("weight", i)
@@ -54,6 +55,8 @@ def _columns(cells: list[Cell]) -> dict[str, int]:
             cols.setdefault("note", i)
         elif any(w in s for w in SCORE_WORDS) or ("分值" in s and "weight" in cols):
             cols["score"] = i
+    if "name" not in cols and "l2" in cols:  # a two-level rubric: the 二级 column names the items
+        cols["name"] = cols.pop("l2")
     return cols
 
 
