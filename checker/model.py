@@ -52,6 +52,7 @@ class Projects(_Strict):
     sheet: Series[str]
     method_text: Series[str]                      # the form's own scoring method statement (注, 得分计算方法)
     goal: Series[str]                             # 年度目标 / 预期目标 text
+    fund_scale: Series[float] = pa.Field(gt=0)    # unit of the funds block in 元: 1e4 for 万元 (the norm), 1 for 元
 
 
 class Funds(_Strict):

@@ -236,6 +236,11 @@ def _reported(df: pd.DataFrame, projects: pd.DataFrame) -> None:
 def recompute_funds(funds: pd.DataFrame) -> pd.DataFrame:
     """执行率 = 执行数/预算数; 资金得分 = 分值 × min(执行率, 1), with intervals."""
     df = funds.copy()
+    # A rate written as a fraction ("0.9983" in a cell without %) is the same rate in percent.
+    ratio = df["spent"].astype(float) / df["budget"].astype(float)
+    as_fraction = (df["rate"] <= 1.0) & (ratio > 0) & ((df["rate"] - ratio).abs() < (df["rate"] * 100 - ratio * 100).abs())
+    df.loc[as_fraction, "rate"] = df.loc[as_fraction, "rate"] * 100
+    df.loc[as_fraction, "rate_dec"] = (df.loc[as_fraction, "rate_dec"] - 2).clip(lower=0)
     s_lo, s_hi = P.input_interval(df["spent"].astype(float), df["spent_dec"])
     b_lo, b_hi = P.input_interval(df["budget"].astype(float), df["budget_dec"])
     with np.errstate(divide="ignore", invalid="ignore"):

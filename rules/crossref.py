@@ -13,18 +13,20 @@ MONEY_UNITS = {"元", ""}
 
 
 def cost_amounts(batch) -> pd.DataFrame:
-    """成本指标 rows whose target is an amount of money, in 万元 (the funds' unit).
+    """成本指标 rows whose target is an amount of money, in the funds' unit (万元 as a rule).
 
     "≤7万元" → 7; "≤200000" against a 20 万元 budget → 20 (a bare number far above the
     budget is in 元); per-unit costs ("0.6万元/次") and percentages are not amounts.
+    Columns a_wan / b_wan hold target and actual in the funds' unit.
     """
     i = batch.indicators
     c = i[i["level2"].str.contains("成本") & (i["target_kind"] == "quantity") & (i["target_per"] == "")
           & i["target_unit"].isin(MONEY_UNITS) & i["a"].notna()].copy()
     budget = batch.project_funds("total")["budget"]
     c["budget"] = c["project_id"].map(budget)
+    unit = c["project_id"].map(batch.projects.set_index("project_id")["fund_scale"]).fillna(1e4)
     in_yuan = (c["target_unit"] == "元") | (c["target_scale"] != 1) | (c["a"] > c["budget"].fillna(np.inf) * 1000)
-    k = np.where(in_yuan, 1e-4, 1.0)
+    k = np.where(in_yuan, 1 / unit, 1.0)
     c["a_wan"], c["a_wan_lo"], c["a_wan_hi"] = c["a"] * k, c["a_lo"] * k, c["a_hi"] * k
     b_dec = P.table_decimals(i, "actual_dec").reindex(c.index)
     b_lo, b_hi = P.reported(c["actual_num"], b_dec)
@@ -32,6 +34,15 @@ def cost_amounts(batch) -> pd.DataFrame:
     c["b_wan"] = c["b"] * k
     c["b_wan_lo"], c["b_wan_hi"] = b_lo * scale * k, b_hi * scale * k
     return c
+
+
+UNIT_LABELS = {1e8: "亿元", 1e4: "万元", 1e3: "千元", 1.0: "元"}
+
+
+def _unit_label(batch, frame: pd.DataFrame) -> list[str]:
+    """The funds' unit, as the form writes it, for each row of a hit table."""
+    scale = frame["project_id"].map(batch.projects.set_index("project_id")["fund_scale"]).fillna(1e4)
+    return [UNIT_LABELS.get(float(x), "万元") for x in scale]
 
 
 def _unit_hits(batch, issue: str):
@@ -80,8 +91,8 @@ def deadline_year(batch):
 
 
 @rule("XREF.COST_OVER_BUDGET", "error",
-      "成本指标值 {reported} 超过项目全年预算数 {expected} 万元",
-      "Cost target {reported} exceeds the project budget of {expected} 万元")
+      "成本指标值 {reported} 超过项目全年预算数 {expected} {unit}",
+      "Cost target {reported} exceeds the project budget of {expected} {unit}")
 def cost_over_budget(batch):
     """A cost target (an amount) above the project's whole budget.
 
@@ -90,12 +101,12 @@ def cost_over_budget(batch):
     c = cost_amounts(batch)
     bad = c[c["budget"].notna() & P.above(c["a_wan_lo"], c["budget"])]
     return hits(bad, section=section_of(bad), indicator="name", location=bad["loc_target"],
-                reported="target_raw", expected=bad["budget"].map(P.fmt))
+                reported="target_raw", expected=bad["budget"].map(P.fmt), unit=_unit_label(batch, bad))
 
 
 @rule("XREF.COST_SUM", "error",
-      "成本指标值合计 {targets} 万元覆盖全年预算，但成本实际值合计 {reported} 万元与全年执行数 {expected} 万元不符",
-      "Cost targets ({targets} 万元) cover the budget, yet cost actuals add up to {reported}, not the {expected} spent")
+      "成本指标值合计 {targets} {unit}覆盖全年预算，但成本实际值合计 {reported} {unit}与全年执行数 {expected} {unit}不符",
+      "Cost targets ({targets} {unit}) cover the budget, yet cost actuals add up to {reported}, not the {expected} spent")
 def cost_sum(batch):
     """Cost actuals that do not add up to 全年执行数 when the cost targets add up to the budget.
 
@@ -116,7 +127,8 @@ def cost_sum(batch):
     s_lo, s_hi = P.reported(g["spent"], g["spent_dec"])
     bad = g[covers & ~P.ties(s_lo, s_hi, g["b_lo"], g["b_hi"])].reset_index()
     return hits(bad, section="成本指标", indicator="", location="loc", reported=bad["b"].map(lambda x: P.fmt(round(x, 4))),
-                expected=bad["spent"].map(P.fmt), targets=bad["a"].map(lambda x: P.fmt(round(x, 4))))
+                expected=bad["spent"].map(P.fmt), targets=bad["a"].map(lambda x: P.fmt(round(x, 4))),
+                unit=_unit_label(batch, bad))
 
 
 @rule("XREF.SPENT_ZERO", "error",

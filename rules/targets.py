@@ -121,10 +121,14 @@ def no_operator(batch):
                 reported="target_raw", expected="≥ / ≤ / =")
 
 
-def money_in_wan(i: pd.DataFrame) -> pd.Series:
-    """Money targets in 万元 (the funds' unit): 744000元 → 74.4; ≤61万元 → 61; 361800元/年 → 36.18."""
+def money_in_wan(i: pd.DataFrame, unit: pd.Series | float = 1e4) -> pd.Series:
+    """Money targets in the funds' unit (万元 as a rule): 744000元 → 74.4; ≤61万元 → 61; 361800元/年 → 36.18."""
     money = (i["target_kind"] == "quantity") & (i["target_unit"] == "元") & i["target_per"].isin(["", "/年"])
-    return (i["target_num"] * i["target_scale"] / 1e4).where(money)
+    return (i["target_num"] * i["target_scale"] / unit).where(money)
+
+
+def _fund_unit(batch, i: pd.DataFrame) -> pd.Series:
+    return i["project_id"].map(batch.projects.set_index("project_id")["fund_scale"]).fillna(1e4)
 
 
 @rule("TARGET.AMOUNT_TIES", "info",
@@ -136,7 +140,7 @@ def amount_ties(batch):
     Fails: (reported as info) 744000元 with funds 74.40.   Passes: (silent) 744000元 with funds 80.00.
     """
     i = _targets(batch)
-    wan = money_in_wan(i)
+    wan = money_in_wan(i, _fund_unit(batch, i))
     total = i["project_id"].map(batch.project_funds("total")["budget"])
     dec = i["project_id"].map(batch.project_funds("total")["budget_dec"]).fillna(0)
     lo, hi = P.reported(total, dec)
@@ -162,9 +166,10 @@ def derived_amounts(batch) -> pd.DataFrame:
         words = r["name"] + r["target_raw"] + r["target_per"]
         months = 12 if ("月" in words) else (4 if "季" in words else 1)
         derived = r["target_num"] * r["target_scale"] * c["target_num"] * months
+        unit = float(_fund_unit(batch, t).iloc[0])
         amounts = sorted(set(round(x, 2) for x in money_in_wan(t).dropna() * 1e4))
         if pid in funds.index and pd.notna(funds.loc[pid, "budget"]):
-            amounts = sorted(set(amounts) | {round(funds.loc[pid, "budget"] * 1e4, 2)})
+            amounts = sorted(set(amounts) | {round(funds.loc[pid, "budget"] * unit, 2)})
         period = {12: "12个月", 4: "4个季度", 1: "1年"}[months]
         rows.append({"project_id": pid, "loc": r["loc_target"], "derived": derived,
                      "formula": f"{c['target_raw']} × {r['target_raw']}{'/月' if months == 12 and '/月' not in r['target_raw'] else ''} × {period}",

@@ -94,3 +94,12 @@ def contains_any(text: str, fragments) -> bool:
 def starts_any(text: str, fragments) -> bool:
     s = squash(text)
     return any(s.startswith(f) for f in fragments)
+
+
+def fund_scale(text: str) -> float | None:
+    """Unit of a funds block from its label: "项目资金（万元）" → 1e4, "（元）" → 1."""
+    s = squash(text)
+    for unit, scale in (("亿元", 1e8), ("万元", 1e4), ("千元", 1e3), ("元", 1.0)):
+        if f"({unit})" in s or f"单位:{unit}" in s or f"单位：{unit}" in s:
+            return scale
+    return None

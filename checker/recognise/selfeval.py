@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from checker.grid import Cell, Grid, Row
 from checker.recognise.labels import (
-    clean, contains_any, declared_weight, is_number, level1_of, level2_of,
+    clean, contains_any, declared_weight, fund_scale, is_number, level1_of, level2_of,
     number_and_decimals, squash, starts_any, strip_item_prefix,
 )
 
@@ -54,6 +54,7 @@ class Draft:
     total_score: float | None = None
     total_score_dec: int = 0
     total_loc: str = ""
+    fund_scale: float = 1e4
 
 
 @dataclass
@@ -120,6 +121,7 @@ def _read_grid(grid: Grid, doc: SelfEvalDoc) -> None:
             continue
         if mode in ("header", "funds") and _is_fund_header(joined):
             fund_cols = _fund_columns(row)
+            draft.fund_scale = fund_scale(joined) or draft.fund_scale
             mode = "funds"
             continue
         if mode == "funds" and starts_any(first, GOAL_LABEL) or (mode == "funds" and "预期目标" in joined):

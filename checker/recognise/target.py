@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 
 from checker.grid import Cell, Grid, Row
-from checker.recognise.labels import clean, is_number, level1_of, level2_of, number_and_decimals, squash
+from checker.recognise.labels import (
+    clean, fund_scale, is_number, level1_of, level2_of, number_and_decimals, squash,
+)
 
 YEAR = re.compile(r"(20\d\d)\s*年度")
 FRAGMENTS = {"度指", "指标", "指", "标", "度", "一级", "二级", "三级", "绩效指标", "绩效", "指标值"}
@@ -78,6 +80,7 @@ def recognise(path: str, grids: list[Grid], file_no: int):
             line = _fund_line(joined) if mode in ("header", "funds") else None
             if line:
                 mode = "funds"
+                project["fund_scale"] = fund_scale(joined) or project["fund_scale"]
                 amount = next((c for c in reversed(cells) if is_number(c.text)), None)
                 num, dec = number_and_decimals(amount.text) if amount else (None, 0)
                 fm.funds.append({"project_id": pid, "line": line, "label": clean(cells[0].text if not "项目资金" in first else cells[1].text),
@@ -116,7 +119,7 @@ def _project(pid, path, seq, name, year, row, sheet) -> dict:
             "department_code": "", "unit": "", "year": year, "total_weight": None, "total_score": None,
             "total_score_dec": 0, "total_loc": "", "subtotal_score": None, "subtotal_score_dec": 0,
             "subtotal_loc": "", "grade": "", "grade_loc": "", "listed_name": "", "loc": row.loc, "sheet": sheet,
-            "method_text": "", "goal": ""}
+            "method_text": "", "goal": "", "fund_scale": 1e4}
 
 
 def _after(cells: list[Cell], label: str) -> str:
