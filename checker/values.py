@@ -38,6 +38,7 @@ TIER_PATTERNS = [  # checked in order: "未达成" contains "达成"
     (1, ("达成预期", "达到预期", "全部完成", "已完成", "全面完成", "完成预期", "已达成", "全部达成", "已实现")),
 ]
 _DATE_FULL = re.compile(r"(20\d\d)\s*年(?:\s*(\d{1,2})\s*月)?(?:\s*(\d{1,2})\s*日)?(底|末)?\s*(之前|以前|前|内|止)?")
+_DATE_ISO = re.compile(r"^(20\d\d)[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:\s*(?:前|之前|以前))?$")
 _DATE_WORDS = ("年度内", "当年完成", "年底前", "年内", "按时完成", "按期完成", "年末前", "当年内")
 
 
@@ -105,6 +106,9 @@ def _parse(s) -> Value:
     for tier, words in TIER_PATTERNS:
         if any(w in compact for w in words):
             return Value(raw, text, "tier", tier=tier)
+    iso = _DATE_ISO.match(compact)
+    if iso:  # a date typed into a spreadsheet cell: 2024-12-31
+        return Value(raw, text, "date", "<=", year=int(iso.group(1)))
     return _quantity(raw, text, compact) or _date(raw, text, compact) or Value(raw, text, "text")
 
 
