@@ -24,6 +24,7 @@ class Format(str, Enum):
     json = "json"
     html = "html"
     csv = "csv"
+    sarif = "sarif"
 
 
 class FailOn(str, Enum):

@@ -105,3 +105,13 @@ def test_csv_for_spreadsheets(tmp_path):
     rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
     assert rows[0][:4] == ["文件", "项目", "部分", "指标"]
     assert any(r[5] == "IND.OVERSCORE" and r[3] == "移动终端台数" for r in rows[1:])
+
+
+def test_sarif_for_code_scanning():
+    res = run(DATA / "001_selfeval_yanchi_2024.txt", "--format", "sarif")
+    doc = json.loads(res.stdout)
+    run0 = doc["runs"][0]
+    assert run0["tool"]["driver"]["name"] == "jixiao"
+    over = [r for r in run0["results"] if r["ruleId"] == "IND.UNDERSCORE"]
+    assert over[0]["level"] == "warning"
+    assert over[0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 30, "startColumn": 8}
