@@ -10,6 +10,7 @@ import pandas as pd
 from checker import precision as P
 from checker.recognise.labels import squash
 from rules import hits, rule
+from rules.crossref import _unit_label
 from rules.indicators import section_of
 
 OUTPUT_KINDS = ["数量指标", "质量指标", "时效指标"]
@@ -132,8 +133,8 @@ def _fund_unit(batch, i: pd.DataFrame) -> pd.Series:
 
 
 @rule("TARGET.AMOUNT_TIES", "info",
-      "金额指标 {reported} 折合 {wan} 万元，与年度资金总额 {expected} 万元一致",
-      "Amount {reported} = {wan} 万元 ties with the annual funds {expected} 万元")
+      "金额指标 {reported} 折合 {wan} {unit}，与年度资金总额 {expected} {unit}一致",
+      "Amount {reported} = {wan} {unit} ties with the annual funds {expected} {unit}")
 def amount_ties(batch):
     """A money target that equals the annual funds after unit normalisation (744000元 = 74.40万元).
 
@@ -148,7 +149,7 @@ def amount_ties(batch):
     bad = i[tie]
     return hits(bad, section=section_of(bad), indicator="name", location="loc_target", reported="target_raw",
                 expected=total[bad.index].map(lambda x: f"{x:.{int(dec[bad.index].max() if len(bad) else 2)}f}"),
-                wan=wan[bad.index].map(lambda x: P.fmt(round(x, 4))))
+                wan=wan[bad.index].map(lambda x: P.fmt(round(x, 4))), unit=_unit_label(batch, bad))
 
 
 def derived_amounts(batch) -> pd.DataFrame:

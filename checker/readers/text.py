@@ -11,6 +11,7 @@ Two layouts occur in the wild and both are handled:
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from checker.grid import Cell, Grid, Row, UnreadableInput
@@ -26,8 +27,22 @@ def read_text(path: str) -> list[Grid]:
         raise UnreadableInput("不是文本文件 (含二进制内容)")
     text = decode_bytes(data, path)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    rows = _cell_per_line(lines) if _is_cell_per_line(lines) else _row_per_line(lines)
+    if _is_cell_per_line(lines):
+        rows = _cell_per_line(lines)
+    else:
+        rows = _row_per_line(lines, _separator(lines))
     return [Grid(path=path, name="", rows=rows)]
+
+
+def _separator(lines: list[str]) -> re.Pattern:
+    """Tabs as a rule; "pdftotext -layout" style files align columns with runs of spaces instead."""
+    tabbed = sum(1 for ln in lines if "\t" in ln)
+    spaced = sum(1 for ln in lines if _SPACES.search(ln.strip()))
+    return _SPACES if tabbed < 3 and spaced >= 5 else _TAB
+
+
+_TAB = re.compile("\t")
+_SPACES = re.compile(r"(?: {2,}|\u3000+)")
 
 
 def _is_cell_per_line(lines: list[str]) -> bool:
@@ -38,12 +53,13 @@ def _is_cell_per_line(lines: list[str]) -> bool:
     return single_leading / len(tabbed) > 0.6
 
 
-def _row_per_line(lines: list[str]) -> list[Row]:
+def _row_per_line(lines: list[str], sep: re.Pattern) -> list[Row]:
     rows = []
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        cells = [Cell(part, f"line {n} col {i}") for i, part in enumerate(line.split("\t"), start=1)]
+        parts = sep.split(line.rstrip() if sep is _SPACES else line)
+        cells = [Cell(part, f"line {n} col {i}") for i, part in enumerate(parts, start=1)]
         rows.append(Row(cells=cells, loc=f"line {n}"))
     return rows
 

@@ -20,6 +20,7 @@ from checker.recognise.labels import (
 )
 
 YEAR = re.compile(r"(20\d\d)\s*年度?")
+LIST_NO = re.compile(r"^[(（]?\d{1,3}[)）.、．]?$")  # 清单 numbering: 1 / 1. / 1、 / (1)
 FUND_COLUMNS = [  # (fragments of the header label, field)
     (("年初",), "budget_initial"), (("全年预", "全年预算", "调整后预算", "预算数"), "budget"),
     (("执行数", "全年执", "实际支出", "执行金额"), "spent"), (("分值", "权重"), "weight"),
@@ -113,7 +114,7 @@ def _read_grid(grid: Grid, doc: SelfEvalDoc) -> None:
             if draft is not None and first.startswith(("注", "1.", "2.", "3.", "4.", "5.")):
                 draft.method.append(clean(" ".join(c.text for c in cells)))
                 continue
-            if draft is None and len(cells) >= 2 and is_number(cells[0].text) and not is_number(cells[1].text):
+            if draft is None and len(cells) >= 2 and LIST_NO.match(squash(cells[0].text)) and not is_number(cells[1].text):
                 doc.listed.append((clean(cells[1].text), row.loc))
             continue
         if "主管部门" in joined or "实施单位" in joined:
