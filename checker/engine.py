@@ -142,7 +142,7 @@ def _order(findings: pd.DataFrame, statuses: list[FileStatus]) -> pd.DataFrame:
     key = pd.DataFrame({
         "f": findings["file"].map(file_rank).fillna(len(file_rank)),
         "p": findings["project_id"].str.extract(r"P(\d+)$")[0].astype(float).fillna(0),
-        "l": findings["location"].str.extract(r"(\d+)")[0].astype(float).fillna(0),
+        "l": findings["location"].str.extract(r"(?:line |R|![A-Z]+)(\d+)")[0].astype(float).fillna(0),
         "s": findings["severity"].map(SEVERITY_ORDER),
     })
     return findings.loc[key.sort_values(["f", "p", "l", "s"], kind="stable").index].reset_index(drop=True)
