@@ -151,13 +151,15 @@ def spent_zero(batch):
 # --- a self-evaluation against the target table of the same project --------------
 
 def target_pairs(batch) -> pd.DataFrame:
-    """(selfeval project, target project) pairs: same 项目名称, and the same department when both name one."""
+    """(selfeval project, target project) pairs: same 项目名称, and the same department and year
+    when both forms state them (last year's targets are not this year's)."""
     p = batch.projects.assign(key=batch.projects["name"].map(_name_key))
-    s = p[p["kind"] == "selfeval"][["project_id", "key", "department", "loc"]]
-    t = p[p["kind"] == "target"][["project_id", "key", "department"]]
+    s = p[p["kind"] == "selfeval"][["project_id", "key", "department", "year", "loc"]]
+    t = p[p["kind"] == "target"][["project_id", "key", "department", "year"]]
     m = s.merge(t, on="key", suffixes=("_s", "_t"))
     same_dept = (m["department_s"] == "") | (m["department_t"] == "") | (m["department_s"] == m["department_t"])
-    return m[same_dept]
+    same_year = m["year_s"].isna() | m["year_t"].isna() | (m["year_s"] == m["year_t"])
+    return m[same_dept & same_year]
 
 
 def _name_key(name: str) -> str:
