@@ -196,3 +196,30 @@ def grade(batch):
     bad = p[stated != due]
     return hits(bad, section="评价等级", indicator="", location=bad["grade_loc"], reported=bad["grade"],
                 expected=due[bad.index], total=bad["total_score"].map(P.fmt))
+
+
+@rule("SUM.PROFILE_WEIGHT", "warning",
+      "本表未标明“{section}”的分值；按评分口径（{profile}）应为 {expected} 分，其下指标分值合计 {reported} 分",
+      "The form declares no weight for '{section}'; the {profile} profile expects {expected}, its items weigh {reported}")
+def profile_weight(batch):
+    """When a self-evaluation declares no level-1 weights at all, its sections are held to the
+    profile's weights (national: 产出 50, 效益 30, 满意度 10).
+
+    Fails: 产出指标 (no weight) holding 60.   Passes: holding 50, or the heading says (40分).
+    """
+    i = _items(batch)
+    i = i[(i["form_kind"] == "selfeval") & (i["level1"] != "")]
+    s = batch.sections
+    declared = s[(s["level"] == 1) & s["weight"].notna()]["project_id"].unique()
+    i = i[~i["project_id"].isin(declared)]
+    want = pd.Series({k: float(v) for k, v in batch.profile.weights.items() if k != "funds"}, dtype=float)
+    g = i.groupby(["project_id", "level1"]).agg(sum_w=("weight", "sum"), n=("weight", "count"),
+                                                slack=("w_slack", "sum"), loc=("loc", "first")).reset_index()
+    g["weight"] = g["level1"].map(want)
+    g = g[g["weight"].notna()]
+    if g.empty:
+        return hits(g)
+    g["verdict"] = _weight_verdict(g["sum_w"], g["slack"], g["n"], 0, g["weight"])
+    bad = g[g["verdict"] != ""]
+    return hits(bad, section="level1", indicator="", location="loc", reported=bad["sum_w"].map(lambda x: P.fmt(round(x, 6))),
+                expected=bad["weight"].map(P.fmt), profile=batch.profile.name)
