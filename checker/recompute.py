@@ -210,7 +210,12 @@ def _text_dues(df: pd.DataFrame) -> None:
         df.loc[m, "expected_score"] = df.loc[m, k]
         df.loc[m, "expected_lo"] = df.loc[m, k]
         df.loc[m, "expected_hi"] = df.loc[m, k]
-        df.loc[m, "basis"] = "评分说明: " + df.loc[m, k.replace("due_", "words_")] + " → " + df.loc[m, k].map(P.fmt)
+        words = df.loc[m, k.replace("due_", "words_")]
+        due = df.loc[m, k].map(P.fmt)
+        if k == "due_deduction":  # 分值 4 − 扣1分 = 3
+            df.loc[m, "basis"] = "评分说明: 分值 " + df.loc[m, "weight"].map(P.fmt) + " − " + words + " = " + due
+        else:
+            df.loc[m, "basis"] = "评分说明: " + words + " → " + due
         df.loc[m, "mode"] = "text"
         fill = fill & ~m
     # A rubric row whose explanation names no deduction is due its full weight.

@@ -131,6 +131,8 @@ def build_context(result) -> dict:
             "year": _num(p["year"]), "reported_total": _num(p["total_score"]),
             "recomputed_total": _num(p.get("recomputed_total"), 2), "loc": p["loc"],
             "indicators": rows, "funds": frows, "findings": pf,
+            "has_values": any(r["target"] or r["actual"] for r in rows),
+            "has_scores": any(r["weight"] or r["score"] for r in rows),
             "verdict": "fail" if e else ("attention" if w else "pass"), "errors": e, "warnings": w,
         })
     c = result.counts()

@@ -58,7 +58,12 @@ def test_project_sections_are_addressable(bundle_html):
 def test_rubric_rows_show_recomputation():
     html = render_html(check([str(DATA / "002_rubric_thirdparty.txt")]))
     row = re.search(r'data-indicator="服务对象满意度">(.*?)</tr>', html, re.S).group(1)
-    assert "85%" in row and re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[7].strip() == "4"
+    assert "85%" in row
+    assert re.search(r'class="num recomputed">(.*?)</td>', row).group(1).strip() == "4"
+    assert re.search(r'class="num score">(.*?)</td>', row).group(1).strip() == "4"
+    assert "<th>指标值(A)</th>" not in html.split('id="p-F1P1"')[1]  # a rubric has no A/B columns
+    row = re.search(r'data-indicator="制度执行有效性">(.*?)</tr>', html, re.S).group(1)
+    assert "分值 6 − 扣1.5分 = 4.5" in row
 
 
 def _chromium() -> str | None:
