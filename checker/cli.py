@@ -25,6 +25,7 @@ class Format(str, Enum):
     html = "html"
     csv = "csv"
     sarif = "sarif"
+    junit = "junit"
 
 
 class FailOn(str, Enum):

@@ -7,6 +7,9 @@ def render(result, fmt: str) -> str:
     if fmt == "json":
         from reports.json_report import render_json
         return render_json(result)
+    if fmt == "junit":
+        from reports.junit import render_junit
+        return render_junit(result)
     if fmt == "sarif":
         from reports.sarif import render_sarif
         return render_sarif(result)

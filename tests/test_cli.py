@@ -115,3 +115,17 @@ def test_sarif_for_code_scanning():
     over = [r for r in run0["results"] if r["ruleId"] == "IND.UNDERSCORE"]
     assert over[0]["level"] == "warning"
     assert over[0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 30, "startColumn": 8}
+
+
+def test_junit_for_ci():
+    import xml.etree.ElementTree as ET
+
+    res = run(DATA / "003_bundle_jinan.txt", ROOT / "tests" / "fixtures" / "corrupt.xlsx", "--format", "junit")
+    assert res.exit_code == 2
+    root = ET.fromstring(res.stdout)
+    suites = {s.get("name").split("/")[-1]: s for s in root.findall("testsuite")}
+    bundle = suites["003_bundle_jinan.txt"]
+    assert bundle.get("tests") == "14"
+    failed = {c.get("name") for c in bundle.findall("testcase") if c.find("failure") is not None}
+    assert "医保智能审核移动终端经费" in failed and "机关党建经费" not in failed
+    assert suites["corrupt.xlsx"].find("testcase/error") is not None
