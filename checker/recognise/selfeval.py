@@ -183,32 +183,49 @@ def _is_fund_header(joined: str) -> bool:
     return ("预算" in joined or "预 算" in joined) and ("执行" in joined or "执 行" in joined)
 
 
-def _fund_columns(row: Row) -> list[str]:
-    cols = []
-    for c in row.cells:
+DEFAULT_FUND_COLUMNS = [(None, f) for f in ("budget_initial", "budget", "spent", "weight", "rate", "score")]
+
+
+def _fund_columns(row: Row) -> list[tuple[int | None, str]]:
+    """(column index, field) of each fund column the header names, in order."""
+    cols: list[tuple[int | None, str]] = []
+    for i, c in enumerate(row.cells):
         s = squash(c.text)
         for frags, name in FUND_COLUMNS:
-            if any(f in s for f in frags) and name not in cols:
-                cols.append(name)
+            if any(f in s for f in frags) and name not in (n for _, n in cols):
+                cols.append((i, name))
                 break
-    return cols or ["budget_initial", "budget", "spent", "weight", "rate", "score"]
+    return cols or DEFAULT_FUND_COLUMNS
 
 
-def _read_fund_row(row: Row, draft: Draft, cols: list[str]) -> None:
+def _read_fund_row(row: Row, draft: Draft, cols: list[tuple[int | None, str]]) -> None:
     cells = [c for c in row.cells if c.text.strip()]
     label_cell = next((c for c in cells if not is_number(c.text) and squash(c.text) not in EMPTY
                        and not squash(c.text).endswith("%")), None)
     label = clean(label_cell.text) if label_cell else ""
     if "项目资金" in squash(label):
         label = ""
-    values = [c for c in cells if c is not label_cell]
     line = _fund_line(label, draft)
     if line is None:
         return
     record = {"line": line, "label": label, "loc": row.loc}
-    for col, cell in zip(cols, values):
-        record[col] = cell
+    record.update(_fund_values(row, label_cell, cols))
     draft.funds.append(record)
+
+
+def _fund_values(row: Row, label_cell: Cell | None, cols) -> dict:
+    """By the header's positions when the row lines up with it (a blank 年初预算数 stays blank);
+    otherwise in order, since extraction may shift a row whose label was lost."""
+    index = {id(c): i for i, c in enumerate(row.cells)}
+    filled = [(index[id(c)], c) for c in row.cells if c.text.strip() and c is not label_cell]
+    positions = {i: name for i, name in cols if i is not None}
+    label_at = index.get(id(label_cell)) if label_cell is not None else None
+    first_value_col = min(positions) if positions else None
+    aligned = (positions and label_at is not None and label_at < first_value_col
+               and all(i in positions for i, _ in filled))
+    if aligned:
+        return {positions[i]: c for i, c in filled}
+    return {name: c for (_, name), (_, c) in zip(cols, filled)}
 
 
 def _fund_line(label: str, draft: Draft) -> str | None:
