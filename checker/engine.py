@@ -90,13 +90,16 @@ def run_rules(batch: Batch, rules: list[Rule], internal: list[dict] | None = Non
             continue
         if out is None or len(out) == 0:
             continue
-        frames.append(_finish(r, out, projects))
+        severity = batch.profile.severity.get(r.id, batch.profile.severity.get(r.family, r.severity))
+        if severity == "off":
+            continue
+        frames.append(_finish(r, out, projects, severity))
     if not frames:
         return M.empty_frame(M.Findings)
     return pd.concat(frames, ignore_index=True)
 
 
-def _finish(r: Rule, hits: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
+def _finish(r: Rule, hits: pd.DataFrame, projects: pd.DataFrame, severity: str) -> pd.DataFrame:
     hits = hits.fillna("").astype(str)
     if "file" not in hits.columns:
         hits["file"] = hits["project_id"].map(projects["file"]).fillna("")
@@ -104,7 +107,7 @@ def _finish(r: Rule, hits: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame
     records = hits.to_dict("records")
     hits["message"] = [_format(r.message_zh, rec) for rec in records]
     hits["message_en"] = [_format(r.message_en, rec) for rec in records]
-    hits["rule"], hits["family"], hits["severity"] = r.id, r.family, r.severity
+    hits["rule"], hits["family"], hits["severity"] = r.id, r.family, severity
     return hits[FINDING_COLUMNS]
 
 

@@ -26,6 +26,7 @@ class Profile:
     unit_mismatch_ratio: float = 1000.0
     total: float = 100.0
     total_cap: float = 100.0
+    severity: dict = field(default_factory=dict)   # rule id or family -> error | warning | info | off
 
 
 class ProfileError(ValueError):
@@ -59,7 +60,17 @@ def load_profile(path: str | None = None) -> Profile:
         unit_mismatch_ratio=float(raw.get("unit_mismatch_ratio", 1000)),
         total=float(raw.get("total", 100)),
         total_cap=float(raw.get("total_cap", 100)),
+        severity=_severities(raw.get("severity") or {}, source),
     )
+
+
+def _severities(raw: dict, source: str) -> dict:
+    allowed = {"error", "warning", "info", "off"}
+    raw = {k: ("off" if v is False else v) for k, v in raw.items()}  # YAML reads a bare off as false
+    bad = {k: v for k, v in raw.items() if str(v) not in allowed}
+    if bad:
+        raise ProfileError(f"{source}: severity 只能是 error、warning、info 或 off: {bad}")
+    return {str(k): str(v) for k, v in raw.items()}
 
 
 _BAND2 = re.compile(r"100\s*[-–~至]\s*80\s*%?\s*(?:\(含\)|（含）)?\s*[、,，]\s*80\s*[-–~至]\s*(\d+)")

@@ -36,3 +36,18 @@ def test_form_statements_override():
     assert form_overrides(seed_note)["bands"][2] == (50.0, 80.0)
     assert form_overrides("若定量指标为反向指标，则得分计算方法: 年度指标值 (A) /全年实际值 (B) ×该指标分值")["reverse_formula"] == "ratio"
     assert form_overrides("") == {}
+
+
+def test_profile_severity_overrides(tmp_path):
+    from checker.engine import check
+
+    text = (ROOT / "data" / "profiles" / "default.yaml").read_text(encoding="utf-8")
+    p = tmp_path / "local.yaml"
+    p.write_text(text.replace("severity: {}", "severity: {SUM.SECTION_WEIGHT: warning, CAP: off}"), encoding="utf-8")
+    f = check([str(ROOT / "data" / "001_selfeval_yanchi_2024.txt")], load_profile(str(p))).findings
+    assert set(f[f["rule"] == "SUM.SECTION_WEIGHT"]["severity"]) == {"warning"}
+    assert f[f["family"] == "CAP"].empty
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("severity: {IND.OVERSCORE: fatal}\n", encoding="utf-8")
+    with pytest.raises(ProfileError):
+        load_profile(str(bad))
