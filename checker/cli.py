@@ -55,6 +55,7 @@ def check(
     profile: Optional[str] = typer.Option(None, "--profile", help="评分配置 YAML"),
     select: Optional[List[str]] = typer.Option(None, "--select", help="只运行这些规则或类别 (IND,SUM.TOTAL_WEIGHT)"),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="不运行这些规则或类别"),
+    annotate: Optional[Path] = typer.Option(None, "--annotate", help="把 Excel 输入的批注副本写到该目录（不改动原文件）"),
 ) -> None:
     """核查 PATHS 中的表格并报告所有不一致之处。"""
     from checker.engine import check as run
@@ -74,6 +75,10 @@ def check(
         output.write_text(text, encoding="utf-8", newline="")
     else:
         sys.stdout.write(text)
+    if annotate:
+        from reports.annotate_xlsx import annotate as write_annotated
+        for written in write_annotated(result, str(annotate)):
+            typer.echo(f"jixiao: 已写出批注副本 {written}", err=True)
     for s in result.files:
         if s.status == "unreadable":
             typer.echo(f"{s.path}: {s.error_message}", err=True)

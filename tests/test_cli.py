@@ -129,3 +129,20 @@ def test_junit_for_ci():
     failed = {c.get("name") for c in bundle.findall("testcase") if c.find("failure") is not None}
     assert "医保智能审核移动终端经费" in failed and "机关党建经费" not in failed
     assert suites["corrupt.xlsx"].find("testcase/error") is not None
+
+
+def test_annotated_excel_copy(tmp_path):
+    import hashlib
+
+    import openpyxl
+
+    src = DATA / "003_bundle.xlsx"
+    before = hashlib.sha256(src.read_bytes()).hexdigest()
+    res = run(src, "--annotate", tmp_path / "out", "--format", "json")
+    assert res.exit_code == 1
+    copy = tmp_path / "out" / "003_bundle.核查.xlsx"
+    wb = openpyxl.load_workbook(copy)
+    note = wb["项目4"]["H12"].comment.text
+    assert "IND.OVERSCORE" in note and "2.33" in note
+    assert wb.sheetnames[0] == "核查结果" and wb["核查结果"].max_row > 20
+    assert hashlib.sha256(src.read_bytes()).hexdigest() == before
