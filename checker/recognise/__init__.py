@@ -110,8 +110,6 @@ def _from_selfeval(path: str, doc, file_no: int) -> FileModel:
             rec["weight"] = _fund_number(f.get("weight"))[0]
             for col in ("budget", "spent", "rate", "score"):
                 rec[f"loc_{col}"] = f[col].loc if col in f else ""
-            rec.pop("budget_initial_dec", None)
-            rec["budget_initial_dec"] = _fund_number(f.get("budget_initial"))[1]
             model.funds.append(rec)
         for s in t.sections.values():
             model.sections.append({"project_id": pid, **s})
