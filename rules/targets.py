@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
 from checker import precision as P
-from checker.recognise.labels import squash
 from rules import hits, rule
 from rules.crossref import _unit_label
 from rules.indicators import section_of

@@ -86,11 +86,6 @@ def level2_of(text: str) -> str | None:
     return None
 
 
-def contains_any(text: str, fragments) -> bool:
-    s = squash(text)
-    return any(f in s for f in fragments)
-
-
 def starts_any(text: str, fragments) -> bool:
     s = squash(text)
     return any(s.startswith(f) for f in fragments)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from checker.grid import Cell, Grid, Row
 from checker.recognise.labels import (
-    clean, contains_any, declared_weight, fund_scale, is_number, level1_of, level2_of,
+    clean, declared_weight, fund_scale, is_number, level1_of, level2_of,
     number_and_decimals, squash, starts_any, strip_item_prefix,
 )
 
