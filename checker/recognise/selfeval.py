@@ -321,13 +321,31 @@ def _read_indicator_row(row: Row, draft: Draft, levels: dict, header: dict[str, 
         # An unfilled template row ("指标1:") that may still carry the method text.
         draft.method.extend(clean(c.text) for _, c in rest if len(squash(c.text)) > 8)
         return
+    if SUBTOTAL.match(name):
+        return  # a 小计 row restates its section; the sums are recomputed from the items
     item = _assign_values(rest, header)
-    if not name and not any(k in item for k in ("target", "actual")) and _zero_or_empty(item):
-        return  # an unused category row ("经济效益指标 … 0")
+    if not name and not any(k in item for k in ("target", "actual")):
+        # Only numbers beside a heading: an unused category ("经济效益指标 … 0") or a heading
+        # row carrying its section's 分值/得分 ("产出指标 | … | 50 | 45"), not an indicator.
+        if start and not _zero_or_empty(item) and "weight" in item:
+            _declare_from_row(draft, levels, item["weight"])
+        return
     levels["seq"] += 1
     item.update(seq=levels["seq"], level1=levels["l1"], level2=levels["l2"], name=name,
                 loc=row.loc, name_cell=name_cell)
     draft.items.append(item)
+
+
+SUBTOTAL = re.compile(r"^(小计|合计|分项合计)")
+
+
+def _declare_from_row(draft: Draft, levels: dict, cell: Cell) -> None:
+    """A heading row's own 分值 cell declares the weight of the deepest heading open."""
+    weight, _ = number_and_decimals(cell.text)
+    key = (2, levels["l2"], levels["l1"]) if levels["l2"] else (1, levels["l1"], "")
+    section = draft.sections.get(key)
+    if section is not None and section["weight"] is None and weight:
+        section["weight"], section["loc"] = weight, cell.loc
 
 
 def _zero_or_empty(item: dict) -> bool:
