@@ -28,7 +28,7 @@ _OPS_BEFORE = [
     ("控制在", "<="), ("最多", "<="), ("大于", ">"), ("高于", ">"), ("超过", ">"), ("多于", ">"),
     ("小于", "<"), ("低于", "<"), ("少于", "<"), (">", ">"), ("<", "<"), ("=", "="), ("＝", "="),
 ]
-_OPS_AFTER = [("以上", ">="), ("以下", "<="), ("以内", "<="), ("之内", "<="), ("内", "<=")]
+_OPS_AFTER = [("及以上", ">="), ("及以下", "<="), ("以上", ">="), ("以下", "<="), ("以内", "<="), ("之内", "<="), ("内", "<=")]
 _SCALES = {"万": 1e4, "亿": 1e8, "千": 1e3}
 _UNIT = re.compile(r"^([^\d/\s,，;；、。()（）]{0,6}?)((?:/[^\d/\s]{1,3})*)$")
 
@@ -124,7 +124,7 @@ def _quantity(raw: str, text: str, t: str) -> Value | None:
     if not m:
         return None
     number_text = m.group(0).replace(",", "")
-    rest = t[m.end():]
+    rest = re.sub(r"[(（][^()（）]{0,6}[)）]$", "", t[m.end():])  # "≥95%（含）": a note, not a unit
     for word, sym in _OPS_AFTER:
         if rest.endswith(word) and not rest.endswith("年内"):
             op = op or sym

@@ -22,6 +22,8 @@ from checker.values import KINDS, normalise_text, parse_number, parse_value
     ("不低于95%", "percent", ">=", 95, "%", 1, ""),
     ("不高于3万元", "quantity", "<=", 3, "元", 1e4, ""),
     ("90%以上", "percent", ">=", 90, "%", 1, ""),
+    ("95%及以上", "percent", ">=", 95, "%", 1, ""),
+    ("≥95%（含）", "percent", ">=", 95, "%", 1, ""),
     ("≤177万 元", "quantity", "<=", 177, "元", 1e4, ""),
     ("≥200万", "quantity", ">=", 200, "", 1e4, ""),
     ("≥2亿条", "quantity", ">=", 2, "条", 1e8, ""),
