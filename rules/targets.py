@@ -163,15 +163,21 @@ def derived_amounts(batch) -> pd.DataFrame:
             continue
         r, c = rate.iloc[0], count.iloc[0]
         words = r["name"] + r["target_raw"] + r["target_per"]
-        months = 12 if ("月" in words) else (4 if "季" in words else 1)
-        derived = r["target_num"] * r["target_scale"] * c["target_num"] * months
+        # The rate's period (月均, /月, 季度) times the project's length (项目期, a year if unstated).
+        length = batch.projects.set_index("project_id")["period_months"].get(pid)
+        length = 12.0 if length is None or pd.isna(length) else float(length)
+        per_months = 1 if "月" in words else (3 if "季" in words else 12)
+        periods = max(length / per_months, 1.0)
+        derived = r["target_num"] * r["target_scale"] * c["target_num"] * periods
         unit = float(_fund_unit(batch, t).iloc[0])
         amounts = sorted(set(round(x, 2) for x in money_in_wan(t).dropna() * 1e4))
         if pid in funds.index and pd.notna(funds.loc[pid, "budget"]):
             amounts = sorted(set(amounts) | {round(funds.loc[pid, "budget"] * unit, 2)})
-        period = {12: "12个月", 4: "4个季度", 1: "1年"}[months]
+        unit_word = {1: "个月", 3: "个季度", 12: "年"}[per_months]
+        period = f"{P.fmt(periods)}{unit_word}"
+        suffix = "/月" if per_months == 1 and "/月" not in r["target_raw"] else ""
         rows.append({"project_id": pid, "loc": r["loc_target"], "derived": derived,
-                     "formula": f"{c['target_raw']} × {r['target_raw']}{'/月' if months == 12 and '/月' not in r['target_raw'] else ''} × {period}",
+                     "formula": f"{c['target_raw']} × {r['target_raw']}{suffix} × {period}",
                      "ties": any(abs(derived - a) < 0.5 for a in amounts),
                      "amounts": "、".join(P.fmt(a) + "元" for a in amounts)})
     return pd.DataFrame(rows, columns=["project_id", "loc", "derived", "formula", "ties", "amounts"])

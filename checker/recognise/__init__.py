@@ -101,7 +101,7 @@ def _from_selfeval(path: str, doc, file_no: int) -> FileModel:
             "subtotal_score": None, "subtotal_score_dec": 0, "subtotal_loc": "", "grade": "", "grade_loc": "",
             "listed_name": listed.get(squash(t.name), ""), "loc": t.loc, "sheet": t.sheet,
             "method_text": "\n".join(clean(m) for m in method_cells + t.method), "goal": t.goal,
-            "fund_scale": t.fund_scale,
+            "fund_scale": t.fund_scale, "source": "", "period_months": None,
         })
         for f in t.funds:
             rec = {"project_id": pid, "line": f["line"], "label": f["label"], "loc": f["loc"]}

@@ -75,7 +75,9 @@ def recognise(path: str, grids: list[Grid], file_no: int):
                 code, dept = _code_name(_after(cells, "主管部门"))
                 project.update(department=dept, department_code=code, unit=_code_name(_after(cells, "实施单位"))[1])
                 continue
-            if mode == "header" and "项目来源" in joined:
+            if mode == "header" and ("项目来源" in joined or "项目期" in joined):
+                project["source"] = _after(cells, "项目来源")
+                project["period_months"] = _months(_after(cells, "项目期"))
                 continue
             line = _fund_line(joined) if mode in ("header", "funds") else None
             if line:
@@ -119,7 +121,7 @@ def _project(pid, path, seq, name, year, row, sheet) -> dict:
             "department_code": "", "unit": "", "year": year, "total_weight": None, "total_score": None,
             "total_score_dec": 0, "total_loc": "", "subtotal_score": None, "subtotal_score_dec": 0,
             "subtotal_loc": "", "grade": "", "grade_loc": "", "listed_name": "", "loc": row.loc, "sheet": sheet,
-            "method_text": "", "goal": "", "fund_scale": 1e4}
+            "method_text": "", "goal": "", "fund_scale": 1e4, "source": "", "period_months": None}
 
 
 def _after(cells: list[Cell], label: str) -> str:
@@ -132,6 +134,14 @@ def _after(cells: list[Cell], label: str) -> str:
             if i + 1 < len(cells):
                 return clean(cells[i + 1].text)
     return ""
+
+
+def _months(text: str) -> float | None:
+    """项目期 in months: "1年" → 12, "6个月" → 6, "2022-2024年" → None (a range, not a length)."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(年|个月|月)\s*", text or "")
+    if not m:
+        return None
+    return float(m.group(1)) * (12 if m.group(2) == "年" else 1)
 
 
 def _code_name(text: str) -> tuple[str, str]:
