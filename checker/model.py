@@ -55,6 +55,7 @@ class Projects(_Strict):
     fund_scale: Series[float] = pa.Field(gt=0)    # unit of the funds block in 元: 1e4 for 万元 (the norm), 1 for 元
     source: Series[str]                           # 项目来源 (target tables), "" if none
     period_months: Series[float] = pa.Field(nullable=True)  # 项目期 in months ("1年" → 12)
+    has_reason_column: Series[bool]               # the form has a 偏差原因 / 备注 column to explain shortfalls
 
 
 class Funds(_Strict):

@@ -129,7 +129,8 @@ def no_reason(batch):
     """
     i = batch.indicators
     below = i["score"].notna() & i["weight"].notna() & P.below(i["score_hi"], i["weight"])
-    bad = i[below & ~i["bonus"] & (i["note"].str.strip().isin(["", "—", "-", "/", "无"]))]
+    has_column = i["project_id"].map(batch.projects.set_index("project_id")["has_reason_column"]).fillna(True)
+    bad = i[below & ~i["bonus"] & has_column.astype(bool) & (i["note"].str.strip().isin(["", "—", "-", "/", "无"]))]
     return hits(bad, section=section_of(bad), indicator="name", location=bad["loc_score"],
                 reported=bad["score"].map(P.fmt), expected=bad["weight"].map(P.fmt))
 

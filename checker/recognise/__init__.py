@@ -102,6 +102,7 @@ def _from_selfeval(path: str, doc, file_no: int) -> FileModel:
             "listed_name": listed.get(squash(t.name), ""), "loc": t.loc, "sheet": t.sheet,
             "method_text": "\n".join(clean(m) for m in method_cells + t.method), "goal": t.goal,
             "fund_scale": t.fund_scale, "source": "", "period_months": None,
+            "has_reason_column": t.has_reason_column,
         })
         for f in t.funds:
             rec = {"project_id": pid, "line": f["line"], "label": f["label"], "loc": f["loc"]}

@@ -164,7 +164,7 @@ def _project_record(pid, path, seq, title, grid, title_text) -> dict:
         "total_score": None, "total_score_dec": 0, "total_loc": "", "subtotal_score": None,
         "subtotal_score_dec": 0, "subtotal_loc": "", "grade": "", "grade_loc": "", "listed_name": "",
         "loc": grid.rows[0].loc if grid.rows else "", "sheet": grid.name, "method_text": "", "goal": "",
-        "fund_scale": 1e4, "source": "", "period_months": None,
+        "fund_scale": 1e4, "source": "", "period_months": None, "has_reason_column": True,
     }
 
 

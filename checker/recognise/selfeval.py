@@ -55,6 +55,7 @@ class Draft:
     total_score: float | None = None
     total_score_dec: int = 0
     total_loc: str = ""
+    has_reason_column: bool = True
     fund_scale: float = 1e4
 
 
@@ -130,6 +131,7 @@ def _read_grid(grid: Grid, doc: SelfEvalDoc) -> None:
             continue
         if mode in ("funds", "goal", "header") and _is_indicator_header(joined):
             header = _indicator_columns(row)
+            draft.has_reason_column = "note" in header
             for c in row.cells:  # a level-1 heading may sit in the header row (seed 001)
                 name = level1_of(c.text)
                 if name:
@@ -262,7 +264,7 @@ def _indicator_columns(row: Row) -> dict[str, int]:
             cols.setdefault("score", i)
         elif "方法" in s or "评分标准" in s:
             cols.setdefault("method", i)
-        elif "偏差" in s or "原因" in s:
+        elif "偏差" in s or "原因" in s or "备注" in s or "说明" in s:
             cols.setdefault("note", i)
     return cols
 

@@ -121,7 +121,8 @@ def _project(pid, path, seq, name, year, row, sheet) -> dict:
             "department_code": "", "unit": "", "year": year, "total_weight": None, "total_score": None,
             "total_score_dec": 0, "total_loc": "", "subtotal_score": None, "subtotal_score_dec": 0,
             "subtotal_loc": "", "grade": "", "grade_loc": "", "listed_name": "", "loc": row.loc, "sheet": sheet,
-            "method_text": "", "goal": "", "fund_scale": 1e4, "source": "", "period_months": None}
+            "method_text": "", "goal": "", "fund_scale": 1e4, "source": "", "period_months": None,
+            "has_reason_column": False}
 
 
 def _after(cells: list[Cell], label: str) -> str:
