@@ -17,7 +17,7 @@ def _items(batch) -> pd.DataFrame:
     return i
 
 
-def _weight_verdict(sum_w, slack_own, n, table_dec, declared):
+def _weight_verdict(sum_w, slack_own, declared):
     """'' when the weights add up exactly (weights are declared, not measured: the
     勾稽关系 must hold as printed), 'rounding' when the gap is within each item's own
     rounding (10/3 shown as 3.3), 'error' otherwise."""
@@ -56,8 +56,8 @@ def section_weights(batch) -> pd.DataFrame:
     l1["dec"] = l1["project_id"].map(dec).fillna(0)
     cols = ["project_id", "level", "name", "parent", "weight", "loc", "sum_w", "n", "slack", "dec"]
     out = pd.concat([l2.assign(parent=l2["parent"])[cols], l1.assign(parent="")[cols]], ignore_index=True)
-    out["verdict"] = _weight_verdict(out["sum_w"].astype(float), out["slack"].astype(float), out["n"].astype(float),
-                                     out["dec"].astype(float), out["weight"].astype(float)) if len(out) else []
+    out["verdict"] = _weight_verdict(out["sum_w"].astype(float), out["slack"].astype(float),
+                                     out["weight"].astype(float)) if len(out) else []
     return out
 
 
@@ -106,7 +106,7 @@ def total_weights(batch) -> pd.DataFrame:
     g["n"] = g["n"] + (fund > 0)
     g["declared"] = p["total_weight"].reindex(g.index).fillna(batch.profile.total)
     g["loc"] = p["total_loc"].reindex(g.index).where(lambda s: s != "", p["loc"].reindex(g.index))
-    g["verdict"] = _weight_verdict(g["sum_w"], g["slack"], g["n"], g["dec"], g["declared"]) if len(g) else []
+    g["verdict"] = _weight_verdict(g["sum_w"], g["slack"], g["declared"]) if len(g) else []
     return g.reset_index()
 
 
@@ -219,7 +219,7 @@ def profile_weight(batch):
     g = g[g["weight"].notna()]
     if g.empty:
         return hits(g)
-    g["verdict"] = _weight_verdict(g["sum_w"], g["slack"], g["n"], 0, g["weight"])
+    g["verdict"] = _weight_verdict(g["sum_w"], g["slack"], g["weight"])
     bad = g[g["verdict"] != ""]
     return hits(bad, section="level1", indicator="", location="loc", reported=bad["sum_w"].map(lambda x: P.fmt(round(x, 6))),
                 expected=bad["weight"].map(P.fmt), profile=batch.profile.name)
