@@ -1,101 +1,130 @@
 """Write the rubric seeds (000, 002) as Word documents with the merges a real form has.
 
-The title becomes a paragraph, the table keeps the seed's columns; a heading cell
-left blank because it continues the one above becomes a vertical merge, a short
-row (合计, 总分) spans its last cell to the table's width, a trailing page number
-becomes a paragraph after the table.
+The seeds are Word extractions, so the layout is rebuilt from them: the title line
+becomes a paragraph before the table and a trailing page number a paragraph after
+it.  In the table, a heading cell (一级/二级指标) left blank because it continues the
+heading above becomes a vertical merge; a total row's label (合计, 总分) spans the
+blank cells after it and the cells the extraction lost to that merge, so its last
+number stays under the last column; any other short row spans its last cell to the
+table's width.  Multi-line cell text becomes separate paragraphs.
 
-Usage: python scripts/make_sample_docx.py [SEED.txt OUT.docx]...
+Usage: python scripts/make_sample_docx.py [SEED_DIR [OUT_DIR]]
 """
 
 from __future__ import annotations
 
+import io
 import sys
+import zipfile
 from pathlib import Path
 
 from docx import Document
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from checker.readers.text import read_text  # noqa: E402
 
-DEFAULTS = [("000_bd31ef3130a7a41e.txt", "000_rubric.docx"), ("002_ebd695c3574dbcda.txt", "002_rubric.docx")]
+SEEDS = {"000_bd31ef3130a7a41e.txt": "000_rubric.docx", "002_ebd695c3574dbcda.txt": "002_rubric.docx"}
 HEADING_COLUMNS = ("一级", "二级")
+TOTAL_LABELS = ("合计", "总分", "总计", "小计")
 
 
-def _vmerge(cell, value: str) -> None:
-    props = cell._tc.get_or_add_tcPr()
-    el = OxmlElement("w:vMerge")
-    if value == "restart":
-        el.set(qn("w:val"), "restart")
-    props.append(el)
+def layout(seed: str) -> tuple[str, list[list[str]], str]:
+    """(title, table rows, page number) from a seed, as read_text rebuilds it."""
+    rows = [r.texts for r in read_text(seed)[0].rows]
+    title = rows.pop(0)[0] if len(rows[0]) == 1 else ""
+    page = ""
+    while rows and len(rows[-1]) == 1:  # stray lines after the table: a page number or a blank
+        page = page or (rows[-1][0].strip() if rows[-1][0].strip().isdigit() else "")
+        rows.pop()
+    if all(not r[0].strip() for r in rows):
+        rows = [r[1:] for r in rows]  # the extraction's leading tab: an empty first column
+    return title, rows, page
 
 
-def _set_text(cell, text: str) -> None:
-    lines = text.split("\n")
-    cell.paragraphs[0].text = lines[0]
-    for line in lines[1:]:
-        cell.add_paragraph(line)
+def spans(rows: list[list[str]], width: int) -> list[list[tuple[int, int, str]]]:
+    """Each row as (first grid column, column span, text) cells covering the width."""
+    out = []
+    for texts in rows:
+        cells = [[c, 1, t] for c, t in enumerate(texts)]
+        missing = width - len(texts)
+        if texts[0].strip().startswith(TOTAL_LABELS):
+            blanks = 0
+            while 1 + blanks < len(texts) - 1 and not texts[1 + blanks].strip():
+                blanks += 1
+            cells = [[0, 1 + blanks + missing, texts[0]]] + [
+                [c + missing, 1, t] for c, t in enumerate(texts) if c > blanks]
+        elif missing:
+            cells[-1][1] += missing
+        out.append([tuple(x) for x in cells])
+    return out
+
+
+def vertical_runs(rows: list[list[str]], layout_rows, header: list[str]) -> list[tuple[int, int, int]]:
+    """(column, first row, last row) of heading cells continued by blank cells below."""
+    runs = []
+    for col, name in enumerate(header):
+        if not name.replace("\n", "").startswith(HEADING_COLUMNS):
+            continue
+        start = None
+        for r in range(1, len(rows) + 1):
+            single = r < len(rows) and any(c == col and s == 1 for c, s, _ in layout_rows[r])
+            total = r < len(rows) and rows[r][0].strip().startswith(TOTAL_LABELS)
+            text = rows[r][col] if single and not total else None
+            if text == "" and start is not None:
+                continue  # blank below a heading: the heading continues
+            if start is not None and r - 1 > start:
+                runs.append((col, start, r - 1))
+            start = r if text else None
+    return runs
 
 
 def build(seed: str, out: str) -> None:
-    rows = [r.texts for r in read_text(seed)[0].rows]
-    title = rows[0][0] if len(rows[0]) == 1 else ""
-    body = rows[1:] if title else rows
-    page = body[-1][0] if len(body[-1]) == 1 and body[-1][0].strip().isdigit() else ""
-    if page or (len(body[-1]) == 1 and not body[-1][0].strip()):
-        body = body[:-1]
-    if all(r and r[0] == "" for r in body):
-        body = [r[1:] for r in body]  # the extraction's leading tab
-    width = max(len(r) for r in body)
-    header = body[0]
-    heading_cols = [c for c, h in enumerate(header) if h.replace("\n", "").startswith(HEADING_COLUMNS)]
+    title, rows, page = layout(seed)
+    width = max(len(r) for r in rows)
+    cells = spans(rows, width)
     doc = Document()
     if title:
         doc.add_paragraph(title)
-    table = doc.add_table(rows=len(body), cols=width)
+    table = doc.add_table(rows=len(rows), cols=width)
     table.style = "Table Grid"
-    for r, texts in enumerate(body):
-        cells = table.rows[r].cells
-        for c, text in enumerate(texts):
+    for r, row in enumerate(cells):
+        for c, span, _ in row:
+            if span > 1:
+                table.cell(r, c).merge(table.cell(r, c + span - 1))
+    for col, first, last in vertical_runs(rows, cells, rows[0]):
+        table.cell(first, col).merge(table.cell(last, col))
+    for r, row in enumerate(cells):  # text last: python-docx's merge would move it around
+        for c, _, text in row:
             if text:
-                _set_text(cells[c], text)
-        if len(texts) < width:  # 合计 / 总分: the last cell spans the rest of the row
-            cells[len(texts) - 1].merge(cells[width - 1])
-        elif texts and texts[0].strip().startswith(("合计", "总分")):
-            end = 0  # the label spans the blank cells after it, as on a printed form
-            while end + 1 < width - 1 and texts[end + 1] == "":
-                end += 1
-            if end:
-                cells[0].merge(cells[end])
-    # Blank heading cells continue the heading above: make them one vertically merged cell.
-    for c in heading_cols:
-        start = None
-        for r in range(1, len(body) + 1):
-            blank = (r < len(body) and c < len(body[r]) and body[r][c] == "" and len(body[r]) == width
-                     and not body[r][0].strip().startswith(("合计", "总分")))
-            if start is None and r < len(body) and c < len(body[r]) and body[r][c]:
-                start = r
-            elif start is not None and not blank:
-                if r - 1 > start:
-                    _vmerge(table.rows[start].cells[c], "restart")
-                    for k in range(start + 1, r):
-                        _vmerge(table.rows[k].cells[c], "continue")
-                start = r if r < len(body) and c < len(body[r]) and body[r][c] else None
+                lines = text.split("\n")
+                cell = table.cell(r, c)
+                cell.paragraphs[0].text = lines[0]
+                for line in lines[1:]:
+                    cell.add_paragraph(line)
     if page:
         doc.add_paragraph(page)
     doc.core_properties.author = "jixiao scripts/make_sample_docx.py"
     Path(out).parent.mkdir(parents=True, exist_ok=True)
-    doc.save(out)
-    print(f"wrote {out}: {len(body)} rows × {width} columns")
+    Path(out).write_bytes(_stable(doc))
+    print(f"wrote {out}: {len(rows)} rows × {width} columns")
+
+
+def _stable(doc) -> bytes:
+    """The .docx with fixed zip timestamps, so re-running the script changes no bytes."""
+    buf = io.BytesIO()
+    doc.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(zipfile.ZipInfo(item.filename, (2021, 1, 1, 0, 0, 0)), zin.read(item.filename),
+                          zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    pairs = list(zip(args[::2], args[1::2])) or [(str(ROOT.parent / "shared" / "seeds" / s), str(ROOT / "data" / o))
-                                                   for s, o in DEFAULTS]
-    for seed, out in pairs:
-        build(seed, out)
+    seed_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "seeds"
+    out_dir = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "data"
+    for seed_name, out_name in SEEDS.items():
+        build(str(seed_dir / seed_name), str(out_dir / out_name))
