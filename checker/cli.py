@@ -61,7 +61,7 @@ def check(
     from checker.engine import check as run
     from checker.profile import ProfileError, load_profile
     from reports import render
-    from reports.json_report import passed
+    from checker.gate import passed
 
     try:
         prof = load_profile(profile)

@@ -8,6 +8,7 @@ import pandas as pd
 
 from checker import __version__, model as M
 from checker.batch import Batch, build_batch
+from checker.gate import SEVERITY_RANK
 from checker.grid import UnreadableInput
 from checker.profile import Profile, load_profile
 from checker.readers import read_any, supported
@@ -136,7 +137,6 @@ def _unrecognised(statuses: list[FileStatus]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def _order(findings: pd.DataFrame, statuses: list[FileStatus]) -> pd.DataFrame:
@@ -146,7 +146,7 @@ def _order(findings: pd.DataFrame, statuses: list[FileStatus]) -> pd.DataFrame:
         "f": findings["file"].map(file_rank).fillna(len(file_rank)),
         "p": findings["project_id"].str.extract(r"P(\d+)$")[0].astype(float).fillna(0),
         "l": findings["location"].str.extract(r"(?:line |R|![A-Z]+)(\d+)")[0].astype(float).fillna(0),
-        "s": findings["severity"].map(SEVERITY_ORDER),
+        "s": findings["severity"].map(SEVERITY_RANK),
     })
     return findings.loc[key.sort_values(["f", "p", "l", "s"], kind="stable").index].reset_index(drop=True)
 

@@ -1,20 +1,59 @@
 """The one shape every reader produces: rows of text cells, each with a location.
 
 A reader turns a file into one or more ``Grid`` objects (one per sheet, per Word
-table, or per text file).  It never interprets content: a cell is its text, with
-merged cells already resolved to the top-left value, and a location a reviewer can
-find in the original file (``项目1!F12``, ``line 37``, ``表2 R3C4``).
+table, per PDF table run, or per text file).  It never interprets content: a cell is
+its text, with merged cells already resolved to the top-left value, and a location a
+reviewer can find in the original file (``项目1!F12``, ``line 37``, ``表2 R3C4``,
+``p3 r12 c5``).
+
+Each cell carries ``key``, its text normalised once for matching (NFKC, no whitespace),
+so recognisers never normalise the same cell twice.
+
+``Grid.layout`` tells recognisers how far a cell's column index can be trusted:
+
+* ``cells``  — xlsx/xls/ods, docx, csv, PDF tables: every cell sits in its column;
+* ``tabs``   — tab-separated extracted text: empty cells are mostly kept, but a row may
+  be shifted where the source had merged cells;
+* ``spaces`` — space-aligned text (``pdftotext -layout``): empty cells are lost;
+* ``lines``  — Word copy-paste, one cell per line: rows rebuilt, columns approximate.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
+LAYOUTS = ("cells", "tabs", "spaces", "lines")
+_WS = re.compile(r"\s+")
 
-@dataclass(frozen=True)
+
+def squash(text: str) -> str:
+    """NFKC, no whitespace: the form in which labels are compared."""
+    return _WS.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
 class Cell:
-    text: str
-    loc: str  # human location in the source file
+    """One cell: its text as shown, where it is, and its normalised ``key``."""
+
+    __slots__ = ("text", "loc", "key")
+
+    def __init__(self, text: str, loc: str):
+        self.text = text
+        self.loc = loc
+        self.key = squash(text)
+
+    def __repr__(self) -> str:
+        return f"Cell({self.text!r}, {self.loc!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Cell) and (self.text, self.loc) == (other.text, other.loc)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.loc))
+
+    def __reduce__(self):  # picklable for worker processes
+        return Cell, (self.text, self.loc)
 
 
 @dataclass
@@ -27,7 +66,7 @@ class Row:
         return [c.text for c in self.cells]
 
     def nonempty(self) -> list[Cell]:
-        return [c for c in self.cells if c.text.strip()]
+        return [c for c in self.cells if c.key]
 
 
 @dataclass
@@ -35,7 +74,13 @@ class Grid:
     path: str          # the input file, as given on the command line
     name: str          # sheet / table name ("" for a plain text file)
     rows: list[Row] = field(default_factory=list)
+    layout: str = "cells"   # one of LAYOUTS
+    warnings: list[str] = field(default_factory=list)  # what the reader had to repair (one line each)
 
 
 class UnreadableInput(Exception):
     """The file cannot be read at all (bad encoding, corrupt zip, unknown type)."""
+
+
+class SkippedInput(Exception):
+    """The file was deliberately not read (unsupported type, temporary file, a limit)."""

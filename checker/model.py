@@ -15,9 +15,11 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from checker.gate import SEVERITIES as _SEVERITIES
+
 FORM_KINDS = ["selfeval", "rubric", "target"]
 FAMILIES = ["FUND", "IND", "SUM", "CAP", "DUP", "XREF", "TEXT", "TARGET", "PARSE"]
-SEVERITIES = ["error", "warning", "info"]
+SEVERITIES = list(_SEVERITIES)
 FUND_LINES = ["total", "fiscal", "carryover", "other"]
 VALUE_KINDS = ["empty", "quantity", "percent", "tier", "date", "text"]
 

@@ -6,14 +6,17 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from checker.gate import SEVERITIES
+
 
 @dataclass
 class FileStatus:
     path: str
-    status: str            # "checked" | "unreadable"
+    status: str            # checker.gate.FILE_STATUSES: "checked" | "unrecognised" | "unreadable" | "skipped"
     kind: str              # "selfeval" | "rubric" | "target" | "bundle" | "mixed" | "unrecognised" | ""
     projects: int = 0
-    error_message: str = ""
+    error_message: str = ""  # why a file is unreadable or skipped, in one line
+    sha256: str = ""         # of the input's bytes, so a printed report can be tied to the file it judged
 
 
 @dataclass
@@ -31,4 +34,4 @@ class Result:
 
     def counts(self) -> dict[str, int]:
         sev = self.findings["severity"].value_counts()
-        return {s: int(sev.get(s, 0)) for s in ("error", "warning", "info")}
+        return {s: int(sev.get(s, 0)) for s in SEVERITIES}

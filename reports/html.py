@@ -14,9 +14,9 @@ from collections import Counter
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from checker import precision as P
+from checker.gate import SEVERITY_RANK, worst
 from checker.model import FAMILIES
 
-SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 LABELS = {
     "zh": {"title": "绩效表核查报告", "files": "文件", "projects": "表", "errors": "错误", "warnings": "警告",
@@ -69,7 +69,7 @@ def _recomputed(row: dict) -> str:
 
 
 def _worst(severities) -> str:
-    return min(severities, key=lambda s: SEVERITY_RANK[s]) if severities else ""
+    return worst(severities)
 
 
 def build_context(result) -> dict:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 
+from checker.gate import passed
+
 
 def _num(x):
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
@@ -35,17 +37,6 @@ def to_dict(result) -> dict:
         "summary": {"files": len(result.files), "projects": len(result.projects), "errors": c["error"],
                     "warnings": c["warning"], "infos": c["info"], "passed": passed(result)},
     }
-
-
-def passed(result) -> bool:
-    c = result.counts()
-    if any(s.status == "unreadable" for s in result.files):
-        return False
-    if result.fail_on == "never":
-        return True
-    if result.fail_on == "warning":
-        return c["error"] == 0 and c["warning"] == 0
-    return c["error"] == 0
 
 
 def render_json(result) -> str:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-RANK = {"error": 0, "warning": 1, "info": 2}
-THRESHOLD = {"error": 0, "warning": 1, "never": -1}
+from checker.gate import at_or_above
+
 
 
 def render_junit(result) -> str:
-    limit = THRESHOLD.get(result.fail_on, 0)
     msg = "message_en" if result.lang == "en" else "message"
     suites = ET.Element("testsuites", name="jixiao")
     f = result.findings
@@ -25,7 +24,7 @@ def render_junit(result) -> str:
         for p in projects.to_dict("records"):
             cases += 1
             case = ET.SubElement(suite, "testcase", classname=s.path, name=p["name"])
-            mine = f[(f["project_id"] == p["project_id"]) & (f["severity"].map(RANK) <= limit)]
+            mine = f[(f["project_id"] == p["project_id"]) & f["severity"].map(lambda s: at_or_above(s, result.fail_on))]
             if len(mine):
                 failures += 1
                 text = "\n".join(f"{r['location']}: {r['rule']} {r['severity']} {r[msg]}" for r in mine.to_dict("records"))

@@ -28,10 +28,9 @@ def read_text(path: str) -> list[Grid]:
     text = decode_bytes(data, path)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if _is_cell_per_line(lines):
-        rows = _cell_per_line(lines)
-    else:
-        rows = _row_per_line(lines, _separator(lines))
-    return [Grid(path=path, name="", rows=rows)]
+        return [Grid(path=path, name="", rows=_cell_per_line(lines), layout="lines")]
+    sep = _separator(lines)
+    return [Grid(path=path, name="", rows=_row_per_line(lines, sep), layout="spaces" if sep is _SPACES else "tabs")]
 
 
 def _separator(lines: list[str]) -> re.Pattern:

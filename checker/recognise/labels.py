@@ -8,7 +8,8 @@ brackets or with prefixes ("指标1:").  Everything here works on ``squash``ed t
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from checker.grid import squash  # noqa: F401  (re-exported: labels are matched squashed)
 
 _WS = re.compile(r"\s+")
 _WEIGHT = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]?")
@@ -16,8 +17,6 @@ _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：.、]?|\d+\s*[.、．])\s*")
 
 
-def squash(text: str) -> str:
-    return _WS.sub("", unicodedata.normalize("NFKC", text or "").replace("\xa0", " "))
 
 
 def clean(text: str) -> str:
