@@ -19,12 +19,15 @@ class Batch:
     indicators: pd.DataFrame
     listed: pd.DataFrame
     profile: Profile
+    notes: pd.DataFrame      # checker.model.Notes: read/recognition problems and internal failures
 
     def project_funds(self, line: str = "total") -> pd.DataFrame:
         return self.funds[self.funds["line"] == line].drop_duplicates("project_id").set_index("project_id")
 
 
-def build_batch(file_models, profile: Profile) -> Batch:
+def build_batch(file_models, profile: Profile, notes: list[dict] | None = None) -> Batch:
+    """All files' rows in one set of frames; ``notes`` are file-level notes made outside the
+    recognisers (unrecognised files, what a reader repaired)."""
     def collect(attr, schema):
         return M.frame(schema, [r for fm in file_models for r in getattr(fm, attr)])
 
@@ -33,6 +36,7 @@ def build_batch(file_models, profile: Profile) -> Batch:
     sections = collect("sections", M.Sections)
     indicators = collect("indicators", M.Indicators)
     listed = collect("listed", M.Listed)
+    note_rows = [r for fm in file_models for r in fm.notes] + list(notes or [])
     return Batch(
         projects=projects,
         funds=recompute_funds(funds),
@@ -40,4 +44,5 @@ def build_batch(file_models, profile: Profile) -> Batch:
         indicators=recompute_indicators(indicators, projects, profile),
         listed=listed,
         profile=profile,
+        notes=M.frame(M.Notes, note_rows),
     )

@@ -44,7 +44,7 @@ def check(paths: list[str], profile: Profile | None = None, lang: str = "zh",
     files, missing = expand_paths(paths)
     statuses: list[FileStatus] = []
     models: list[FileModel] = []
-    internal: list[dict] = []
+    notes: list[dict] = []
     for n, path in enumerate(files, start=1):
         if path in missing:
             statuses.append(FileStatus(path, "unreadable", "", 0, "文件不存在"))
@@ -57,42 +57,49 @@ def check(paths: list[str], profile: Profile | None = None, lang: str = "zh",
         except Exception as exc:  # a reader bug must not sink the batch
             statuses.append(FileStatus(path, "unreadable", "", 0, f"读取失败: {type(exc).__name__}: {exc}"))
             continue
+        for g in grids:
+            notes += [M.note("PARSE.READ_REPAIRED", path, w, w, location=g.name) for w in g.warnings]
         try:
             fm = recognise_file(path, grids, n)
         except Exception as exc:  # a recogniser bug on one odd form must not sink the batch
             fm = FileModel(path=path, kind="unrecognised")
-            internal.append(_internal(path, "", f"识别表格时出错: {type(exc).__name__}: {exc}",
-                                      f"recogniser failed: {type(exc).__name__}: {exc}"))
+            notes.append(M.note("PARSE.INTERNAL", path, f"识别表格时出错: {type(exc).__name__}: {exc}",
+                                f"recogniser failed: {type(exc).__name__}: {exc}"))
         models.append(fm)
-        statuses.append(FileStatus(path, "checked", fm.kind, len(fm.projects)))
-    batch = build_batch(models, profile)
-    findings = run_rules(batch, select(select_ids, ignore_ids), internal)
-    findings = pd.concat([findings, _unrecognised(statuses), pd.DataFrame(internal, columns=FINDING_COLUMNS)],
-                         ignore_index=True)
+        if fm.kind == "unrecognised":
+            statuses.append(FileStatus(path, "unrecognised", "unrecognised", 0))
+            if not any(x["code"] == "PARSE.INTERNAL" and x["file"] == path for x in notes):
+                notes.append(M.note("PARSE.UNRECOGNISED", path, "", "", expected="自评表/评分表/目标表"))
+        else:
+            statuses.append(FileStatus(path, "checked", fm.kind, len(fm.projects)))
+    batch = build_batch(models, profile, notes)
+    findings = run_rules(batch, select(select_ids, ignore_ids))
     findings = M.Findings.validate(_order(findings, statuses))
     return Result(files=statuses, projects=_with_totals(batch), funds=batch.funds, sections=batch.sections,
                   indicators=batch.indicators, findings=findings, lang=lang, version=__version__,
                   extra={"profile": profile.name})
 
 
-def run_rules(batch: Batch, rules: list[Rule], internal: list[dict] | None = None) -> pd.DataFrame:
+def run_rules(batch: Batch, rules: list[Rule]) -> pd.DataFrame:
+    """Every chosen rule over the batch.  A rule that fails is reported as PARSE.INTERNAL and the
+    others still count; the PARSE rules run last so they see those failures."""
     frames = []
     projects = batch.projects.set_index("project_id")
-    if batch.projects.empty:
-        return M.empty_frame(M.Findings)
-    for r in rules:
+    failures: list[dict] = []
+    for r in sorted(rules, key=lambda r: r.family == "PARSE"):
+        if r.family == "PARSE" and failures:
+            batch.notes = pd.concat([batch.notes, pd.DataFrame(failures, columns=M.NOTE_COLUMNS)], ignore_index=True)
+            failures = []
+        severity = batch.profile.severity.get(r.id, batch.profile.severity.get(r.family, r.severity))
+        if severity == "off" or (batch.projects.empty and r.family != "PARSE"):
+            continue  # an "off" rule never runs; with no table read only the PARSE notes can say anything
         try:
             out = r.func(batch)
         except Exception as exc:  # report it and go on: the other rules' findings still count
-            if internal is None:
-                raise
-            internal.append(_internal("", r.id, f"规则 {r.id} 执行出错，相关检查未完成: {type(exc).__name__}: {exc}",
-                                      f"rule {r.id} failed: {type(exc).__name__}: {exc}"))
+            failures.append(M.note("PARSE.INTERNAL", "", f"规则 {r.id} 执行出错，相关检查未完成: {type(exc).__name__}: {exc}",
+                                   f"rule {r.id} failed: {type(exc).__name__}: {exc}", section=r.id))
             continue
         if out is None or len(out) == 0:
-            continue
-        severity = batch.profile.severity.get(r.id, batch.profile.severity.get(r.family, r.severity))
-        if severity == "off":
             continue
         frames.append(_finish(r, out, projects, severity))
     if not frames:
@@ -102,8 +109,11 @@ def run_rules(batch: Batch, rules: list[Rule], internal: list[dict] | None = Non
 
 def _finish(r: Rule, hits: pd.DataFrame, projects: pd.DataFrame, severity: str) -> pd.DataFrame:
     hits = hits.fillna("").astype(str)
-    if "file" not in hits.columns:
-        hits["file"] = hits["project_id"].map(projects["file"]).fillna("")
+    by_project = hits["project_id"].map(projects["file"]) if len(projects) else pd.Series("", index=hits.index)
+    if "file" in hits.columns:  # file-level hits name their file; the rest inherit their project's
+        hits["file"] = hits["file"].where(hits["file"] != "", by_project).fillna("")
+    else:
+        hits["file"] = by_project.fillna("")
     hits["project"] = hits["project_id"].map(projects["name"]).fillna("")
     records = hits.to_dict("records")
     hits["message"] = [_format(r.message_zh, rec) for rec in records]
@@ -119,24 +129,6 @@ class _Default(dict):
 
 def _format(template: str, params: dict) -> str:
     return template.format_map(_Default(params))
-
-
-def _internal(path: str, rule_id: str, zh: str, en: str) -> dict:
-    return {"rule": "PARSE.INTERNAL", "family": "PARSE", "severity": "error", "file": path, "project": "",
-            "project_id": "", "section": rule_id, "indicator": "", "location": "", "reported": "", "expected": "",
-            "message": zh, "message_en": en}
-
-
-def _unrecognised(statuses: list[FileStatus]) -> pd.DataFrame:
-    rows = [{"rule": "PARSE.UNRECOGNISED", "family": "PARSE", "severity": "warning", "file": s.path,
-             "project": "", "project_id": "", "section": "", "indicator": "", "location": "",
-             "reported": "", "expected": "自评表/评分表/目标表",
-             "message": "未能识别为自评表、评分表或目标表，未作核查",
-             "message_en": "Not recognised as a self-evaluation, rubric or target table; not checked"}
-            for s in statuses if s.status == "checked" and s.kind == "unrecognised"]
-    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
-
-
 
 
 def _order(findings: pd.DataFrame, statuses: list[FileStatus]) -> pd.DataFrame:

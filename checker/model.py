@@ -137,6 +137,35 @@ class Listed(_Strict):
     loc: Series[str]
 
 
+class Notes(_Strict):
+    """What the reader or recogniser could not read as meant, or what failed while checking.
+
+    The raw material of the PARSE family: ``rules/parse.py`` turns each code into findings,
+    so PARSE findings are selected, re-graded and documented like every other rule.
+    """
+    code: Series[str] = pa.Field(str_matches=r"^PARSE\.[A-Z0-9_]+$")
+    file: Series[str]
+    project_id: Series[str]                                   # "" for a note about the whole file
+    section: Series[str]
+    indicator: Series[str]
+    location: Series[str]
+    reported: Series[str]
+    expected: Series[str]
+    detail: Series[str]                                       # Chinese, inserted into the rule's message
+    detail_en: Series[str]
+
+
+NOTE_COLUMNS = list(Notes.to_schema().columns)
+
+
+def note(code: str, file: str, detail: str, detail_en: str, *, project_id: str = "", section: str = "",
+         indicator: str = "", location: str = "", reported: str = "", expected: str = "") -> dict:
+    """One row of ``Notes``."""
+    return {"code": code, "file": file, "project_id": project_id, "section": section, "indicator": indicator,
+            "location": location, "reported": reported, "expected": expected, "detail": detail,
+            "detail_en": detail_en}
+
+
 class Findings(_Strict):
     rule: Series[str] = pa.Field(str_matches=r"^[A-Z]+\.[A-Z0-9_]+$")
     family: Series[str] = pa.Field(isin=FAMILIES)
@@ -159,6 +188,7 @@ SCHEMAS = {
     "sections": Sections,
     "indicators": Indicators,
     "listed": Listed,
+    "notes": Notes,
 }
 
 

@@ -18,7 +18,7 @@ from typing import Callable
 
 import pandas as pd
 
-FAMILY_MODULES = ["funds", "indicators", "sums", "caps", "duplicates", "crossref", "text", "targets"]
+FAMILY_MODULES = ["funds", "indicators", "sums", "caps", "duplicates", "crossref", "text", "targets", "parse"]
 HIT_COLUMNS = ["project_id", "section", "indicator", "location", "reported", "expected"]
 
 

@@ -30,13 +30,14 @@ def test_a_crashing_recogniser_leaves_the_file_listed(monkeypatch, tmp_path):
 
     monkeypatch.setattr(engine, "recognise_file", boom)
     r = engine.check([str(DATA / "001_selfeval_yanchi_2024.txt")])
-    assert [(s.status, s.kind) for s in r.files] == [("checked", "unrecognised")]
+    assert [(s.status, s.kind) for s in r.files] == [("unrecognised", "unrecognised")]
     assert "odd form" in r.findings[r.findings["rule"] == "PARSE.INTERNAL"].iloc[0]["message"]
 
 
-def test_unrecognised_file_is_listed_with_a_warning(tmp_path):
+def test_unrecognised_file_is_listed_and_fails_the_gate(tmp_path):
     p = tmp_path / "notes.txt"
     p.write_text("会议纪要\n今天讨论了预算。\n", encoding="utf-8")
     r = engine.check([str(p)])
-    assert r.files[0].kind == "unrecognised"
+    assert (r.files[0].status, r.files[0].kind) == ("unrecognised", "unrecognised")
     assert list(r.findings["rule"]) == ["PARSE.UNRECOGNISED"]
+    assert list(r.findings["severity"]) == ["error"] and r.findings.iloc[0]["file"] == str(p)

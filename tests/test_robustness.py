@@ -35,7 +35,7 @@ def test_mangled_forms_never_crash(tmp_path, seed, cut, rnd, noise):
     Findings.validate(result.findings)
     assert not (result.findings["rule"] == "PARSE.INTERNAL").any(), result.findings["message"].tolist()
     assert [s.path for s in result.files] == [str(p)]
-    assert result.files[0].status == "checked"
+    assert result.files[0].status in ("checked", "unrecognised")  # a cut-short form may hold no table
 
 
 def test_variant_labels_and_layout(tmp_path):

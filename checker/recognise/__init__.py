@@ -23,6 +23,7 @@ class FileModel:
     sections: list[dict] = field(default_factory=list)
     indicators: list[dict] = field(default_factory=list)
     listed: list[dict] = field(default_factory=list)
+    notes: list[dict] = field(default_factory=list)   # checker.model.Notes rows (PARSE.*)
 
 
 def recognise_file(path: str, grids: list[Grid], file_no: int) -> FileModel:

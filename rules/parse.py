@@ -1,0 +1,74 @@
+"""PARSE: what could not be read as meant.  Readers, recognisers and the engine write
+notes (``checker.model.Notes``); these rules turn them into findings, so a reviewer can
+select, ignore or re-grade them like any other rule."""
+
+from __future__ import annotations
+
+from rules import hits, rule
+
+
+def _notes(batch, code: str):
+    n = batch.notes[batch.notes["code"] == code]
+    return hits(n, section="section", indicator="indicator", location="location", reported="reported",
+                expected="expected", file="file", detail="detail", detail_en="detail_en")
+
+
+@rule("PARSE.UNRECOGNISED", "error",
+      "未能识别为自评表、评分表或目标表，未作核查{detail}",
+      "Not recognised as a self-evaluation, rubric or target table; not checked{detail_en}")
+def unrecognised(batch):
+    """A file read without error that holds none of the three forms: nothing in it was checked,
+    so the gate must not pass it.
+
+    Fails: a meeting note saved as 会议纪要.txt.   Passes: a 自评表 with 项目名称 and 绩效指标.
+    """
+    return _notes(batch, "PARSE.UNRECOGNISED")
+
+
+@rule("PARSE.READ_REPAIRED", "warning",
+      "读取时作了修补：{detail}",
+      "Repaired while reading: {detail_en}")
+def read_repaired(batch):
+    """The reader had to repair the file to read it (a cut final character, a stray control
+    byte); the repaired text was checked.
+
+    Fails: a UTF-8 text whose last character is cut.   Passes: a clean UTF-8 text.
+    """
+    return _notes(batch, "PARSE.READ_REPAIRED")
+
+
+@rule("PARSE.INCOMPLETE", "warning",
+      "表格在 {location} 处中断（{detail}），未见总分行；缺失部分不作合计核查",
+      "The table stops at {location} ({detail_en}) before its total row; sums over the missing part are not checked")
+def incomplete(batch):
+    """A table that stops before its 总分 row (a lost page, an excerpt): said once, and no
+    sum-to-100 or section-sum claim is made over rows that are not there.
+
+    Fails: a 自评表 whose last row is 满意度指标 with no 总分 row after it.   Passes: a table ending in 总分.
+    """
+    return _notes(batch, "PARSE.INCOMPLETE")
+
+
+@rule("PARSE.LAYOUT", "warning",
+      "{detail}",
+      "{detail_en}")
+def layout(batch):
+    """A header jixiao cannot map to the columns it knows, or a row it cannot place under the
+    header: those cells are named and not checked, rather than guessed.
+
+    Fails: an indicator header with a column headed 考核口径 and numbers under it.   Passes: a header
+    whose every column is known (三级指标, 年度指标值, 实际完成值, 分值, 得分, 偏差原因).
+    """
+    return _notes(batch, "PARSE.LAYOUT")
+
+
+@rule("PARSE.INTERNAL", "error",
+      "{detail}",
+      "{detail_en}")
+def internal(batch):
+    """jixiao itself failed on part of the input (a rule or recogniser raised an error); the rest
+    of the batch was still checked.  Please report it with the file.
+
+    Fails: a recogniser error on one odd form.   Passes: every rule and recogniser ran.
+    """
+    return _notes(batch, "PARSE.INTERNAL")
