@@ -36,6 +36,16 @@ class Rule:
     def summary(self) -> str:
         return (self.doc or "").strip().splitlines()[0] if self.doc else ""
 
+    def title(self, lang: str = "zh") -> str:
+        """One line saying what the rule checks, in the reviewer's language."""
+        if lang == "zh" and TITLES_ZH.get(self.id):
+            return TITLES_ZH[self.id]
+        return self.summary
+
+
+# Chinese one-line titles by rule id (filled per rule; English summary as the fallback).
+TITLES_ZH: dict[str, str] = {}
+
 
 REGISTRY: dict[str, Rule] = {}
 
