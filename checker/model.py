@@ -20,7 +20,11 @@ from checker.gate import SEVERITIES as _SEVERITIES
 FORM_KINDS = ["selfeval", "rubric", "target"]
 FAMILIES = ["FUND", "IND", "SUM", "CAP", "DUP", "XREF", "TEXT", "TARGET", "PARSE"]
 SEVERITIES = list(_SEVERITIES)
-FUND_LINES = ["total", "fiscal", "carryover", "other"]
+# Fund lines: the total, its parts by source (财政拨款 / 上年结转 / 其他资金, or by level of
+# government 中央 / 省级 / 市级 / 县级 / 本级) and by use (基本支出 / 项目支出).
+FUND_LINES = ["total", "fiscal", "carryover", "other", "central", "provincial", "municipal", "county", "own",
+              "basic", "project"]
+FUND_SPLITS = ["total", "source", "level", "use"]
 VALUE_KINDS = ["empty", "quantity", "percent", "tier", "date", "text"]
 
 
@@ -44,6 +48,9 @@ class Projects(_Strict):
     total_score: Series[float] = pa.Field(nullable=True)    # declared 总分 得分
     total_score_dec: Series[int] = pa.Field(ge=0)
     total_loc: Series[str]
+    review_total: Series[float] = pa.Field(nullable=True)   # 复核分 column of the 总分 row
+    review_total_dec: Series[int] = pa.Field(ge=0)
+    review_total_loc: Series[str]
     subtotal_score: Series[float] = pa.Field(nullable=True)  # rubric 合计 得分 (before 加分项)
     subtotal_score_dec: Series[int] = pa.Field(ge=0)
     subtotal_loc: Series[str]
@@ -54,15 +61,21 @@ class Projects(_Strict):
     sheet: Series[str]
     method_text: Series[str]                      # the form's own scoring method statement (注, 得分计算方法)
     goal: Series[str]                             # 年度目标 / 预期目标 text
+    goal_actual: Series[str]                      # 实际完成情况 text beside it (自评表)
     fund_scale: Series[float] = pa.Field(gt=0)    # unit of the funds block in 元: 1e4 for 万元 (the norm), 1 for 元
     source: Series[str]                           # 项目来源 (target tables), "" if none
     period_months: Series[float] = pa.Field(nullable=True)  # 项目期 in months ("1年" → 12)
     has_reason_column: Series[bool]               # the form has a 偏差原因 / 备注 column to explain shortfalls
+    has_weight_column: Series[bool]               # the indicator table has a 分值 / 权重 column
+    has_score_column: Series[bool]                # the indicator table has a 得分 column
+    complete: Series[bool]                        # the table reaches its 总分 row
+    stops_at: Series[str]                         # where an incomplete table stops ("" when complete)
 
 
 class Funds(_Strict):
     project_id: Series[str]
     line: Series[str] = pa.Field(isin=FUND_LINES)
+    split: Series[str] = pa.Field(isin=FUND_SPLITS)          # which breakdown of the total the line belongs to
     label: Series[str]
     budget_initial: Series[float] = pa.Field(nullable=True)   # 年初预算数
     budget: Series[float] = pa.Field(nullable=True)           # 全年预算数 (年度资金总额 on target tables)
@@ -76,6 +89,7 @@ class Funds(_Strict):
     score: Series[float] = pa.Field(nullable=True)            # 得分
     score_dec: Series[int]
     loc: Series[str]
+    loc_budget_initial: Series[str]
     loc_budget: Series[str]
     loc_spent: Series[str]
     loc_rate: Series[str]
@@ -84,16 +98,18 @@ class Funds(_Strict):
 
 class Sections(_Strict):
     project_id: Series[str]
-    level: Series[int] = pa.Field(isin=[1, 2])
+    level: Series[int] = pa.Field(isin=[0, 1, 2])             # 0: a block over the level-1 headings (年度绩效目标)
     name: Series[str]
     parent: Series[str]                                       # level-1 name for a level-2 section
     weight: Series[float] = pa.Field(nullable=True)           # declared in the heading "(50分)"
     loc: Series[str]
+    complete: Series[bool]                                    # False when the table stops inside this section
 
 
 class Indicators(_Strict):
     project_id: Series[str]
     seq: Series[int]
+    part_of: Series[int] = pa.Field(ge=0)                     # seq of the item a "其中…" row breaks down; 0 if none
     level1: Series[str]
     level2: Series[str]
     name: Series[str]
@@ -120,6 +136,10 @@ class Indicators(_Strict):
     score_raw: Series[str]
     score: Series[float] = pa.Field(nullable=True)
     score_dec: Series[int]
+    review_raw: Series[str]                                   # 复核分, where the form has one
+    review: Series[float] = pa.Field(nullable=True)
+    review_dec: Series[int]
+    weight_source: Series[str] = pa.Field(isin=["column", "heading", ""])  # where the weight was read
     method: Series[str]                                       # 评分标准 / 得分计算方法 text
     note: Series[str]                                         # 偏差原因 / 评分说明 text
     bonus: Series[bool]                                       # a 加分项 row
@@ -128,6 +148,7 @@ class Indicators(_Strict):
     loc_actual: Series[str]
     loc_weight: Series[str]
     loc_score: Series[str]
+    loc_review: Series[str]
 
 
 class Listed(_Strict):

@@ -105,8 +105,9 @@ def cost_over_budget(batch):
 
 
 @rule("XREF.COST_SUM", "error",
-      "成本指标值合计 {targets} {unit}覆盖全年预算，但成本实际值合计 {reported} {unit}与全年执行数 {expected} {unit}不符",
-      "Cost targets ({targets} {unit}) cover the budget, yet cost actuals add up to {reported}, not the {expected} spent")
+      "成本指标（{names}）指标值合计 {targets} {unit}覆盖全年预算，但实际值合计 {reported} {unit}与全年执行数 {expected} {unit}不符",
+      "Cost targets ({names}: {targets} {unit}) cover the budget, yet their actuals add up to {reported}, "
+      "not the {expected} spent")
 def cost_sum(batch):
     """Cost actuals that do not add up to 全年执行数 when the cost targets add up to the budget.
 
@@ -118,7 +119,8 @@ def cost_sum(batch):
     c = c[c.groupby("project_id")["b_wan"].transform(lambda s: s.notna().all()).astype(bool)]
     c = c[~c["project_id"].isin(batch.indicators.loc[batch.indicators["unit_issue"] == "mismatch", "project_id"])]
     g = c.groupby("project_id").agg(a=("a_wan", "sum"), a_hi=("a_wan_hi", "sum"), b=("b_wan", "sum"),
-                                    b_lo=("b_wan_lo", "sum"), b_hi=("b_wan_hi", "sum"), loc=("loc", "first"))
+                                    b_lo=("b_wan_lo", "sum"), b_hi=("b_wan_hi", "sum"), loc=("loc", "first"),
+                                    names=("name", "、".join), n=("name", "size"))
     f = batch.project_funds("total")
     g["budget"], g["spent"] = f["budget"].reindex(g.index), f["spent"].reindex(g.index)
     g["spent_dec"] = f["spent_dec"].reindex(g.index).fillna(0)
@@ -126,9 +128,9 @@ def cost_sum(batch):
     covers = np.round(g["a_hi"], 9) >= np.round(g["budget"], 9)
     s_lo, s_hi = P.reported(g["spent"], g["spent_dec"])
     bad = g[covers & ~P.ties(s_lo, s_hi, g["b_lo"], g["b_hi"])].reset_index()
-    return hits(bad, section="成本指标", indicator="", location="loc", reported=bad["b"].map(lambda x: P.fmt(round(x, 4))),
-                expected=bad["spent"].map(P.fmt), targets=bad["a"].map(lambda x: P.fmt(round(x, 4))),
-                unit=_unit_label(batch, bad))
+    return hits(bad, section="成本指标", indicator=bad["names"].where(bad["n"] == 1, ""), location="loc",
+                reported=bad["b"].map(lambda x: P.fmt(round(x, 4))), expected=bad["spent"].map(P.fmt),
+                targets=bad["a"].map(lambda x: P.fmt(round(x, 4))), unit=_unit_label(batch, bad), names="names")
 
 
 @rule("XREF.SPENT_ZERO", "error",

@@ -89,14 +89,21 @@ def full_marks_missed(batch):
       "指标“{indicator}”缺少{what}，无法核算",
       "Indicator '{indicator}' has no readable {what_en}")
 def missing_score(batch):
-    """An indicator with a target or actual but no readable 分值 or 得分.
+    """An indicator with a target or actual but no readable 分值 or 得分, where the form has that
+    column (a form without a 分值 column takes its weights from the headings).  The last row of a
+    table that stops early is cut, not missing; "其中…" rows break an item down and carry none.
 
     Fails: 申请流程合规性 | 合规 | 达成预期指标 | (blank) | (blank).   Passes: … | 10 | 10.
     """
     i = batch.indicators
+    p = batch.projects.set_index("project_id")
+    has_w = i["project_id"].map(p["has_weight_column"]).fillna(False).astype(bool)
+    has_s = i["project_id"].map(p["has_score_column"]).fillna(False).astype(bool)
+    last = i["seq"] == i.groupby("project_id")["seq"].transform("max")
+    cut = last & ~i["project_id"].map(p["complete"]).fillna(True).astype(bool)
     has_values = (i["target_raw"] != "") | (i["actual_raw"] != "")
-    no_w, no_s = i["weight"].isna(), i["score"].isna()
-    bad = i[has_values & (no_w | no_s) & ~i["bonus"] & (i["form_kind"] != "target")]
+    no_w, no_s = i["weight"].isna() & has_w, i["score"].isna() & has_s
+    bad = i[has_values & (no_w | no_s) & ~i["bonus"] & (i["part_of"] == 0) & ~cut & (i["form_kind"] != "target")]
     what = np.select([no_w[bad.index] & no_s[bad.index], no_w[bad.index]], ["分值和得分", "分值"], "得分")
     what_en = np.select([no_w[bad.index] & no_s[bad.index], no_w[bad.index]], ["weight and score", "weight"], "score")
     return hits(bad, section=section_of(bad), indicator="name", location="loc",
@@ -130,7 +137,8 @@ def no_reason(batch):
     i = batch.indicators
     below = i["score"].notna() & i["weight"].notna() & P.below(i["score_hi"], i["weight"])
     has_column = i["project_id"].map(batch.projects.set_index("project_id")["has_reason_column"]).fillna(True)
-    bad = i[below & ~i["bonus"] & has_column.astype(bool) & (i["note"].str.strip().isin(["", "—", "-", "/", "无"]))]
+    bad = i[below & ~i["bonus"] & (i["part_of"] == 0) & has_column.astype(bool)
+            & (i["note"].str.strip().isin(["", "—", "-", "/", "无"]))]
     return hits(bad, section=section_of(bad), indicator="name", location=bad["loc_score"],
                 reported=bad["score"].map(P.fmt), expected=bad["weight"].map(P.fmt))
 

@@ -10,11 +10,18 @@ from rules import hits, rule
 
 
 def _items(batch) -> pd.DataFrame:
-    i = batch.indicators[~batch.indicators["bonus"]].copy()
+    """The scored items: not 加分项, not the "其中…" rows that break an item down."""
+    ind = batch.indicators
+    i = ind[~ind["bonus"] & (ind["part_of"] == 0)].copy()
     d = i["weight_dec"].astype(float)
     i["w_slack"] = np.where(d > 0, P.half_ulp(d), 0.0).astype(float) * i["weight"].notna()
     i["w_table_dec"] = P.table_decimals(i, "weight_dec") if len(i) else 0
     return i
+
+
+def _project_flag(frame: pd.DataFrame, batch, column: str) -> pd.Series:
+    flags = batch.projects.set_index("project_id")[column]
+    return frame["project_id"].map(flags).fillna(False).astype(bool)
 
 
 def _weight_verdict(sum_w, slack_own, declared):
@@ -27,38 +34,76 @@ def _weight_verdict(sum_w, slack_own, declared):
 
 
 def section_weights(batch) -> pd.DataFrame:
-    """Every section with a declared weight, its items' weight sum and verdict."""
+    """Every whole section with a declared weight, the weight of what it holds, and the verdict.
+
+    What a section holds: its items' 分值 where the form has a 分值 column; otherwise the
+    declared weights of the headings under it (产出指标(60分) + 效益指标(40分) under 年度绩效目标
+    (80分)).  A section the table stops inside is not judged: its rows are not all there.
+    """
     i = _items(batch)
     s = batch.sections
-    lvl2 = i[i["level2"] != ""].groupby(["project_id", "level1", "level2"]).agg(
-        sum_w=("weight", "sum"), n=("weight", "count"), slack=("w_slack", "sum"), dec=("w_table_dec", "max")).reset_index()
-    l2 = s[s["level"] == 2].merge(lvl2, left_on=["project_id", "parent", "name"],
-                                  right_on=["project_id", "level1", "level2"], how="left")
-    l2 = l2[l2["weight"].notna() & (l2["n"].fillna(0) > 0)]
-    # A level-1 heading counts each level-2 child at its declared weight when it has
-    # one (its own mismatch is reported there), otherwise at its items' sum.
-    child = s[s["level"] == 2].merge(lvl2, left_on=["project_id", "parent", "name"],
-                                     right_on=["project_id", "level1", "level2"], how="left")
-    child["contrib"] = child["weight"].where(child["weight"].notna(), child["sum_w"]).fillna(0)
-    child["cslack"] = np.where(child["weight"].notna(), 0, child["slack"].fillna(0))
-    child["cn"] = np.where(child["weight"].notna(), 0, child["n"].fillna(0))
-    loose = i[i["level2"] == ""].groupby(["project_id", "level1"]).agg(
-        sum_w=("weight", "sum"), n=("weight", "count"), slack=("w_slack", "sum")).reset_index()
-    up = pd.concat([
-        child.groupby(["project_id", "parent"]).agg(sum_w=("contrib", "sum"), slack=("cslack", "sum"), n=("cn", "sum")).reset_index(),
-        loose.rename(columns={"level1": "parent"}),
-    ]).groupby(["project_id", "parent"]).sum().reset_index()
-    has_items = i.groupby(["project_id", "level1"]).size().rename("items").reset_index()
-    l1 = s[(s["level"] == 1) & s["weight"].notna()].merge(up, left_on=["project_id", "name"],
-                                                          right_on=["project_id", "parent"], how="inner", suffixes=("", "_c"))
-    l1 = l1.merge(has_items, left_on=["project_id", "name"], right_on=["project_id", "level1"], how="inner")
-    dec = i.groupby("project_id")["w_table_dec"].max()
-    l1["dec"] = l1["project_id"].map(dec).fillna(0)
-    cols = ["project_id", "level", "name", "parent", "weight", "loc", "sum_w", "n", "slack", "dec"]
-    out = pd.concat([l2.assign(parent=l2["parent"])[cols], l1.assign(parent="")[cols]], ignore_index=True)
+    s = s.assign(has_w=_project_flag(s, batch, "has_weight_column"))
+    cols = ["project_id", "level", "name", "parent", "weight", "loc", "sum_w", "n", "slack"]
+    l2 = _level2(i, s)
+    l1 = _level1(i, s, l2)
+    l0 = _level0(s)
+    parts = [x[cols] for x in (l2[l2["judged"]], l1, l0) if len(x)]
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
     out["verdict"] = _weight_verdict(out["sum_w"].astype(float), out["slack"].astype(float),
                                      out["weight"].astype(float)) if len(out) else []
     return out
+
+
+def _level2(i: pd.DataFrame, s: pd.DataFrame) -> pd.DataFrame:
+    """Level-2 sections against their items' 分值 (forms with a 分值 column)."""
+    g = i[i["level2"] != ""].groupby(["project_id", "level1", "level2"]).agg(
+        sum_w=("weight", "sum"), n=("weight", "count"), slack=("w_slack", "sum")).reset_index()
+    m = s[s["level"] == 2].merge(g, left_on=["project_id", "parent", "name"],
+                                 right_on=["project_id", "level1", "level2"], how="left")
+    m["contrib"] = m["weight"].where(m["weight"].notna(), m["sum_w"].where(m["has_w"] & (m["n"] > 0)))
+    m["n_items"] = m["n"].fillna(0)
+    return m.assign(judged=m["weight"].notna() & m["has_w"] & (m["n"].fillna(0) > 0) & m["complete"])
+
+
+def _level1(i: pd.DataFrame, s: pd.DataFrame, l2: pd.DataFrame) -> pd.DataFrame:
+    """Level-1 sections against their level-2 children (declared weight, else their items) and
+    the items directly under them."""
+    child = l2.assign(
+        cslack=np.where(l2["weight"].notna(), 0.0, l2["slack"].fillna(0)),
+        cn=np.where(l2["weight"].notna(), 0, l2["n"].fillna(0)),
+        unknown=l2["contrib"].isna() & (l2["n_items"] > 0),
+    ).groupby(["project_id", "parent"]).agg(sum_w=("contrib", "sum"), slack=("cslack", "sum"), n=("cn", "sum"),
+                                           unknown=("unknown", "any"), whole=("complete", "all")).reset_index()
+    loose = i[i["level2"] == ""].groupby(["project_id", "level1"]).agg(
+        lsum=("weight", "sum"), ln=("weight", "count"), lslack=("w_slack", "sum"), litems=("name", "size")).reset_index()
+    items = i.groupby(["project_id", "level1"]).size().rename("items").reset_index()
+    m = s[(s["level"] == 1) & s["weight"].notna()].merge(items, left_on=["project_id", "name"],
+                                                        right_on=["project_id", "level1"], how="inner")
+    m = m.merge(child, left_on=["project_id", "name"], right_on=["project_id", "parent"], how="left",
+                suffixes=("", "_c"))
+    m = m.merge(loose, left_on=["project_id", "name"], right_on=["project_id", "level1"], how="left",
+                suffixes=("", "_l"))
+    m["sum_w"] = m["sum_w"].fillna(0) + m["lsum"].fillna(0)
+    m["slack"] = m["slack"].fillna(0) + m["lslack"].fillna(0)
+    m["n"] = m["n"].fillna(0) + m["ln"].fillna(0)
+    loose_unknown = (m["litems"].fillna(0) > 0) & ~m["has_w"]
+    whole = m["complete"] & m["whole"].astype("boolean").fillna(True).astype(bool)
+    unknown = m["unknown"].astype("boolean").fillna(False).astype(bool)
+    known = ~unknown & ~loose_unknown & (m["has_w"] | m["sum_w"].gt(0))
+    return m[whole & known].assign(parent="")
+
+
+def _level0(s: pd.DataFrame) -> pd.DataFrame:
+    """A block over the level-1 headings (年度绩效目标 (80分)) against their declared weights."""
+    top = s[(s["level"] == 0) & s["weight"].notna()]
+    if top.empty:
+        return top.assign(sum_w=[], n=[], slack=[])
+    l1 = s[s["level"] == 1].groupby("project_id").agg(sum_w=("weight", "sum"), n=("weight", "count"),
+                                                      all_declared=("weight", lambda w: w.notna().all()),
+                                                      whole=("complete", "all"))
+    m = top.join(l1, on="project_id", how="inner")
+    m = m[m["all_declared"] & m["whole"] & m["complete"]]
+    return m.assign(slack=0.0, parent="")
 
 
 def _section_hits(bad):
@@ -96,18 +141,40 @@ def weight_rounding(batch):
 
 
 def total_weights(batch) -> pd.DataFrame:
-    i = _items(batch)
-    i = i[i["form_kind"] != "target"]  # target tables carry no weights
+    """Per whole table with weights: Σ item 分值 (or, with no 分值 column, the declared weights
+    of its top headings) + the funds' 分值, against the declared total (100)."""
     p = batch.projects.set_index("project_id")
-    g = i.groupby("project_id").agg(sum_w=("weight", "sum"), n=("weight", "count"), slack=("w_slack", "sum"),
-                                    dec=("w_table_dec", "max"))
+    p = p[p["complete"] & (p["kind"] != "target")]
+    i = _items(batch)
+    i = i[i["project_id"].isin(p.index)]
+    by_items = i.groupby("project_id").agg(sum_w=("weight", "sum"), n=("weight", "count"), slack=("w_slack", "sum"))
+    by_items = by_items[p["has_weight_column"].reindex(by_items.index).fillna(False).astype(bool)]
+    g = pd.concat([by_items, _declared_tops(batch, p[~p["has_weight_column"]].index)])
+    if g.empty:
+        return g.assign(declared=[], loc=[], verdict=[]).reset_index()
     fund = batch.project_funds("total")["weight"].reindex(g.index).fillna(0)
     g["sum_w"] = g["sum_w"] + fund
     g["n"] = g["n"] + (fund > 0)
     g["declared"] = p["total_weight"].reindex(g.index).fillna(batch.profile.total)
-    g["loc"] = p["total_loc"].reindex(g.index).where(lambda s: s != "", p["loc"].reindex(g.index))
-    g["verdict"] = _weight_verdict(g["sum_w"], g["slack"], g["declared"]) if len(g) else []
-    return g.reset_index()
+    g["loc"] = p["total_loc"].reindex(g.index).where(lambda x: x != "", p["loc"].reindex(g.index))
+    g["verdict"] = _weight_verdict(g["sum_w"], g["slack"], g["declared"])
+    return g.rename_axis("project_id").reset_index()
+
+
+def _declared_tops(batch, pids) -> pd.DataFrame:
+    """Forms without a 分值 column: the weight of the 年度绩效目标 block if declared, else the sum
+    of the level-1 headings' declared weights — only where every top heading declares one."""
+    s = batch.sections[batch.sections["project_id"].isin(pids)]
+    i = _items(batch)
+    used = set(zip(i["project_id"], i["level1"]))
+    in_use = pd.Series([(p, n) in used for p, n in zip(s["project_id"], s["name"])], index=s.index, dtype=bool)
+    l1 = s[(s["level"] == 1) & in_use]
+    l0 = s[(s["level"] == 0) & s["weight"].notna()].groupby("project_id")["weight"].sum()
+    g = l1.groupby("project_id").agg(sum_w=("weight", "sum"), n=("weight", "count"),
+                                     all_declared=("weight", lambda w: w.notna().all()))
+    g = g[g["all_declared"] & (g["n"] > 0)]
+    g["sum_w"] = l0.reindex(g.index).where(lambda x: x.notna(), g["sum_w"])
+    return g.assign(slack=0.0)[["sum_w", "n", "slack"]]
 
 
 @rule("SUM.TOTAL_WEIGHT", "error",
@@ -131,7 +198,8 @@ def total_weight(batch):
 
 def _score_sums(batch, with_bonus: bool) -> pd.DataFrame:
     """Σ item scores (+ 资金得分) per project, with the interval of the items' own decimals."""
-    i = batch.indicators if with_bonus else batch.indicators[~batch.indicators["bonus"]]
+    i = batch.indicators[batch.indicators["part_of"] == 0]
+    i = i if with_bonus else i[~i["bonus"]]
     d = i["score_dec"].astype(float)
     h = np.where(d > 0, P.half_ulp(d), 0.0) * i["score"].notna()
     i = i.assign(s_lo=i["score"].fillna(0) - h, s_hi=i["score"].fillna(0) + h)
@@ -208,8 +276,11 @@ def profile_weight(batch):
     Fails: 产出指标 (no weight) holding 60.   Passes: holding 50, or the heading says (40分).
     """
     i = _items(batch)
-    i = i[(i["form_kind"] == "selfeval") & (i["level1"] != "")]
+    i = i[(i["form_kind"] == "selfeval") & (i["level1"] != "") & _project_flag(i, batch, "has_weight_column")]
     s = batch.sections
+    cut = s[(s["level"] == 1) & ~s["complete"]]
+    i = i[~pd.Series(list(zip(i["project_id"], i["level1"])), index=i.index).isin(
+        list(zip(cut["project_id"], cut["name"])))]
     declared = s[(s["level"] == 1) & s["weight"].notna()]["project_id"].unique()
     i = i[~i["project_id"].isin(declared)]
     want = pd.Series({k: float(v) for k, v in batch.profile.weights.items() if k != "funds"}, dtype=float)

@@ -1,7 +1,8 @@
 """Tiny forms for rule cases: the tab-separated text a reviewer sees, built from YAML.
 
 A case gives only what matters to it (indicator rows, the funds row, the 总分 row);
-everything else is a plain, consistent self-evaluation table.  Cells are written
+everything else is a plain, consistent self-evaluation table, closed by a 总分 row
+(``incomplete: true`` leaves it open, as a table cut short).  Cells are written
 with " | " in YAML and become tabs.
 """
 
@@ -39,6 +40,8 @@ def build_form(case: dict) -> str:
     lines += [" | " + row for row in case.get("indicators", [])]
     if "total" in case:
         lines.append(f"总分 | | | | | | 100 | {case['total']}")
+    elif not case.get("incomplete"):
+        lines.append("总分 | | | | | | 100 |")  # a whole table: sums are judged (its score left blank)
     lines += case.get("after", [])
     return "\n".join(tabs(l) for l in lines) + "\n"
 

@@ -41,9 +41,14 @@ def test_rule_case(rule_id, name, case, tmp_path):
         assert not match.empty, f"no {rule_id} finding with {want}; got:\n{got[list(want)].to_string()}"
 
 
+# Findings no tiny form can provoke: a crash inside jixiao (tests/test_engine.py), and a reader's
+# repair of damaged bytes (tests of the readers).
+NOT_BY_CASES = {"PARSE.INTERNAL", "PARSE.READ_REPAIRED"}
+
+
 def test_every_rule_has_cases():
     with_cases = {r for r, _, _ in CASES}
-    rules = {r.id for r in load_all().values()}
+    rules = {r.id for r in load_all().values()} - NOT_BY_CASES
     missing = sorted(rules - with_cases)
     assert not missing, f"rules without test cases: {missing}"
 

@@ -54,7 +54,12 @@ def strip_item_prefix(text: str) -> str:
 
 
 # --- performance indicator headings ------------------------------------------
-LEVEL1 = {"产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标", "满意": "满意度指标"}
+LEVEL1 = {"产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标", "满意": "满意度指标",
+          "决策": "决策指标", "过程": "过程指标"}
+# Level-1 headings of four-part (决策/过程/产出/效益) forms, written without "指标".
+LEVEL1_BARE = {"决策": "决策指标", "过程": "过程指标", "产出": "产出指标", "效益": "效益指标", "项目决策": "决策指标",
+               "项目过程": "过程指标", "项目管理": "过程指标", "项目产出": "产出指标", "项目效益": "效益指标",
+               "满意度": "满意度指标"}
 LEVEL2 = [  # (fragment the squashed heading starts with, canonical name)
     ("数量", "数量指标"), ("质量", "质量指标"), ("时效", "时效指标"), ("成本", "成本指标"),
     ("经济效", "经济效益指标"), ("社会效", "社会效益指标"), ("生态效", "生态效益指标"),
@@ -69,6 +74,8 @@ def level1_of(text: str) -> str | None:
     for frag, name in LEVEL1.items():
         if s.startswith(frag) and "指" in s[len(frag):len(frag) + 2] and len(s) <= len(frag) + 3:
             return name
+    if s in LEVEL1_BARE and s != "满意度":
+        return LEVEL1_BARE[s]   # "决策(20分)", "过程": a part of a four-part form
     return None
 
 
@@ -97,3 +104,54 @@ def fund_scale(text: str) -> float | None:
         if f"({unit})" in s or f"单位:{unit}" in s or f"单位：{unit}" in s:
             return scale
     return None
+
+
+# --- header labels of a table ------------------------------------------------------------
+PROJECT_NAME_LABELS = ("项目名称", "专项名称", "专项(项目)名称", "项目(专项)名称", "专项资金名称")
+DEPARTMENT_LABELS = ("主管部门及代码", "主管部门", "县级主管部门", "市级主管部门", "省级主管部门", "主管单位")
+UNIT_LABELS = ("实施单位", "项目实施单位", "执行单位")
+
+
+def project_name_label(key: str) -> str | None:
+    """The project-name label a squashed cell starts with ('专项(项目)名称')."""
+    return next((lab for lab in PROJECT_NAME_LABELS if key.startswith(lab)), None)
+
+
+# --- fund lines ---------------------------------------------------------------------------
+# (fragments of a label, line, split).  Order matters: "年度财政资金总额" is a total before it is
+# fiscal money, "其中:中央、市级补助" names the central level first.
+FUND_LINE_WORDS: list[tuple[tuple[str, ...], str, str]] = [
+    (("总额", "资金总", "度资金", "合计", "年度金额", "总计", "资金总额"), "total", "total"),
+    (("基本支出", "人员经费", "公用经费"), "basic", "use"),
+    (("项目支出",), "project", "use"),
+    (("中央",), "central", "level"),
+    (("省级", "省财政", "省本级"), "provincial", "level"),
+    (("市级", "市财政", "州级"), "municipal", "level"),
+    (("县级", "区级", "县财政", "区财政", "乡级", "镇级"), "county", "level"),
+    (("本级",), "own", "level"),
+    (("结转", "年结转", "结余"), "carryover", "source"),
+    (("财政", "本年财", "当年财", "一般公共预算", "政府性基金", "财政拨款"), "fiscal", "source"),
+    (("其他", "自筹", "社会资金", "单位资金"), "other", "source"),
+]
+
+
+def fund_line(label: str) -> tuple[str, str] | None:
+    """(line, split) a fund row's label names, or None ('年结转资' → carryover)."""
+    s = squash(label)
+    for frags, line, split in FUND_LINE_WORDS:
+        if any(f in s for f in frags):
+            return line, split
+    return None
+
+
+_PAGE_NUMBER = re.compile(r"[-—]?\d{1,3}[-—]?|第\d+页(共\d+页)?")
+
+
+def is_noise_row(keys: list[str]) -> bool:
+    """A row that is not form content: blank, a page number, a markdown rule ("|----|") or a
+    comment line ("#截断: …", "## 标题" left by a converter)."""
+    keys = [k for k in keys if k]
+    if not keys:
+        return True
+    return ((len(keys) == 1 and _PAGE_NUMBER.fullmatch(keys[0]) is not None) or keys[0].startswith("#")
+            or all(re.fullmatch(r"[-|:#*]+", k) for k in keys))

@@ -1,11 +1,12 @@
-"""Grid -> self-evaluation tables (项目支出绩效自评表), single or bundled.
+"""Grid -> self-evaluation tables (项目支出绩效自评表), single or bundled, in any layout.
 
-Structure over position: a table starts at a 项目名称 row; the funds block is the
-rows under a header naming 预算/执行数; the indicator block runs from the header
-naming 三级指标/指标值 to the 总分 row.  Inside the indicator block, headings are
-recognised by their words wherever they sit in the row (PDF extraction shifts
-cells), and an item's values are read from the right: the last run of plain
-numbers is 分值 and 得分, the one or two cells before them are A and B.
+A table starts at its 项目名称 row.  Its blocks are found by their header rows, and every
+header is read into a column map (``columns.read_header``): the funds block under a header
+naming 预算/执行数, the 年度总体目标 text, then the indicator block under a header naming
+三级指标 / 年度指标值 / 实际完成值 / 分值 / 得分 in whatever order and words the form uses.
+Each data row is placed under that map (``columns.align``); headings (一级/二级指标, with
+their weights) are recognised by their words.  The table ends at its 总分 row; a table that
+stops before it is marked incomplete.
 """
 
 from __future__ import annotations
@@ -14,399 +15,509 @@ import re
 from dataclasses import dataclass, field
 
 from checker.grid import Cell, Grid, Row
+from checker.model import note
+from checker.recognise import columns as C
 from checker.recognise.labels import (
-    clean, declared_weight, fund_scale, is_number, level1_of, level2_of,
-    number_and_decimals, squash, starts_any, strip_item_prefix,
+    DEPARTMENT_LABELS, UNIT_LABELS, clean, declared_weight, fund_line, fund_scale, is_noise_row, is_number, level1_of,
+    level2_of, number_and_decimals, project_name_label, starts_any, strip_item_prefix,
 )
 
 YEAR = re.compile(r"(20\d\d)\s*年度?")
 LIST_NO = re.compile(r"^[(（]?\d{1,3}[)）.、．]?$")  # 清单 numbering: 1 / 1. / 1、 / (1)
-FUND_COLUMNS = [  # (fragments of the header label, field)
-    (("年初",), "budget_initial"), (("全年预", "全年预算", "调整后预算", "预算数"), "budget"),
-    (("执行数", "全年执", "实际支出", "执行金额"), "spent"), (("分值", "权重"), "weight"),
-    (("执行率",), "rate"), (("得分",), "score"),
-]
-FUND_LINES = [  # (fragments of a cut label, line)
-    (("总额", "资金总", "度资金", "合计"), "total"), (("财政", "本年财", "当年财"), "fiscal"),
-    (("结转", "年结转"), "carryover"), (("其他",), "other"),
-]
-IND_HEADER = ("三级指标", "年度指标值", "指标值", "实际完成值", "全年实际值", "实际值")
-GOAL_LABEL = ("总体目", "度总体", "年度目标", "预期目标")
-EMPTY = {"", "—", "-", "--", "/", "——", "无"}
+GOAL_LABEL = ("总体目", "度总体", "年度目标", "预期目标", "年度总体", "总体目标")
+TOTAL_LABEL = ("总分", "合计", "总计", "得分合计", "综合得分", "总得分", "自评总分")
+TAIL_LABEL = ("其他需要说明", "偏差大或", "改进措施及", "单位主要负责人", "填报人", "联系电话", "审核意见",
+              "项目负责人", "评价结论")
+NOTE_LABEL = ("注", "备注", "说明:", "附注")
+SUBTOTAL = re.compile(r"^(小计|合计|分项合计)")
+GRADES = {"优": "优", "优秀": "优", "良": "良", "良好": "良", "中": "中", "中等": "中", "合格": "中", "差": "差",
+          "不合格": "差", "较差": "差"}
+OP_WORDS = {"正向": "≥", "反向": "≤", "定性": "", "定量": "", "≧": "≥", "≦": "≤", "═": "=", "﹦": "=", "==": "="}
+INDICATOR_FIELDS = ["l1", "l2", "name", "op", "target", "unit", "actual", "weight", "score", "review", "method",
+                    "explain", "note"]
 
 
 @dataclass
-class Draft:
-    """One table being read; becomes one row of Projects plus its child rows."""
+class Table:
+    """One self-evaluation table as read; ``records`` turns it into model rows."""
     name: str
     loc: str
     sheet: str
-    title: str = ""
     year: int | None = None
     department: str = ""
     department_code: str = ""
     unit: str = ""
     goal: str = ""
+    goal_actual: str = ""
     method: list[str] = field(default_factory=list)
-    funds: list[dict] = field(default_factory=list)
-    sections: dict = field(default_factory=dict)     # (level, name, parent) -> record
-    items: list[dict] = field(default_factory=list)
-    total_weight: float | None = None
-    total_score: float | None = None
-    total_score_dec: int = 0
-    total_loc: str = ""
-    has_reason_column: bool = True
+    funds: list[dict] = field(default_factory=list)      # {line, split, label, loc, cells}
+    fund_weight: float | None = None                     # declared in the funds header "(20分)"
     fund_scale: float = 1e4
+    fund_map: C.ColumnMap | None = None
+    sections: dict = field(default_factory=dict)         # (level, name, parent) -> record
+    items: list[dict] = field(default_factory=list)
+    cmap: C.ColumnMap | None = None
+    total: dict = field(default_factory=dict)            # field -> Cell, plus "label_weight", "grade"
+    complete: bool = False
+    last_loc: str = ""
+    notes: list[dict] = field(default_factory=list)
 
 
 @dataclass
 class SelfEvalDoc:
     listed: list[tuple[str, str]]      # (name, loc) from a 项目清单
-    tables: list[Draft]
+    tables: list[Table]
     year: int | None = None
 
 
 def looks_like_selfeval(grids: list[Grid]) -> bool:
-    text = "".join(squash(c.text) for g in grids for r in g.rows[:400] for c in r.cells)
-    return ("项目名称" in text and ("实际完成值" in text or "全年实际值" in text or "实际值" in text)
-            and ("得分" in text))
+    """A project name and an indicator header with actuals (实际值 / 完成值)."""
+    named = header = False
+    for g in grids:
+        for n, row in enumerate(g.rows[:400]):
+            first = next((c.key for c in row.cells if c.key), "")
+            named = named or project_name_label(first) is not None
+            if not header and _is_indicator_header(row):
+                header = C.read_header(g.rows, n).has("actual")
+        if named and header:
+            return True
+    return False
 
 
 def read_selfeval(grids: list[Grid]) -> SelfEvalDoc:
     doc = SelfEvalDoc(listed=[], tables=[])
     for grid in grids:
-        _read_grid(grid, doc)
+        GridReader(grid, doc).read()
     return doc
 
 
+def _is_indicator_header(row: Row) -> bool:
+    found = {C.field_of(c.key) for c in row.cells if c.key}
+    has_name = bool(found & {"name", "l2"})
+    has_value = bool(found & {"target", "actual"})
+    return has_name and has_value or (has_name and bool(found & {"weight", "score"}) and len(found) >= 4)
+
+
+def _is_fund_header(row: Row) -> bool:
+    found = {C.field_of(c.key, C.FUND_HEADERS) for c in row.cells if c.key} - {None}
+    return len(found) >= 2 and bool(found & {"budget", "spent", "budget_initial"})
+
+
 def _first(row: Row) -> str:
-    cells = row.nonempty()
-    return squash(cells[0].text) if cells else ""
+    return next((c.key for c in row.cells if c.key), "")
 
 
-def _read_grid(grid: Grid, doc: SelfEvalDoc) -> None:
-    mode = "preamble"
-    pending_year = None
-    draft: Draft | None = None
-    fund_cols: list[str] = []
-    header: dict[str, int] = {}
-    levels: dict = {}
-    for row in grid.rows:
-        cells = row.nonempty()
-        if not cells:
-            continue
+class GridReader:
+    """Reads one grid (sheet, Word table, text file) into tables, row by row."""
+
+    def __init__(self, grid: Grid, doc: SelfEvalDoc):
+        self.grid, self.doc = grid, doc
+        self.table: Table | None = None
+        self.mode = "preamble"
+        self.pending_year: int | None = None
+        self.levels = {"l1": "", "l2": "", "seq": 0}
+        self.skip = 0
+
+    def read(self) -> None:
+        rows = self.grid.rows
+        for n, row in enumerate(rows):
+            if self.skip:
+                self.skip -= 1
+                continue
+            if self._noise(row):
+                continue
+            self._row(rows, n, row)
+        self._close()
+
+    @staticmethod
+    def _noise(row: Row) -> bool:
+        return is_noise_row([c.key for c in row.cells])
+
+    def _row(self, rows: list[Row], n: int, row: Row) -> None:
         first = _first(row)
-        joined = "".join(squash(c.text) for c in cells)
-        if len(cells) == 1 and re.fullmatch(r"[-—]?\s*\d{1,3}\s*[-—]?|第\d+页(共\d+页)?", joined):
-            continue  # a page number printed between rows
-        if first.startswith("项目名称"):
-            draft = Draft(name=_value_after(row, "项目名称"), loc=row.loc, sheet=grid.name,
-                          year=pending_year or doc.year)
-            doc.tables.append(draft)
-            mode, levels, header = "header", {"l1": "", "l1w": None, "l2": "", "seq": 0}, {}
-            continue
-        if draft is None or mode == "after":
-            # Preamble and text between tables: titles, year, 清单, notes.
-            m = YEAR.search(joined)
-            if m and ("自评" in joined or "年度" in joined) and len(joined) < 80:
-                pending_year = int(m.group(1))
-                if draft is None:
-                    doc.year = doc.year or pending_year
-            if draft is not None and first.startswith(("注", "1.", "2.", "3.", "4.", "5.")):
-                draft.method.append(clean(" ".join(c.text for c in cells)))
+        if project_name_label(first):
+            self._open(row)
+            return
+        if self.table is None or self.mode == "after":
+            self._between(row, first)
+            return
+        if self.mode in ("header", "funds", "goal") and _is_indicator_header(row):
+            self._indicator_header(rows, n)
+            return
+        handler = getattr(self, f"_{self.mode}_row")
+        handler(rows, n, row, first)
+
+    # --- table start and text around tables -------------------------------------------
+    def _open(self, row: Row) -> None:
+        self._close()
+        label = project_name_label(_first(row))
+        self.table = Table(name=_value_after(row, label), loc=row.loc, sheet=self.grid.name,
+                           year=self.pending_year or self.doc.year)
+        self.doc.tables.append(self.table)
+        self.mode, self.levels = "header", {"l1": "", "l2": "", "seq": 0}
+        self._departments(row)
+
+    def _close(self) -> None:
+        t = self.table
+        if t is None or self.mode == "after":
+            return
+        if self.mode != "preamble":
+            t.complete = False
+            where = {"header": "表头", "funds": "资金部分", "goal": "年度目标", "indicators": "绩效指标",
+                     "tail": "绩效指标之后"}.get(self.mode, "")
+            where_en = {"header": "header", "funds": "funds", "goal": "annual goal", "indicators": "indicators",
+                        "tail": "after the indicators"}.get(self.mode, "")
+            t.notes.append(note("PARSE.INCOMPLETE", self.grid.path, f"止于{where}", f"ends in the {where_en}",
+                                location=t.last_loc or t.loc))
+            for key in ((2, self.levels["l2"], self.levels["l1"]), (1, self.levels["l1"], "")):
+                if key in t.sections:
+                    t.sections[key]["complete"] = False
+        self.mode = "after"
+
+    def _between(self, row: Row, first: str) -> None:
+        """Titles, the year, a bundle's 项目清单 and the notes under a table."""
+        cells = row.nonempty()
+        joined = "".join(c.key for c in cells)
+        m = YEAR.search(joined)
+        if m and ("自评" in joined or "年度" in joined) and len(joined) < 80:
+            self.pending_year = int(m.group(1))
+            if self.table is None:
+                self.doc.year = self.doc.year or self.pending_year
+        if self.table is not None and (first.startswith(NOTE_LABEL) or re.match(r"^\d[.、．]", first)):
+            self.table.method.append(clean(" ".join(c.text for c in cells)))
+            return
+        if self.table is None and len(cells) >= 2 and LIST_NO.match(cells[0].key) and not is_number(cells[1].text):
+            self.doc.listed.append((clean(cells[1].text), row.loc))
+
+    def _departments(self, row: Row) -> None:
+        t = self.table
+        dept = _labelled(row, DEPARTMENT_LABELS)
+        if dept and not starts_any(dept, UNIT_LABELS):
+            t.department_code, t.department = _split_code(dept)
+        unit = _labelled(row, UNIT_LABELS)
+        if unit:
+            t.unit = _split_code(unit)[1]
+
+    # --- blocks -------------------------------------------------------------------------
+    def _header_row(self, rows, n, row, first) -> None:
+        self.table.last_loc = row.loc
+        if any(lab in first for lab in DEPARTMENT_LABELS + UNIT_LABELS) or \
+                any(any(lab in c.key for lab in DEPARTMENT_LABELS + UNIT_LABELS) for c in row.cells):
+            self._departments(row)
+        elif _is_fund_header(row):
+            self._fund_header(row)
+        elif starts_any(first, GOAL_LABEL):
+            self._goal_label(row)
+
+    def _fund_header(self, row: Row) -> None:
+        t = self.table
+        cmap = C.read_header([row], 0, C.FUND_HEADERS)
+        first_value = min((c.index for c in cmap.columns), default=0)
+        if first_value > 0:
+            cmap.columns.insert(0, C.Column("label", 0, row.cells[0].text.strip(), row.cells[0].loc))
+        cmap.unknown = [c for c in cmap.unknown if row.cells.index(c) >= first_value]
+        t.fund_map = cmap
+        joined = "".join(c.key for c in row.cells)
+        t.fund_scale = fund_scale(joined) or t.fund_scale
+        for c in row.cells:
+            w = declared_weight(c.text)
+            if w is not None:
+                t.fund_weight = w
+                break
+        self.mode = "funds"
+
+    def _funds_row(self, rows, n, row, first) -> None:
+        self.table.last_loc = row.loc
+        if starts_any(first, GOAL_LABEL):
+            self._goal_label(row)
+            return
+        t = self.table
+        cells = [(i, c) for i, c in enumerate(row.cells) if c.key]
+        placed = C.align(cells, t.fund_map, self.grid.layout)
+        label_cell = placed.get("label")
+        label = clean(label_cell.text) if label_cell else ""
+        kind = fund_line(label) if label else None
+        if kind is None:
+            kind = self._unlabelled_fund_line(label)
+        if kind is None:
+            return
+        line, split = kind
+        if any(f["line"] == line for f in t.funds):
+            return  # a repeated line (a printed 小计) adds nothing
+        values = {f: placed.get(f) for f in ("budget_initial", "budget", "spent", "weight", "rate", "score")}
+        t.funds.append({"line": line, "split": split, "label": label, "loc": row.loc, "cells": values})
+
+    def _unlabelled_fund_line(self, label: str) -> tuple[str, str] | None:
+        """A line whose label was lost in extraction: the lines come in their printed order."""
+        if label and not is_number(label):
+            return None
+        taken = {f["line"] for f in self.table.funds}
+        for line, split in (("total", "total"), ("fiscal", "source"), ("carryover", "source"), ("other", "source")):
+            if line not in taken:
+                return line, split
+        return None
+
+    def _goal_label(self, row: Row) -> None:
+        self.mode = "goal"
+        texts = [c for c in row.nonempty() if not starts_any(c.key, GOAL_LABEL + ("实际完成", "完成情况", "年初设定",
+                                                                                  "全年实际"))]
+        self._goal_texts(texts)
+
+    def _goal_row(self, rows, n, row, first) -> None:
+        self.table.last_loc = row.loc
+        self._goal_texts(row.nonempty())
+
+    def _goal_texts(self, cells: list[Cell]) -> None:
+        t = self.table
+        texts = [clean(c.text) for c in cells if len(c.key) > 1]
+        if texts and not t.goal:
+            t.goal = texts[0]
+            t.goal_actual = texts[1] if len(texts) > 1 else ""
+
+    def _indicator_header(self, rows: list[Row], n: int) -> None:
+        t = self.table
+        cmap = C.read_header(rows, n)
+        t.cmap = cmap
+        header = rows[n]
+        for c in header.cells:  # a heading may sit in the header row (seed 001), a block weight too
+            name = level1_of(c.text)
+            if name:
+                self._open_level1(name, declared_weight(c.text), c.loc)
+        for label, weight, loc in cmap.declared:
+            if "绩效目标" in label or "年度绩效" in label:
+                t.sections[(0, "年度绩效目标", "")] = _section(0, "年度绩效目标", "", weight, loc)
+        if cmap.unknown:
+            names = "、".join(f"“{clean(c.text)}”（{c.loc}）" for c in cmap.unknown)
+            t.notes.append(note("PARSE.LAYOUT", self.grid.path, f"表头栏目 {names} 未能识别，该栏内容未作核查",
+                                f"header cells not understood and not checked: {names}", location=header.loc))
+        self.skip = cmap.rows - 1
+        self.mode = "indicators"
+
+    def _indicators_row(self, rows, n, row, first) -> None:
+        t = self.table
+        if first.startswith(TOTAL_LABEL):
+            self._total_row(row)
+            return
+        if first.startswith(TAIL_LABEL):
+            self.mode = "tail"
+            return
+        if first.startswith(NOTE_LABEL) and len(first) > 6:
+            t.method.append(clean(" ".join(c.text for c in row.nonempty())))
+            return
+        t.last_loc = row.loc
+        self._item(row)
+
+    def _tail_row(self, rows, n, row, first) -> None:
+        if first.startswith(TOTAL_LABEL):
+            self._total_row(row)
+        elif first.startswith(NOTE_LABEL) or re.match(r"^\d[.、．]", first):
+            self.table.method.append(clean(" ".join(c.text for c in row.nonempty())))
+
+    def _preamble_row(self, rows, n, row, first) -> None:  # pragma: no cover - table is None in preamble
+        pass
+
+    # --- indicator rows -------------------------------------------------------------------
+    fields = INDICATOR_FIELDS
+
+    def _item(self, row: Row) -> None:
+        t = self.table
+        cells = self._drop_noise([(i, c) for i, c in enumerate(row.cells) if c.key])
+        cells, heading = self._headings(cells)
+        if not cells:
+            return
+        placed = C.align(cells, t.cmap, self.grid.layout, self.fields)
+        for key in ("l1", "l2"):
+            cell = placed.get(key)
+            if cell is not None and self._positional_heading(cell):
+                self._open_heading(key, cell)
+                heading = True
+        name_cell = placed.get("name")
+        name = strip_item_prefix(name_cell.text) if name_cell else ""
+        if SUBTOTAL.match(name):
+            return  # a 小计 row restates its section; the sums are recomputed from the items
+        if not name and not placed.has("target") and not placed.has("actual"):
+            self._numbers_only(placed, heading, row)
+            return
+        if placed.unplaced:
+            self._unplaced(placed.unplaced, row)
+        item = self._new_item(placed, name, row)
+        if item is not None:
+            t.items.append(item)
+
+    def _drop_noise(self, cells: list[tuple[int, Cell]]) -> list[tuple[int, Cell]]:
+        return cells
+
+    def _positional_heading(self, cell: Cell) -> bool:
+        """A cell under 一级/二级 that no heading word names is a heading only where column
+        positions are exact (a spreadsheet, a Word or PDF table)."""
+        return not is_number(cell.text) and self.grid.layout == "cells"
+
+    def _new_item(self, placed: C.Placed, name: str, row: Row) -> dict | None:
+        self.levels["seq"] += 1
+        return {
+            "seq": self.levels["seq"], "level1": self.levels["l1"], "level2": self.levels["l2"], "name": name,
+            "loc": row.loc, "target": _target(placed), "actual": placed.get("actual"),
+            "weight": placed.get("weight"), "score": placed.get("score"), "review": placed.get("review"),
+            "method": placed.get("method") or placed.get("explain"), "note": placed.get("note"),
+        }
+
+    def _headings(self, cells: list[tuple[int, Cell]]) -> tuple[list[tuple[int, Cell]], bool]:
+        """Open the headings at the start of a row (short extraction debris before a heading is
+        dropped: "1日/小 | 可持续影响指标"); the rest of its cells, and whether any opened."""
+        opened = False
+        debris: list[tuple[int, Cell]] = []
+        for k, (i, c) in enumerate(cells):
+            if c.key in ("绩效指标", "绩效目标完成情况", "绩效指标完成情况") or c.key.startswith("年度绩效目标"):
                 continue
-            if draft is None and len(cells) >= 2 and LIST_NO.match(squash(cells[0].text)) and not is_number(cells[1].text):
-                doc.listed.append((clean(cells[1].text), row.loc))
-            continue
-        if "主管部门" in joined or "实施单位" in joined:
-            _read_departments(row, draft)
-            continue
-        if mode in ("header", "funds") and _is_fund_header(joined):
-            fund_cols = _fund_columns(row)
-            draft.fund_scale = fund_scale(joined) or draft.fund_scale
-            mode = "funds"
-            continue
-        if mode == "funds" and starts_any(first, GOAL_LABEL) or (mode == "funds" and "预期目标" in joined):
-            mode = "goal"
-            continue
-        if mode in ("funds", "goal", "header") and _is_indicator_header(joined):
-            header = _indicator_columns(row)
-            draft.has_reason_column = "note" in header
-            for c in row.cells:  # a level-1 heading may sit in the header row (seed 001)
-                name = level1_of(c.text)
-                if name:
-                    _open_level1(draft, levels, name, declared_weight(c.text), c.loc)
-            mode = "indicators"
-            continue
-        if mode == "funds":
-            _read_fund_row(row, draft, fund_cols)
-            continue
-        if mode == "goal":
-            texts = [clean(c.text) for c in cells if not starts_any(c.text, GOAL_LABEL + ("实际完成",))]
-            if texts and not draft.goal:
-                draft.goal = texts[0]
-            continue
-        if mode == "indicators":
-            if first.startswith(("总分", "合计", "总计")):
-                _read_total(row, draft)
-                mode = "after"
-                continue
-            _read_indicator_row(row, draft, levels, header)
+            nxt = cells[k + 1][1] if k + 1 < len(cells) else None
+            if self._heading(c, nxt):
+                opened, debris = True, []
+            elif len(c.key) <= 4 and not is_number(c.text) and not debris:
+                debris.append((i, c))   # maybe debris, maybe a short name: decided by what follows
+            else:
+                return debris + cells[k:], opened
+        return debris, opened
+
+    def _heading(self, c: Cell, nxt: Cell | None) -> bool:
+        """Open the heading ``c`` names, if it names one."""
+        l1, l2 = level1_of(c.text), level2_of(c.text)
+        # "满意度指标" names both levels: level 1 unless already under 满意度 with no level 2 after it.
+        repeats = l1 == "满意度指标" and self.levels["l1"] == "满意度指标" and not (nxt and level2_of(nxt.text))
+        if l1 and not repeats:
+            self._open_level1(l1, declared_weight(c.text), c.loc)
+            return True
+        if l2:
+            if l2.startswith(("满意度", "服务对象满意")) and self.levels["l1"] != "满意度指标":
+                self._open_level1("满意度指标", None, c.loc)
+            self._open_level2(l2, declared_weight(c.text), c.loc)
+            return True
+        return False
+
+    def _open_heading(self, key: str, cell: Cell) -> None:
+        name = clean(cell.text)
+        w = declared_weight(cell.text)
+        if key == "l1":
+            self._open_level1(level1_of(cell.text) or _heading_name(name), w, cell.loc)
+        else:
+            self._open_level2(level2_of(cell.text) or _heading_name(name), w, cell.loc)
+
+    def _open_level1(self, name: str, weight, loc: str) -> None:
+        self.levels.update(l1=name, l2="")
+        key = (1, name, "")
+        sections = self.table.sections
+        if key not in sections:
+            sections[key] = _section(1, name, "", weight, loc)
+        elif weight is not None and sections[key]["weight"] is None:
+            sections[key]["weight"] = weight
+
+    def _open_level2(self, name: str, weight, loc: str) -> None:
+        self.levels["l2"] = name
+        key = (2, name, self.levels["l1"])
+        if key not in self.table.sections:
+            self.table.sections[key] = _section(2, name, self.levels["l1"], weight, loc)
+
+    def _numbers_only(self, placed: C.Placed, heading: bool, row: Row) -> None:
+        """Only numbers beside a heading: an unused category ("经济效益指标 … 0") or a heading
+        row carrying its section's 分值/得分 ("产出指标 | … | 50 | 45"), not an indicator."""
+        weight = placed.get("weight")
+        if not heading or weight is None:
+            return
+        w, _ = number_and_decimals(weight.text)
+        key = (2, self.levels["l2"], self.levels["l1"]) if self.levels["l2"] else (1, self.levels["l1"], "")
+        section = self.table.sections.get(key)
+        if section is not None and section["weight"] is None and w:
+            section["weight"], section["loc"] = w, weight.loc
+
+    def _unplaced(self, cells: list[Cell], row: Row) -> None:
+        if not any(C.cell_kind(c.key) in ("num", "pct", "value") for c in cells):
+            return
+        names = "、".join(f"“{clean(c.text)}”（{c.loc}）" for c in cells)
+        self.table.notes.append(note(
+            "PARSE.LAYOUT", self.grid.path, f"本行 {names} 无法对应到表头栏目，未作核查",
+            f"cells {names} fit no column of the header; not checked", location=row.loc))
+
+    # --- the 总分 row ------------------------------------------------------------------------
+    def _total_row(self, row: Row) -> None:
+        t = self.table
+        t.complete = True
+        t.last_loc = row.loc
+        cells = row.nonempty()
+        label = cells[0]
+        t.total["label_weight"] = declared_weight(label.text)
+        nums = [c for c in cells[1:] if C.cell_kind(c.key) == "num"]
+        grades = [c for c in cells if c.key in GRADES]
+        if grades:
+            t.total["grade"] = grades[0]
+        t.total.update(_total_fields(nums, t.cmap, label.key, [row.cells.index(c) for c in nums]))
+        self.mode = "after"
+
+
+def _total_fields(nums: list[Cell], cmap: C.ColumnMap | None, label: str, positions: list[int]) -> dict:
+    """The 总分 row's numbers under 分值 / 得分 / 复核分, in the order the form prints them."""
+    fields = [f for f in ("weight", "score", "review") if cmap is not None and cmap.has(f)] or ["score"]
+    if not nums:
+        return {}
+    if len(nums) == 1 and len(fields) > 1:
+        if "得分" in label or "score" not in fields:
+            return {"score" if "score" in fields else fields[-1]: nums[0]}
+        nearest = min(fields, key=lambda f: (abs(cmap.index(f) - positions[0]), f != "score"))
+        return {nearest: nums[0]}
+    return dict(zip(fields, nums))
+
+
+def _target(placed: C.Placed) -> Cell | None:
+    """年度指标值 read with its split columns: 指标性质 (≥ ≤ =, 正向/反向) + 指标值 + 度量单位."""
+    value = placed.get("target")
+    op, unit = placed.get("op"), placed.get("unit")
+    if op is None and unit is None:
+        return value
+    parts = []
+    if op is not None:
+        parts.append(OP_WORDS.get(op.key, op.key))
+    if value is not None:
+        parts.append(value.text.strip())
+    if unit is not None and value is not None and not value.key.endswith(unit.key):
+        parts.append(unit.text.strip())
+    text = "".join(parts)
+    loc = (value or op or unit).loc
+    return Cell(text, loc) if value is not None else None
+
+
+def _heading_name(text: str) -> str:
+    from checker.recognise.labels import strip_weight
+    return strip_weight(text) or text
+
+
+def _section(level: int, name: str, parent: str, weight, loc: str) -> dict:
+    return {"level": level, "name": name, "parent": parent, "weight": weight, "loc": loc, "complete": True}
 
 
 def _value_after(row: Row, label: str) -> str:
+    """The value printed after a label: in the same cell ("单位名称:某局") or the next filled one."""
     for i, c in enumerate(row.cells):
-        s = squash(c.text)
-        if s.startswith(label):
-            rest = clean(c.text)[len(label):].lstrip(":： ") if len(s) > len(label) else ""
-            if rest:
-                return rest
-            for d in row.cells[i + 1:]:
-                if d.text.strip():
-                    return clean(d.text)
+        if c.key.startswith(label):
+            return _after(row, i, label)
     return ""
 
 
+def _labelled(row: Row, labels: tuple[str, ...]) -> str:
+    """The value after the first cell that starts with one of ``labels`` (longest label first)."""
+    ordered = sorted(labels, key=len, reverse=True)
+    for i, c in enumerate(row.cells):
+        label = next((lab for lab in ordered if c.key.startswith(lab)), None)
+        if label:
+            return _after(row, i, label)
+    return ""
+
+
+def _after(row: Row, i: int, label: str) -> str:
+    pattern = re.compile(r"^\s*" + r"\s*".join(map(re.escape, label)) + r"\s*[:：]?\s*")
+    rest = pattern.sub("", clean(row.cells[i].text), count=1).strip()
+    if rest:
+        return rest
+    return next((clean(d.text) for d in row.cells[i + 1:] if d.key), "")
+
+
 def _split_code(text: str) -> tuple[str, str]:
-    m = re.match(r"^\s*(\d{1,9})\s*[-—－_ ]\s*(.+)$", text)
+    m = re.match(r"^\s*[\[【(（]?\s*(\d{1,9})\s*[\]】)）]?\s*[-—－_ ]?\s*(.+)$", text)
     return (m.group(1), m.group(2).strip()) if m else ("", text.strip())
-
-
-def _read_departments(row: Row, draft: Draft) -> None:
-    dept = _value_after(row, "主管部门")
-    if dept and not dept.startswith("实施单位"):
-        draft.department_code, draft.department = _split_code(dept)
-    unit = _value_after(row, "实施单位")
-    if unit:
-        draft.unit = _split_code(unit)[1]
-
-
-def _is_fund_header(joined: str) -> bool:
-    return ("预算" in joined or "预 算" in joined) and ("执行" in joined or "执 行" in joined)
-
-
-DEFAULT_FUND_COLUMNS = [(None, f) for f in ("budget_initial", "budget", "spent", "weight", "rate", "score")]
-
-
-def _fund_columns(row: Row) -> list[tuple[int | None, str]]:
-    """(column index, field) of each fund column the header names, in order."""
-    cols: list[tuple[int | None, str]] = []
-    for i, c in enumerate(row.cells):
-        s = squash(c.text)
-        for frags, name in FUND_COLUMNS:
-            if any(f in s for f in frags) and name not in (n for _, n in cols):
-                cols.append((i, name))
-                break
-    return cols or DEFAULT_FUND_COLUMNS
-
-
-def _read_fund_row(row: Row, draft: Draft, cols: list[tuple[int | None, str]]) -> None:
-    cells = [c for c in row.cells if c.text.strip()]
-    label_cell = next((c for c in cells if not is_number(c.text) and squash(c.text) not in EMPTY
-                       and not squash(c.text).endswith("%")), None)
-    label = clean(label_cell.text) if label_cell else ""
-    if "项目资金" in squash(label):
-        label = ""
-    line = _fund_line(label, draft)
-    if line is None:
-        return
-    record = {"line": line, "label": label, "loc": row.loc}
-    record.update(_fund_values(row, label_cell, cols))
-    draft.funds.append(record)
-
-
-def _fund_values(row: Row, label_cell: Cell | None, cols) -> dict:
-    """By the header's positions when the row lines up with it (a blank 年初预算数 stays blank);
-    otherwise in order, since extraction may shift a row whose label was lost."""
-    index = {id(c): i for i, c in enumerate(row.cells)}
-    filled = [(index[id(c)], c) for c in row.cells if c.text.strip() and c is not label_cell]
-    positions = {i: name for i, name in cols if i is not None}
-    label_at = index.get(id(label_cell)) if label_cell is not None else None
-    first_value_col = min(positions) if positions else None
-    aligned = (positions and label_at is not None and label_at < first_value_col
-               and all(i in positions for i, _ in filled))
-    if aligned:
-        return {positions[i]: c for i, c in filled}
-    return {name: c for (_, name), (_, c) in zip(cols, filled)}
-
-
-def _fund_line(label: str, draft: Draft) -> str | None:
-    taken = {f["line"] for f in draft.funds}
-    s = squash(label)
-    if s:
-        for frags, line in FUND_LINES:
-            if any(f in s for f in frags):
-                return line if line not in taken else None
-    # A label lost in extraction: the lines come in their printed order.
-    for _, line in FUND_LINES:
-        if line not in taken:
-            return line
-    return None
-
-
-def _is_indicator_header(joined: str) -> bool:
-    return sum(1 for h in IND_HEADER if h in joined) >= 2 or ("三级指标" in joined and "分值" in joined)
-
-
-def _indicator_columns(row: Row) -> dict[str, int]:
-    cols: dict[str, int] = {}
-    for i, c in enumerate(row.cells):
-        s = squash(c.text)
-        if "三级" in s:
-            cols.setdefault("name", i)
-        elif "指标值" in s or s.startswith("年度指"):
-            cols.setdefault("target", i)
-        elif "实际" in s or "完成值" in s:
-            cols.setdefault("actual", i)
-        elif "分值" in s or "权重" in s:
-            cols.setdefault("weight", i)
-        elif "得分" in s and "方法" not in s:
-            cols.setdefault("score", i)
-        elif "方法" in s or "评分标准" in s:
-            cols.setdefault("method", i)
-        elif "偏差" in s or "原因" in s or "备注" in s or "说明" in s:
-            cols.setdefault("note", i)
-    return cols
-
-
-def _open_level1(draft: Draft, levels: dict, name: str, weight, loc: str) -> None:
-    levels.update(l1=name, l1w=weight, l2="")
-    key = (1, name, "")
-    if key not in draft.sections:
-        draft.sections[key] = {"level": 1, "name": name, "parent": "", "weight": weight, "loc": loc}
-    elif weight is not None and draft.sections[key]["weight"] is None:
-        draft.sections[key]["weight"] = weight
-
-
-def _open_level2(draft: Draft, levels: dict, name: str, weight, loc: str) -> None:
-    levels["l2"] = name
-    key = (2, name, levels["l1"])
-    if key not in draft.sections:
-        draft.sections[key] = {"level": 2, "name": name, "parent": levels["l1"], "weight": weight, "loc": loc}
-
-
-def _read_indicator_row(row: Row, draft: Draft, levels: dict, header: dict[str, int]) -> None:
-    cells = list(row.cells)
-    start = 0
-    for i, c in enumerate(cells):
-        s = squash(c.text)
-        if not s or s in ("绩效指标",):
-            start = i + 1
-            continue
-        l1 = level1_of(c.text)
-        l2 = level2_of(c.text)
-        nxt = next((d for d in cells[i + 1:] if d.text.strip()), None)
-        # "满意度指标" names both a level-1 and a level-2 heading: it is level 1 unless
-        # we are already under 满意度 and no level-2 heading follows it.
-        repeats_l2 = l1 == "满意度指标" and levels["l1"] == "满意度指标" and not (nxt and level2_of(nxt.text))
-        if l1 and not repeats_l2:
-            _open_level1(draft, levels, l1, declared_weight(c.text), c.loc)
-            start = i + 1
-            continue
-        if l2:
-            if l2.startswith("满意度") and levels["l1"] != "满意度指标":
-                _open_level1(draft, levels, "满意度指标", None, c.loc)
-            _open_level2(draft, levels, l2, declared_weight(c.text), c.loc)
-            start = i + 1
-            continue
-        break
-    rest = [(i, c) for i, c in enumerate(cells) if i >= start and c.text.strip()]
-    if not rest:
-        return
-    name_cell = None
-    if not is_number(rest[0][1].text) or len(rest) >= 5:
-        name_cell = rest.pop(0)[1]
-    name = strip_item_prefix(name_cell.text) if name_cell else ""
-    if not name and not rest:
-        return  # a template placeholder such as "指标1:" with nothing filled in
-    if not name and not any(is_number(c.text) for _, c in rest):
-        # An unfilled template row ("指标1:") that may still carry the method text.
-        draft.method.extend(clean(c.text) for _, c in rest if len(squash(c.text)) > 8)
-        return
-    if SUBTOTAL.match(name):
-        return  # a 小计 row restates its section; the sums are recomputed from the items
-    item = _assign_values(rest, header)
-    if not name and not any(k in item for k in ("target", "actual")):
-        # Only numbers beside a heading: an unused category ("经济效益指标 … 0") or a heading
-        # row carrying its section's 分值/得分 ("产出指标 | … | 50 | 45"), not an indicator.
-        if start and not _zero_or_empty(item) and "weight" in item:
-            _declare_from_row(draft, levels, item["weight"])
-        return
-    levels["seq"] += 1
-    item.update(seq=levels["seq"], level1=levels["l1"], level2=levels["l2"], name=name,
-                loc=row.loc, name_cell=name_cell)
-    draft.items.append(item)
-
-
-SUBTOTAL = re.compile(r"^(小计|合计|分项合计)")
-
-
-def _declare_from_row(draft: Draft, levels: dict, cell: Cell) -> None:
-    """A heading row's own 分值 cell declares the weight of the deepest heading open."""
-    weight, _ = number_and_decimals(cell.text)
-    key = (2, levels["l2"], levels["l1"]) if levels["l2"] else (1, levels["l1"], "")
-    section = draft.sections.get(key)
-    if section is not None and section["weight"] is None and weight:
-        section["weight"], section["loc"] = weight, cell.loc
-
-
-def _zero_or_empty(item: dict) -> bool:
-    for k in ("weight", "score"):
-        if k in item:
-            n, _ = number_and_decimals(item[k].text)
-            if n not in (None, 0.0):
-                return False
-    return True
-
-
-def _assign_values(rest: list[tuple[int, Cell]], header: dict[str, int]) -> dict:
-    """Map the cells after the name to A, B, 分值, 得分 and trailing text."""
-    # Trailing text (method / deviation note) comes after the last plain number.
-    last_num = max((k for k, (_, c) in enumerate(rest) if is_number(c.text)), default=-1)
-    if last_num < 0:  # no 分值/得分 at all: A and B come first, anything after is a note
-        last_num = min(len(rest), 2) - 1
-    tail = rest[last_num + 1:]
-    body = rest[:last_num + 1]
-    out: dict = {}
-    # The final run of plain numbers holds 分值 and 得分 (A and B may be numbers too).
-    run = 0
-    for _, c in reversed(body):
-        if not is_number(c.text):
-            break
-        run += 1
-    nums = body[len(body) - run:]
-    before = body[:len(body) - run]
-    if run >= 2:
-        out["weight"], out["score"] = nums[-2][1], nums[-1][1]
-        before = before + nums[:-2]
-    elif run == 1:
-        idx, cell = nums[0]
-        slot = _nearest(idx, header, ("weight", "score", "note"), default="score")
-        out[slot] = cell
-    if len(before) >= 2:
-        out["target"], out["actual"] = before[0][1], before[1][1]
-        tail = before[2:] + tail
-    elif len(before) == 1:
-        idx, cell = before[0]
-        has_op = squash(cell.text)[:1] in "≥≤<>=＞＜" or "\\" in cell.text
-        out["target" if has_op else _nearest(idx, header, ("target", "actual"), "actual")] = cell
-    for idx, cell in tail:
-        slot = _nearest(idx, header, ("method", "note"), default="note") if "method" in header else "note"
-        out.setdefault(slot, cell) if slot not in out else None
-        if slot in out and out[slot] is not cell:
-            out[slot] = Cell(out[slot].text + "\n" + cell.text, out[slot].loc)
-    return out
-
-
-def _nearest(idx: int, header: dict[str, int], slots: tuple[str, ...], default: str) -> str:
-    known = [(abs(header[s] - idx), s) for s in slots if s in header]
-    return min(known)[1] if known else default
-
-
-def _read_total(row: Row, draft: Draft) -> None:
-    nums = [c for c in row.cells if is_number(c.text)]
-    if len(nums) >= 2:
-        draft.total_weight = number_and_decimals(nums[-2].text)[0]
-    if nums:
-        draft.total_score, draft.total_score_dec = number_and_decimals(nums[-1].text)
-        draft.total_loc = nums[-1].loc

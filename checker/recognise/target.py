@@ -1,10 +1,11 @@
 """Grid -> performance target tables (项目支出绩效目标表), several per file.
 
-A table starts at its 项目名称 row.  Header rows (主管部门及代码, 实施单位, 项目来源,
-项目期), the funds block (年度资金总额, 其中财政拨款, 其他资金: one amount each),
-the 年度目标 text, then indicator rows: headings wherever they sit, the value
-(指标值) last, the indicator's name just before it.  Extraction noise — markdown
-headings, "----" rows, heading fragments ("度指", "满意") — is recognised and skipped.
+A table starts at its 项目名称 row: header rows (主管部门及代码, 实施单位, 项目来源, 项目期),
+the funds block (年度资金总额, 其中财政拨款, 其他资金: one amount each, no column header),
+the 年度目标 text, then indicator rows read under their header's column map like any other
+form (三级指标 | 指标值 | 备注 …).  Extraction noise — markdown headings, "----" rows, heading
+fragments ("度指", "满意"), signature lines between tables — is recognised and skipped.
+Target tables have no 总分 row: a table ends where the next one's title begins.
 """
 
 from __future__ import annotations
@@ -12,129 +13,211 @@ from __future__ import annotations
 import re
 
 from checker.grid import Cell, Grid, Row
+from checker.recognise import FileModel, project_id
+from checker.recognise import columns as C
+from checker.recognise import records as R
 from checker.recognise.labels import (
-    clean, fund_scale, is_number, level1_of, level2_of, number_and_decimals, squash,
+    clean, fund_line, fund_scale, level1_of, level2_of, number_and_decimals, project_name_label,
 )
+from checker.recognise.selfeval import GridReader, SelfEvalDoc, _first, _labelled, _split_code
 
-YEAR = re.compile(r"(20\d\d)\s*年度")
 FRAGMENTS = {"度指", "指标", "指", "标", "度", "一级", "二级", "三级", "绩效指标", "绩效", "指标值"}
 L1_FRAGMENTS = {"满意": "满意度指标", "产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标"}
 PARENT = {"数量指标": "产出指标", "质量指标": "产出指标", "时效指标": "产出指标", "成本指标": "产出指标",
           "经济效益指标": "效益指标", "社会效益指标": "效益指标", "生态效益指标": "效益指标",
           "可持续影响指标": "效益指标", "满意度指标": "满意度指标", "服务对象满意度指标": "满意度指标"}
-FUND_LINES = (("总额", "total"), ("资金总", "total"), ("财政", "fiscal"), ("结转", "carryover"), ("其他", "other"))
+TARGET_FIELDS = ["l1", "l2", "name", "op", "target", "unit", "weight", "note"]
+DEFAULT_HEADER = ["一级指标", "二级指标", "三级指标", "指标值"]
 
 
 def looks_like(grids: list[Grid]) -> bool:
-    text = "".join(squash(c.text) for g in grids for r in g.rows[:200] for c in r.cells)
-    return "项目名称" in text and ("绩效目标表" in text or ("指标值" in text and "实际" not in text))
+    named = titled = False
+    for g in grids:
+        for row in g.rows[:200]:
+            keys = [c.key for c in row.cells if c.key]
+            if not keys:
+                continue
+            named = named or project_name_label(keys[0]) is not None
+            joined = "".join(keys)
+            titled = titled or "目标表" in joined or "目标申报表" in joined or _target_header(row)
+        if named and titled:
+            return True
+    return False
 
 
-def _is_noise(row: Row) -> bool:
-    """Markdown table rules ("|----|"), and page numbers printed between rows."""
-    texts = [squash(t) for t in row.texts if squash(t)]
-    if len(texts) == 1 and re.fullmatch(r"[-—]?\d{1,3}[-—]?|第\d+页(共\d+页)?", texts[0]):
-        return True
-    return not texts or all(re.fullmatch(r"[-|:#*\s]+", t) for t in texts)
+def _target_header(row: Row) -> bool:
+    found = {C.field_of(c.key) for c in row.cells if c.key}
+    return bool(found & {"name", "l2"}) and "target" in found and "actual" not in found
 
 
-def recognise(path: str, grids: list[Grid], file_no: int):
-    from checker.recognise import FileModel, project_id, value_columns
-
-    fm = FileModel(path=path, kind="target")
-    seq, year = 0, None
+def recognise(path: str, grids: list[Grid], file_no: int) -> FileModel:
+    doc = SelfEvalDoc(listed=[], tables=[])
     for grid in grids:
-        project = None
-        mode = ""
-        levels = {"l1": "", "l2": "", "n": 0}
-        for row in grid.rows:
-            if _is_noise(row):
-                continue
-            cells = row.nonempty()
-            joined = "".join(squash(c.text) for c in cells)
-            first = squash(cells[0].text)
-            m = YEAR.search(joined)
-            if m and len(joined) < 40:
-                year = int(m.group(1))
-            if first.startswith("项目名称"):
-                seq += 1
-                pid = project_id(file_no, seq)
-                project = _project(pid, path, seq, _after(cells, "项目名称"), year, row, grid.name)
-                fm.projects.append(project)
-                mode, levels = "header", {"l1": "", "l2": "", "n": 0}
-                continue
-            if project is None:
-                continue
-            if mode and _between_tables(joined):
-                mode = "between"
-                continue
-            if mode == "between":
-                continue
-            pid = project["project_id"]
-            if mode == "header" and ("主管部门" in joined or "实施单位" in joined):
-                code, dept = _code_name(_after(cells, "主管部门"))
-                project.update(department=dept, department_code=code, unit=_code_name(_after(cells, "实施单位"))[1])
-                continue
-            if mode == "header" and ("项目来源" in joined or "项目期" in joined):
-                project["source"] = _after(cells, "项目来源")
-                project["period_months"] = _months(_after(cells, "项目期"))
-                continue
-            line = _fund_line(joined) if mode in ("header", "funds") else None
-            if line:
-                mode = "funds"
-                project["fund_scale"] = fund_scale(joined) or project["fund_scale"]
-                amount = next((c for c in reversed(cells) if is_number(c.text)), None)
-                num, dec = number_and_decimals(amount.text) if amount else (None, 0)
-                fm.funds.append({"project_id": pid, "line": line, "label": clean(cells[0].text if not "项目资金" in first else cells[1].text),
-                                 "budget_initial": None, "budget": num, "spent": None, "budget_initial_dec": 0,
-                                 "budget_dec": dec, "spent_dec": 0, "weight": None, "rate": None, "rate_dec": 0,
-                                 "score": None, "score_dec": 0, "loc": row.loc, "loc_budget": amount.loc if amount else "",
-                                 "loc_spent": "", "loc_rate": "", "loc_score": ""})
-                continue
-            if mode in ("header", "funds") and (first.startswith("年度") or first.startswith("总体目标")):
-                project["goal"] = _goal(cells)
-                project["goal_loc"] = row.loc
-                mode = "goal"
-                continue
-            if "三级指标" in joined and "指标值" in joined:
-                mode = "indicators"
-                _headings(cells, levels, fm, pid)
-                continue
-            if mode in ("goal", "indicators", "funds", "header"):
-                if mode != "indicators" and not (level1_of(cells[0].text) or level2_of(cells[0].text) or "指标" in joined):
-                    continue
-                mode = "indicators"
-                _indicator_row(row, cells, levels, fm, pid, value_columns)
-    for p in fm.projects:
-        p.pop("goal_loc", None)
+        TargetReader(grid, doc).read()
+    fm = FileModel(path=path, kind="target")
+    for seq, t in enumerate(doc.tables, start=1):
+        pid = project_id(file_no, seq)
+        fm.projects.append(R.project(
+            pid, path, seq, t.name, "target", t.loc, department=t.department, department_code=t.department_code,
+            unit=t.unit, year=t.year, sheet=t.sheet, goal=t.goal, fund_scale=t.fund_scale, source=t.source,
+            period_months=t.period_months, has_weight_column=bool(t.cmap and t.cmap.has("weight"))))
+        fm.funds += [R.fund(pid, f["line"], f["label"], f["loc"], f["cells"], t.fund_scale, f["split"])
+                     for f in t.funds]
+        fm.sections += [{"project_id": pid, **s} for s in t.sections.values()]
+        rows = [R.indicator(pid, it["seq"], it["level1"] or PARENT.get(it["level2"], ""), it["level2"],
+                            it["name"], it["loc"], target=it["target"], weight=it["weight"],
+                            note=clean(it["note"].text) if it["note"] is not None else "") for it in t.items]
+        R.link_parts(rows)
+        fm.indicators += rows
+        fm.notes += [{**n, "project_id": pid} for n in t.notes]
+        fm.layouts.append({"project_id": pid, "name": t.name, "indicators": t.cmap, "funds": None})
     return fm
 
 
-def _between_tables(joined: str) -> bool:
+class TargetReader(GridReader):
+    """The self-evaluation reader's machinery with the target table's blocks."""
+
+    fields = TARGET_FIELDS
+
+    def _open(self, row: Row) -> None:
+        super()._open(row)
+        self.table.source, self.table.period_months = "", None
+
+    def _close(self) -> None:
+        if self.table is not None and self.mode != "after":
+            self.table.complete = True   # a target table has no 总分 row to reach
+            self.mode = "after"
+
+    def _row(self, rows: list[Row], n: int, row: Row) -> None:
+        first = _first(row)
+        if self.table is not None and self.mode not in ("after", "preamble") and _between_tables(row):
+            self._close()
+            self._between(row, first)
+            return
+        if self.mode in ("header", "funds", "goal") and _target_header(row):
+            self._indicator_header(rows, n)
+            return
+        super()._row(rows, n, row)
+
+    def _header_row(self, rows, n, row, first) -> None:
+        t = self.table
+        t.last_loc = row.loc
+        keys = "".join(c.key for c in row.cells)
+        if "主管部门" in keys or "实施单位" in keys:
+            self._departments(row)
+        elif "项目来源" in keys or "项目期" in keys:
+            t.source = _labelled(row, ("项目来源",))
+            t.period_months = _months(_labelled(row, ("项目期", "实施期")))
+        elif self._fund_line(row):
+            self.mode = "funds"
+        elif first.startswith(("年度", "总体目标")):
+            self._target_goal(row)
+        elif self._starts_indicators(row):
+            self._default_header(row)
+            self._item(row)
+
+    def _funds_row(self, rows, n, row, first) -> None:
+        self.table.last_loc = row.loc
+        if self._fund_line(row):
+            return
+        if first.startswith(("年度", "总体目标")):
+            self._target_goal(row)
+        elif self._starts_indicators(row):
+            self._default_header(row)
+            self._item(row)
+
+    def _goal_row(self, rows, n, row, first) -> None:
+        t = self.table
+        t.last_loc = row.loc
+        if self._starts_indicators(row):
+            self._default_header(row)
+            self._item(row)
+        elif not t.goal:
+            texts = [clean(c.text) for c in row.nonempty() if len(c.key) > 1]
+            t.goal = max(texts, key=len) if texts else ""
+
+    def _tail_row(self, rows, n, row, first) -> None:
+        pass
+
+    def _indicators_row(self, rows, n, row, first) -> None:
+        self.table.last_loc = row.loc
+        self._item(row)
+
+    # --- target-table blocks ------------------------------------------------------------
+    def _fund_line(self, row: Row) -> bool:
+        """"项目资金 (万元) | 年度资金总额： | 86.00": one amount per line."""
+        t = self.table
+        labels = [c for c in row.nonempty() if not re.search(r"\d", c.key) or fund_line(c.text)]
+        labels = [c for c in labels if "项目资金" not in c.key and "资金情况" not in c.key or fund_line(c.text)]
+        kind = next((fund_line(c.text) for c in labels if fund_line(c.text) and "项目资金" not in c.key), None)
+        if kind is None or ("资金" not in "".join(c.key for c in row.cells) and "财政" not in
+                            "".join(c.key for c in row.cells)):
+            return False
+        t.fund_scale = fund_scale("".join(c.key for c in row.cells)) or t.fund_scale
+        line, split = kind
+        amount = next((c for c in reversed(row.nonempty()) if number_and_decimals(c.text)[0] is not None
+                       or C.cell_kind(c.key) == "value"), None)
+        label = next(c for c in labels if fund_line(c.text) and "项目资金" not in c.key)
+        if not any(f["line"] == line for f in t.funds):
+            t.funds.append({"line": line, "split": split, "label": clean(label.text), "loc": row.loc,
+                            "cells": {"budget": amount}})
+        return True
+
+    def _target_goal(self, row: Row) -> None:
+        t = self.table
+        self.mode = "goal"
+        cells = row.nonempty()
+        first = re.sub(r"^(年度(总体)?目标|总体目标|年度)\s*[:：]?\s*", "", clean(cells[0].text))
+        texts = [x for x in [first] + [clean(c.text) for c in cells[1:]] if x and x not in ("年度目标",)]
+        t.goal = max(texts, key=len) if texts else ""
+
+    def _starts_indicators(self, row: Row) -> bool:
+        cells = row.nonempty()
+        return bool(cells) and (level1_of(cells[0].text) is not None or level2_of(cells[0].text) is not None
+                                or cells[0].key in L1_FRAGMENTS or cells[0].key == "绩效指标")
+
+    def _default_header(self, row: Row) -> None:
+        """Indicator rows with no header row: the usual four columns, placed by order."""
+        if self.table.cmap is None:
+            start = 1 if len(row.cells) > 4 else 0
+            self.table.cmap = C.ColumnMap([C.Column(f, start + i, h, "")
+                                           for i, (f, h) in enumerate(zip(["l1", "l2", "name", "target"],
+                                                                          DEFAULT_HEADER))])
+        self.mode = "indicators"
+
+    # --- rows -----------------------------------------------------------------------------
+    def _drop_noise(self, cells: list[tuple[int, Cell]]) -> list[tuple[int, Cell]]:
+        """Heading fragments left by extraction ("度指", "满意"); a leading 满意 opens its heading."""
+        kept = []
+        for i, c in cells:
+            if c.key in FRAGMENTS:
+                continue
+            if c.key in L1_FRAGMENTS and not kept:
+                self._open_level1(L1_FRAGMENTS[c.key], None, c.loc)
+                continue
+            kept.append((i, c))
+        return kept
+
+    def _open_level2(self, name: str, weight, loc: str) -> None:
+        parent = PARENT.get(name)
+        if parent and self.levels["l1"] != parent:
+            self._open_level1(parent, None, loc)
+        super()._open_level2(name, weight, loc)
+
+    def _new_item(self, placed: C.Placed, name: str, row: Row) -> dict | None:
+        target = placed.get("target")
+        if not name and target is not None and C.cell_kind(target.key) == "text" and not placed.has("actual"):
+            # A lone word under 指标值 with nothing beside it: the name, shifted one cell right.
+            return super()._new_item(C.Placed({"name": [target]}, []), clean(target.text), row)
+        return super()._new_item(placed, name, row)
+
+
+def _between_tables(row: Row) -> bool:
     """Text printed between two tables: the next title, its year, signature lines."""
-    return ("目标表" in joined or re.fullmatch(r"[(（]?20\d\d年度[)）]?", joined) is not None
-            or joined.startswith(("项目责任人", "项目负责人", "单位(盖章)", "单位（盖章）", "填报人", "联系电话")))
-
-
-def _project(pid, path, seq, name, year, row, sheet) -> dict:
-    return {"project_id": pid, "file": path, "seq": seq, "name": name, "kind": "target", "department": "",
-            "department_code": "", "unit": "", "year": year, "total_weight": None, "total_score": None,
-            "total_score_dec": 0, "total_loc": "", "subtotal_score": None, "subtotal_score_dec": 0,
-            "subtotal_loc": "", "grade": "", "grade_loc": "", "listed_name": "", "loc": row.loc, "sheet": sheet,
-            "method_text": "", "goal": "", "fund_scale": 1e4, "source": "", "period_months": None,
-            "has_reason_column": False}
-
-
-def _after(cells: list[Cell], label: str) -> str:
-    for i, c in enumerate(cells):
-        s = squash(c.text)
-        if s.startswith(label):
-            rest = clean(c.text)[len(label):].lstrip(":： ")
-            if rest and not rest.startswith("及代码"):
-                return rest
-            if i + 1 < len(cells):
-                return clean(cells[i + 1].text)
-    return ""
+    joined = "".join(c.key for c in row.cells)
+    return ("目标表" in joined and len(joined) < 40 or re.fullmatch(r"[(（]?20\d\d年度[)）]?", joined) is not None
+            or joined.startswith(("项目责任人", "项目负责人:", "项目负责人：", "单位(盖章)", "单位（盖章）", "填报人",
+                                  "联系电话")))
 
 
 def _months(text: str) -> float | None:
@@ -145,99 +228,4 @@ def _months(text: str) -> float | None:
     return float(m.group(1)) * (12 if m.group(2) == "年" else 1)
 
 
-def _code_name(text: str) -> tuple[str, str]:
-    m = re.match(r"^\s*[\[【(（]?\s*(\d{1,9})\s*[\]】)）]?\s*[-—－_ ]?\s*(.+)$", text)
-    return (m.group(1), m.group(2).strip()) if m else ("", text.strip())
-
-
-def _fund_line(joined: str) -> str | None:
-    if "资金" not in joined and "财政" not in joined:
-        return None
-    for frag, line in FUND_LINES:
-        if frag in joined:
-            return line
-    return None
-
-
-def _goal(cells: list[Cell]) -> str:
-    texts = [clean(c.text) for c in cells]
-    first = re.sub(r"^(年度(总体)?目标|总体目标|年度)\s*[:：]?\s*", "", texts[0])
-    rest = [t for t in [first] + texts[1:] if t]
-    return max(rest, key=len) if rest else ""
-
-
-def _heading_of(cell: Cell, levels: dict) -> tuple[str, str] | None:
-    s = squash(cell.text)
-    if s in L1_FRAGMENTS:
-        return "l1", L1_FRAGMENTS[s]
-    l1, l2 = level1_of(cell.text), level2_of(cell.text)
-    if l1 and l2 and l1 == "满意度指标":
-        return ("l2", l2) if levels["l1"] == "满意度指标" else ("l1", l1)
-    if l1:
-        return "l1", l1
-    if l2:
-        return "l2", l2
-    return None
-
-
-def _headings(cells, levels, fm, pid) -> None:
-    for c in cells:
-        h = _heading_of(c, levels)
-        if h:
-            _open(h, c, levels, fm, pid)
-
-
-def _open(h, cell, levels, fm, pid) -> None:
-    kind, name = h
-    if kind == "l1":
-        levels.update(l1=name, l2="")
-        _section(fm, pid, 1, name, "", cell.loc)
-    else:
-        parent = PARENT.get(name, levels["l1"])
-        levels.update(l1=parent, l2=name)
-        _section(fm, pid, 1, parent, "", cell.loc)
-        _section(fm, pid, 2, name, parent, cell.loc)
-
-
-def _section(fm, pid, level, name, parent, loc) -> None:
-    if not any(s["project_id"] == pid and s["level"] == level and s["name"] == name and s["parent"] == parent
-               for s in fm.sections):
-        fm.sections.append({"project_id": pid, "level": level, "name": name, "parent": parent, "weight": None, "loc": loc})
-
-
-def _looks_like_value(text: str) -> bool:
-    from checker.values import parse_value
-
-    return parse_value(text).kind in ("quantity", "percent", "date") or bool(re.search(r"\d", text))
-
-
-def _indicator_row(row, cells, levels, fm, pid, value_columns) -> None:
-    tokens: list[Cell] = []
-    for c in cells:
-        s = squash(c.text)
-        if s in FRAGMENTS:
-            continue
-        h = _heading_of(c, levels)
-        if h:
-            _open(h, c, levels, fm, pid)
-            tokens = []  # anything before a heading is noise ("1日/小")
-            continue
-        tokens.append(c)
-    if not tokens:
-        return
-    if len(tokens) == 1:
-        only = tokens[0]
-        name_cell, value_cell = (None, only) if _looks_like_value(only.text) else (only, None)
-    else:
-        name_cell, value_cell = tokens[-2], tokens[-1]
-    levels["n"] += 1
-    from checker.recognise import number_columns
-
-    rec = {"project_id": pid, "seq": levels["n"], "level1": levels["l1"] or PARENT.get(levels["l2"], ""),
-           "level2": levels["l2"], "name": clean(name_cell.text) if name_cell else "", "method": "", "note": "",
-           "bonus": False, "loc": row.loc}
-    rec.update(value_columns("target", value_cell))
-    rec.update(value_columns("actual", None))
-    rec.update(number_columns("weight", None))
-    rec.update(number_columns("score", None))
-    fm.indicators.append(rec)
+__all__ = ["looks_like", "recognise", "_split_code"]

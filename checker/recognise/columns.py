@@ -1,0 +1,384 @@
+"""One column model for every recogniser: header words → fields, data rows → fields.
+
+Forms put the same column under many words and in many orders (DOMAIN §6):
+分值 / 权重 / 指标分值 before or after 年度指标值, 年度指标值 split over 指标性质 | 指标值 |
+度量单位, 得分 over 自评分 | 复核分, no 分值 column at all.  Everything a recogniser
+knows about columns lives here:
+
+* ``INDICATOR_HEADERS`` and ``FUND_HEADERS`` — header synonyms → fields, in one table a
+  newcomer can extend (first match wins, so the more specific words come first);
+* ``read_header`` — one or two header rows merged into a ``ColumnMap`` (which column holds
+  which field, and the header cells not understood);
+* ``align`` — a data row's cells placed under the map: by column index where the reader
+  kept every cell, otherwise by an order-preserving alignment that respects what each field
+  can hold (an operator belongs to a target, a 分值 is a plain number, a 偏差原因 is text).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from checker.grid import Cell, Row
+from checker.recognise.labels import declared_weight, level1_of, level2_of, strip_weight
+from checker.values import parse_value
+
+# --- header synonyms -------------------------------------------------------------------
+# (field, fragments of the squashed header text).  Order matters: "得分计算方法" is a
+# method before it is a score, "未完成原因" a note before it is an actual, "年初预算数" an
+# initial budget before it is a budget.
+INDICATOR_HEADERS: list[tuple[str, tuple[str, ...]]] = [
+    ("review", ("复核分", "复核得分", "复评分", "评审得分", "核定得分", "复核评分")),
+    ("method", ("计算方法", "计分方法", "评分方法", "评分标准", "评价标准", "评分细则", "计分标准",
+                "评分办法", "得分规则", "评分规则")),
+    ("explain", ("指标解释", "评分要点", "指标说明", "考核内容", "具体指标", "指标内涵", "考核要点")),
+    ("note", ("偏差原因", "未完成原因", "原因分析", "改进措施", "备注", "评分说明", "扣分说明", "扣分原因",
+              "评分依据", "得分说明", "扣分情况", "说明")),
+    ("weight", ("分值", "权重", "标准分", "满分", "分数")),
+    ("score", ("自评分", "自评得分", "评价得分", "得分", "评分", "实得分")),
+    ("op", ("指标性质", "运算符", "比较符", "符号", "指标方向")),
+    ("unit", ("度量单位", "计量单位", "单位")),
+    ("actual", ("实际值", "实际完成", "完成值", "完成情况", "全年完成", "实际达到", "完成数")),
+    ("target", ("指标值", "目标值", "年度指标", "预期值", "计划值", "预期目标值")),
+    ("l1", ("一级指标", "一级")),
+    ("l2", ("二级指标", "二级")),
+    ("name", ("三级指标", "指标名称", "三级", "评价指标", "考核指标")),
+]
+FUND_HEADERS: list[tuple[str, tuple[str, ...]]] = [
+    ("score", ("得分",)),                      # "得分 (20分*执行率)" is the score, not the rate
+    ("budget_initial", ("年初预算", "年初预")),
+    ("rate", ("执行率",)),
+    ("budget", ("全年预算", "全年预", "调整后预算", "预算数", "预算金额", "年度预算", "预算(A)", "预算资金")),
+    ("spent", ("执行数", "全年执行", "全年执", "实际支出", "执行金额", "支出数", "实际执行")),
+    ("weight", ("分值", "权重")),
+]
+# Header cells that label a block rather than a column; never reported as not understood.
+BLOCK_LABELS = ("绩效指标", "绩效目标", "年度绩效", "项目资金", "资金情况", "预算执行", "序号", "项目支出",
+                "资金使用", "指标")
+
+MULTI = {"target", "actual", "note", "method", "explain", "label"}   # fields that may span several cells
+VALUE_FIELDS = ("target", "actual", "weight", "score", "review")
+
+
+def field_of(key: str, table: list[tuple[str, tuple[str, ...]]] = INDICATOR_HEADERS) -> str | None:
+    """The field a squashed header cell names, or None."""
+    if not key:
+        return None
+    text = strip_weight(key) or key
+    for name, fragments in table:
+        if any(f in text for f in fragments):
+            return name
+    return None
+
+
+@dataclass
+class Column:
+    field: str
+    index: int          # column index of the header cell
+    header: str         # the header text as printed (both rows when merged)
+    loc: str
+
+
+@dataclass
+class ColumnMap:
+    """Which column holds which field, from one or two header rows."""
+    columns: list[Column]
+    unknown: list[Cell] = field(default_factory=list)   # header cells not understood
+    rows: int = 1                                        # header rows consumed
+    declared: list[tuple[str, float, str]] = field(default_factory=list)  # (label, weight, loc) in header cells
+
+    def has(self, name: str) -> bool:
+        return any(c.field == name for c in self.columns)
+
+    def index(self, name: str) -> int | None:
+        return next((c.index for c in self.columns if c.field == name), None)
+
+    @property
+    def fields(self) -> list[str]:
+        return [c.field for c in self.columns]
+
+    def describe(self) -> list[dict]:
+        return [{"field": c.field, "column": c.index + 1, "header": c.header, "loc": c.loc} for c in self.columns]
+
+
+def read_header(rows: list[Row], at: int, table=INDICATOR_HEADERS) -> ColumnMap:
+    """The column map of the header at ``rows[at]``, merged with a sub-header row under it
+    (指标性质 | 指标值 | 度量单位 under 年度指标值; 自评分 | 复核分 under 得分)."""
+    top = rows[at].cells
+    fields: dict[int, tuple[str, str, str]] = {}     # index -> (field, header, loc)
+    unknown: list[Cell] = []
+    declared = []
+    for i, c in enumerate(top):
+        f = field_of(c.key, table)
+        if f:
+            fields[i] = (f, c.text.strip(), c.loc)
+        elif c.key:
+            w = declared_weight(c.text)
+            if w is not None and not (level1_of(c.text) or level2_of(c.text)):
+                declared.append((strip_weight(c.key), w, c.loc))
+            if not _is_block_label(c):
+                unknown.append(c)
+    used = 1
+    sub = rows[at + 1].cells if at + 1 < len(rows) else []
+    if _is_sub_header(top, sub, table):
+        used = 2
+        for i, c in enumerate(sub):
+            if not c.key:
+                continue
+            f = field_of(c.key, table) or _completes(top, i, c.key, table)
+            if f:
+                parent = fields.get(i)
+                header = f"{parent[1]}/{c.text.strip()}" if parent else c.text.strip()
+                fields[i] = (f, header, c.loc)
+    # Two columns naming the same field: the first keeps it, unless the later is a sub-header
+    # refinement (the 年度指标值 parent gives way to its 指标值 child).
+    _dedupe(fields)
+    columns = [Column(f, i, h, loc) for i, (f, h, loc) in sorted(fields.items())]
+    if not any(c.field == "name" for c in columns):
+        # A two-level table: the 二级 column names the items.
+        for c in columns:
+            if c.field == "l2":
+                c.field = "name"
+                break
+    return ColumnMap(columns=columns, unknown=unknown, rows=used, declared=declared)
+
+
+def _dedupe(fields: dict[int, tuple[str, str, str]]) -> None:
+    """Two columns naming one field: the first keeps it.  A second 分值 column after the first,
+    where no 得分 column is named, is the score (rubrics print 分值 | … | 分值)."""
+    seen: set[str] = set()
+    has_score = any(f == "score" for f, _, _ in fields.values())
+    for i in sorted(fields):
+        f, header, loc = fields[i]
+        if f == "weight" and f in seen and not has_score:
+            fields[i] = ("score", header, loc)
+            has_score = True
+        elif f in seen and f not in MULTI:
+            del fields[i]
+        seen.add(fields[i][0] if i in fields else f)
+
+
+def _is_block_label(c: Cell) -> bool:
+    s = c.key
+    return (any(s.startswith(b) or b in s for b in BLOCK_LABELS) or level1_of(c.text) is not None
+            or level2_of(c.text) is not None or declared_weight(c.text) is not None)
+
+
+def _is_sub_header(top: list[Cell], sub: list[Cell], table) -> bool:
+    """A second header row: only header words (alone or completing the cell above), no data."""
+    words = [(i, c) for i, c in enumerate(sub) if c.key]
+    if len(words) < 2:
+        return False
+    for i, c in words:
+        if re.search(r"\d", c.key):
+            return False
+        if not (field_of(c.key, table) or _completes(top, i, c.key, table)):
+            return False
+    return True
+
+
+def _completes(top: list[Cell], i: int, key: str, table) -> str | None:
+    """A header word broken over two rows ("年度" over "指标值"): the field of both together,
+    only where the upper part names nothing by itself."""
+    above = top[i].key if i < len(top) else ""
+    if not above or field_of(above, table):
+        return None
+    return field_of(above + key, table)
+
+
+# --- what a cell can hold ------------------------------------------------------------
+OPERATOR_ONLY = re.compile(r"^(?:[≥≤=＝﹦═≧≦><⩾⩽]|>=|<=|==|正向|反向|定性|定量|≥=|\\geq|\\leq)$")
+PLAIN_NUMBER = re.compile(r"^[-+]?\d+(?:,\d{3})*(?:\.\d+)?分?[。.]?$")
+PLACEHOLDER = {"—", "-", "--", "/", "——", "\\", "－", "―"}
+
+
+@lru_cache(maxsize=65536)
+def cell_kind(key: str) -> str:
+    """num | pct | op | unit | value | tier | text | long | blank (a placeholder such as "—")."""
+    if not key:
+        return "blank"
+    if key in PLACEHOLDER:
+        return "blank"
+    if OPERATOR_ONLY.match(key):
+        return "op"
+    if PLAIN_NUMBER.match(key):
+        return "num"
+    if re.fullmatch(r"[-+]?\d+(?:\.\d+)?%", key):
+        return "pct"
+    v = parse_value(key)
+    if v.kind in ("quantity", "percent", "date"):
+        return "value"
+    if v.kind == "tier":
+        return "tier"
+    if len(key) <= 4 and not re.search(r"\d", key) and _looks_like_unit(key):
+        return "unit"
+    return "long" if len(key) > 16 else "text"
+
+
+_UNITS = ("%", "元", "万元", "亿元", "人", "人次", "万人次", "台", "次", "家", "个", "本", "件", "条", "户", "亩",
+          "米", "公里", "千米", "平方米", "天", "日", "小时", "月", "年", "个工作日", "工作日", "分钟", "吨", "辆",
+          "所", "座", "项", "场", "期", "批", "份", "册", "篇", "套", "处", "株", "头", "只", "百分比", "万", "km", "m",
+          "kg", "公斤", "倍", "岁", "名", "宗", "笔", "张", "部", "间", "栋", "块", "棵", "万亩", "万人", "元/人",
+          "元/亩", "万元/次")
+
+
+def _looks_like_unit(key: str) -> bool:
+    return key in _UNITS or (key.startswith("元/") or key.startswith("万元/"))
+
+
+INF = float("inf")
+# Cost of a cell kind under a field: 0 natural, ~1 plausible, 2–3 unlikely, INF impossible.
+TYPE_COST: dict[str, dict[str, float]] = {
+    "name":    {"num": 2.5, "pct": 2.5, "op": INF, "unit": 3, "value": 1.5, "tier": 1.5, "text": 0, "long": 0},
+    "target":  {"num": 0.3, "pct": 0, "op": 1.0, "unit": 1.5, "value": 0, "tier": 0.3, "text": 0.2, "long": 0.5},
+    "actual":  {"num": 0, "pct": 0, "op": INF, "unit": 1.5, "value": 0.2, "tier": 0, "text": 0.2, "long": 0.5},
+    "weight":  {"num": 0, "pct": 0.5},
+    "score":   {"num": 0, "pct": 1.0},
+    "review":  {"num": 0, "pct": 1.0},
+    "op":      {"op": 0},
+    "unit":    {"unit": 0, "text": 1.0},
+    "method":  {"num": 3, "pct": 3, "unit": 3, "value": 2, "tier": 2, "text": 0.3, "long": 0},
+    "explain": {"num": 3, "pct": 3, "unit": 3, "value": 2, "tier": 2, "text": 0.3, "long": 0},
+    "note":    {"num": 1.0, "pct": 2, "unit": 3, "value": 1, "tier": 1, "text": 0, "long": 0},
+    "label":   {"text": 0, "long": 0, "tier": 1, "value": 2, "unit": 2},
+    "l1":      {"text": 1.2, "long": 1.5},
+    "l2":      {"text": 1.2, "long": 1.5},
+}
+for _f in ("budget_initial", "budget", "spent"):
+    TYPE_COST[_f] = {"num": 0, "value": 0.5}
+TYPE_COST["rate"] = {"pct": 0, "num": 0.3, "value": 0.5}
+
+
+def type_cost(kind: str, field_name: str) -> float:
+    if kind == "blank":
+        return 0.0
+    return TYPE_COST.get(field_name, {}).get(kind, INF)
+
+
+# How far a cell's column index is trusted, by grid layout: (shifts tried, cost per column
+# of displacement for a name, for anything else, cost per column of shift).
+TRUST = {
+    "cells": ((0, 1, -1, 2, -2), 0.5, 2.5, 0.5),
+    "tabs": ((0, 1, -1, 2, -2), 0.3, 2.0, 0.3),
+    "spaces": ((0,), 0.02, 0.05, 0.0),
+    "lines": ((0,), 0.02, 0.05, 0.0),
+}
+SKIP = 3.0          # a cell that fits nowhere
+FIT = 1.0           # the most a cell may cost to be placed by position alone
+
+
+@dataclass
+class Placed:
+    """A row's cells under their fields; ``unplaced`` are cells that fit no field."""
+    cells: dict[str, list[Cell]]
+    unplaced: list[Cell]
+    cost: float = 0.0
+
+    def get(self, name: str) -> Cell | None:
+        """The field's cell (several cells of one field joined, "≥" + "735" + "人次")."""
+        cs = [c for c in self.cells.get(name, []) if cell_kind(c.key) != "blank"]
+        if not cs:
+            return None
+        if len(cs) == 1:
+            return cs[0]
+        sep = "" if name in ("target", "actual") else "\n"
+        return Cell(sep.join(c.text.strip() for c in cs), cs[0].loc)
+
+    def has(self, name: str) -> bool:
+        return self.get(name) is not None
+
+
+def align(cells: list[tuple[int, Cell]], cmap: ColumnMap, layout: str, fields: list[str] | None = None) -> Placed:
+    """Place a row's cells (column index, cell) under the map's fields.
+
+    By position when every cell sits in a column whose field can hold it; otherwise by the
+    cheapest order-preserving alignment (cell kinds against fields, displacement from the
+    header's columns, one shift per row for text whose rows lost or gained a leading cell).
+    """
+    cols = [c for c in cmap.columns if fields is None or c.field in fields]
+    if not cells or not cols:
+        return Placed({}, [c for _, c in cells])
+    kinds = [cell_kind(c.key) for _, c in cells]
+    exact = _by_position(cells, kinds, cols)
+    if exact is not None:
+        return exact
+    return _cheapest(cells, kinds, cols, TRUST.get(layout, TRUST["tabs"]))
+
+
+def _by_position(cells, kinds, cols) -> Placed | None:
+    out: dict[str, list[Cell]] = {}
+    for (pos, cell), kind in zip(cells, kinds):
+        col = _span(cols, pos)
+        if col is None or type_cost(kind, col.field) > FIT:
+            return None
+        if col.field in out and col.field not in MULTI and kind != "blank":
+            return None
+        out.setdefault(col.field, []).append(cell)
+    return Placed(out, [])
+
+
+def _span(cols: list[Column], pos: int) -> Column | None:
+    """The column whose span holds ``pos``: a field spans the blank header cells up to the next
+    mapped column (a merged header); the last field spans only its own column."""
+    for k, c in enumerate(cols):
+        hi = cols[k + 1].index - 1 if k + 1 < len(cols) else c.index
+        if c.index <= pos <= hi:
+            return c
+    return None
+
+
+def _distance(pos: int, k: int, cols: list[Column]) -> int:
+    lo = cols[k].index
+    hi = cols[k + 1].index - 1 if k + 1 < len(cols) else lo
+    if pos < lo:
+        return lo - pos
+    return max(0, pos - hi)
+
+
+def _cheapest(cells, kinds, cols, trust) -> Placed:
+    shifts, lam_name, lam, lam_shift = trust
+    best: Placed | None = None
+    for s in shifts:
+        placed = _dp(cells, kinds, cols, s, lam_name, lam)
+        placed.cost += abs(s) * lam_shift
+        if best is None or placed.cost < best.cost - 1e-9:
+            best = placed
+    return best
+
+
+def _dp(cells, kinds, cols, shift, lam_name, lam) -> Placed:
+    """Order-preserving assignment of cells to columns (a column may take several cells only
+    when its field is MULTI); minimal total cost, skipping a cell costs SKIP."""
+    n, m = len(cells), len(cols)
+    # cost[i][k]: cell i under column k
+    cost = [[type_cost(kinds[i], cols[k].field)
+             + (lam_name if cols[k].field == "name" else lam) * _distance(cells[i][0] + shift, k, cols)
+             for k in range(m)] for i in range(n)]
+    # state: best[k] = (cost, assignment list) with the last cell placed under column k (or -1: none yet)
+    states: dict[int, tuple[float, tuple]] = {-1: (0.0, ())}
+    for i in range(n):
+        nxt: dict[int, tuple[float, tuple]] = {}
+        for last, (c0, path) in states.items():
+            # skip the cell
+            cand = (c0 + SKIP, path + (None,))
+            if last not in nxt or cand[0] < nxt[last][0]:
+                nxt[last] = cand
+            start = last if last >= 0 and cols[last].field in MULTI else last + 1
+            for k in range(max(start, 0), m):
+                c = cost[i][k]
+                if c == INF:
+                    continue
+                cand = (c0 + c, path + (k,))
+                if k not in nxt or cand[0] < nxt[k][0]:
+                    nxt[k] = cand
+        states = nxt
+    total, path = min(states.values(), key=lambda t: t[0])
+    out: dict[str, list[Cell]] = {}
+    unplaced = []
+    for (pos, cell), k in zip(cells, path):
+        if k is None:
+            unplaced.append(cell)
+        else:
+            out.setdefault(cols[k].field, []).append(cell)
+    return Placed(out, unplaced, total)
