@@ -107,6 +107,31 @@ def rules(rule_id: Optional[str] = typer.Argument(None, help="规则编号或类
 
 
 @app.command()
+def inspect(
+    path: str = typer.Argument(..., help="一个表格文件"),
+    format: str = typer.Option("text", "--format", "-f", help="text 或 json"),
+) -> None:
+    """显示 jixiao 如何读取一张表：栏目对照、层级与分值、每项指标及其单元格位置、资金。"""
+    from rich.console import Console
+
+    from checker.grid import UnreadableInput
+    from checker.inspect import inspect_file, render_json, render_text
+
+    if format not in ("text", "json"):
+        typer.echo(f"jixiao: --format 只能是 text 或 json，而不是 {format}", err=True)
+        raise typer.Exit(2)
+    try:
+        data = inspect_file(path)
+    except UnreadableInput as exc:
+        typer.echo(f"{path}: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    if format == "json":
+        sys.stdout.write(render_json(data))
+    else:
+        render_text(data, Console(width=160))
+
+
+@app.command()
 def version() -> None:
     """显示版本。"""
     typer.echo(f"jixiao {__version__}")

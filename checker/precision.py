@@ -64,6 +64,16 @@ def below(r_hi, e_lo) -> np.ndarray:
     return _r(r_hi) <= _r(e_lo)
 
 
+def apart_below(a_hi, b_lo) -> np.ndarray:
+    """Two closed intervals of recomputed figures: [a] wholly below [b]."""
+    return _r(a_hi) < _r(b_lo)
+
+
+def apart_above(a_lo, b_hi) -> np.ndarray:
+    """Two closed intervals of recomputed figures: [a] wholly above [b]."""
+    return _r(a_lo) > _r(b_hi)
+
+
 def fmt(x: float | None, decimals: int | None = None) -> str:
     """A number as a reviewer writes it: no float noise, no trailing zeros."""
     if x is None or (isinstance(x, float) and np.isnan(x)):

@@ -174,6 +174,20 @@ def _basis(r) -> str:
     return ""
 
 
+def _fund_parts(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """A line's whole and the breakdown it belongs to.  By source (财政拨款 + 上年结转 + 其他) and
+    by use (基本支出 + 项目支出) each add up to the total; lines by level of government (中央 /
+    省级 / 县级) break down the 财政拨款 line where there is one, else they stand beside 其他资金."""
+    has_fiscal = df.groupby("project_id")["line"].transform(lambda s: (s == "fiscal").any()) if len(df) else \
+        pd.Series(dtype=bool)
+    level = (df["split"] == "level").to_numpy()
+    under_fiscal = level & has_fiscal.astype(bool).to_numpy()
+    whole = np.select([df["split"].eq("total").to_numpy(), under_fiscal], ["", "fiscal"], "total")
+    breakdown = np.select([df["split"].eq("total").to_numpy(), df["split"].eq("use").to_numpy(), under_fiscal],
+                          ["", "use", "level"], "source")
+    return whole, breakdown
+
+
 def _text_dues(df: pd.DataFrame) -> None:
     """Scores a rubric's own words imply: "扣1分" ⇒ 分值 − 1; "计3分" ⇒ 3; satisfaction rules.
 
@@ -228,19 +242,19 @@ def _text_dues(df: pd.DataFrame) -> None:
 
 
 def _reported(df: pd.DataFrame, projects: pd.DataFrame) -> None:
-    total_dec = projects.set_index("project_id")["total_score_dec"]
-    df["score_table_dec"] = P.table_decimals(df, "score_dec", total_dec)
-    lo, hi = P.reported(df["score"].astype(float), df["score_table_dec"])
-    df["score_lo"], df["score_hi"] = lo, hi
-    checkable = df["mode"].ne("") & df["score"].notna() & df["weight"].notna()
-    over = checkable & P.above(lo, df["expected_hi"])
-    under = checkable & P.below(hi, df["expected_lo"])
-    df["verdict"] = np.select([over, under, checkable], ["over", "under", "tie"], "")
+    """The interval each reported score stands for, at the decimals its column shows in the
+    table (自评分 and 复核分 each in their own column)."""
+    p = projects.set_index("project_id")
+    for col, total in (("score", "total_score_dec"), ("review", "review_total_dec")):
+        df[f"{col}_table_dec"] = P.table_decimals(df, f"{col}_dec", p[total])
+        df[f"{col}_lo"], df[f"{col}_hi"] = P.reported(df[col].astype(float), df[f"{col}_table_dec"])
 
 
 def recompute_funds(funds: pd.DataFrame) -> pd.DataFrame:
-    """执行率 = 执行数/预算数; 资金得分 = 分值 × min(执行率, 1), with intervals."""
+    """执行率 = 执行数/预算数; 资金得分 = 分值 × min(执行率, 1), with intervals; and which line each
+    line is a part of (``part_of``), so every breakdown can be summed against its whole."""
     df = funds.copy()
+    df["part_of"], df["breakdown"] = _fund_parts(df)
     # A rate written as a fraction ("0.9983" in a cell without %) is the same rate in percent.
     ratio = df["spent"].astype(float) / df["budget"].astype(float)
     as_fraction = (df["rate"] <= 1.0) & (ratio > 0) & ((df["rate"] - ratio).abs() < (df["rate"] * 100 - ratio * 100).abs())

@@ -10,6 +10,7 @@ from rules import hits, rule
 from rules.indicators import section_of
 
 MONEY_UNITS = {"元", ""}
+PERIODS = {"/月": 1.0, "/年": 12.0}   # a rate per period, in months
 
 
 def cost_amounts(batch) -> pd.DataFrame:
@@ -20,13 +21,18 @@ def cost_amounts(batch) -> pd.DataFrame:
     Columns a_wan / b_wan hold target and actual in the funds' unit.
     """
     i = batch.indicators
-    c = i[i["level2"].str.contains("成本") & (i["target_kind"] == "quantity") & (i["target_per"] == "")
+    months = i["project_id"].map(batch.projects.set_index("project_id")["period_months"])
+    per_months = i["target_per"].map(PERIODS)
+    # "≤620万/月" over an 11-month 实施期 is an amount of 620 × 11; "0.6万元/次" is not an amount.
+    periods = (months / per_months).where(per_months.notna(), np.where(i["target_per"] == "", 1.0, np.nan))
+    c = i[i["level2"].str.contains("成本") & (i["target_kind"] == "quantity") & periods.notna()
           & i["target_unit"].isin(MONEY_UNITS) & i["a"].notna()].copy()
+    c["periods"] = periods[c.index]
     budget = batch.project_funds("total")["budget"]
     c["budget"] = c["project_id"].map(budget)
     unit = c["project_id"].map(batch.projects.set_index("project_id")["fund_scale"]).fillna(1e4)
     in_yuan = (c["target_unit"] == "元") | (c["target_scale"] != 1) | (c["a"] > c["budget"].fillna(np.inf) * 1000)
-    k = np.where(in_yuan, 1 / unit, 1.0)
+    k = np.where(in_yuan, 1 / unit, 1.0) * c["periods"]
     c["a_wan"], c["a_wan_lo"], c["a_wan_hi"] = c["a"] * k, c["a_lo"] * k, c["a_hi"] * k
     b_dec = P.table_decimals(i, "actual_dec").reindex(c.index)
     b_lo, b_hi = P.reported(c["actual_num"], b_dec)
@@ -91,8 +97,8 @@ def deadline_year(batch):
 
 
 @rule("XREF.COST_OVER_BUDGET", "error",
-      "成本指标值 {reported} 超过项目全年预算数 {expected} {unit}",
-      "Cost target {reported} exceeds the project budget of {expected} {unit}")
+      "成本指标值 {reported}{over} 超过项目全年预算数 {expected} {unit}",
+      "Cost target {reported}{over_en} exceeds the project budget of {expected} {unit}")
 def cost_over_budget(batch):
     """A cost target (an amount) above the project's whole budget.
 
@@ -100,8 +106,13 @@ def cost_over_budget(batch):
     """
     c = cost_amounts(batch)
     bad = c[c["budget"].notna() & P.above(c["a_wan_lo"], c["budget"])]
+    over = [f"（按 {P.fmt(n)} 个{'月' if per == '/月' else '年'}计，合计 {P.fmt(round(a, 4))}）" if n != 1 or per else ""
+            for n, per, a in zip(bad["periods"], bad["target_per"], bad["a_wan"])]
+    over_en = [f" (× {P.fmt(n)} = {P.fmt(round(a, 4))})" if n != 1 or per else ""
+               for n, per, a in zip(bad["periods"], bad["target_per"], bad["a_wan"])]
     return hits(bad, section=section_of(bad), indicator="name", location=bad["loc_target"],
-                reported="target_raw", expected=bad["budget"].map(P.fmt), unit=_unit_label(batch, bad))
+                reported="target_raw", expected=bad["budget"].map(P.fmt), unit=_unit_label(batch, bad),
+                over=over, over_en=over_en)
 
 
 @rule("XREF.COST_SUM", "error",
@@ -250,3 +261,33 @@ def target_budget(batch):
     bad["project_id"] = bad["project_id_s"]
     return hits(bad, section="项目资金", indicator="", location=bad["project_id_s"].map(f["loc"]),
                 reported=s_budget[bad.index].map(P.fmt), expected=t_budget[bad.index].map(P.fmt))
+
+
+# --- a 预算执行率 indicator against the funds block ---------------------------------------
+RATE_NAMES = ("预算执行率", "资金执行率", "预算资金执行率", "资金支出率", "执行率")
+
+
+@rule("XREF.EXEC_RATE", "error",
+      "指标“{indicator}”的实际值 {reported}，与资金表 全年执行数 {spent} ÷ 全年预算数 {budget} = {expected} 不符",
+      "Indicator '{indicator}' reports {reported}, but the funds give spent {spent} / budget {budget} = {expected}")
+def exec_rate(batch):
+    """A 预算执行率 indicator row (four-part forms put it among the indicators) whose actual is not
+    what the funds block says: 全年执行数 ÷ 全年预算数.
+
+    Fails: 预算 24, 执行 24, 预算执行率 实际 95%.   Passes: 实际 100%.
+    """
+    i = batch.indicators
+    named = i["name"].map(lambda n: any(w in n for w in RATE_NAMES))
+    f = batch.project_funds("total")
+    r = i[named & (i["actual_kind"] == "percent") & i["project_id"].isin(f.index)].copy()
+    if r.empty:
+        return hits(r)
+    for col in ("expected_rate_lo", "expected_rate_hi", "expected_rate", "spent", "budget"):
+        r[col] = r["project_id"].map(f[col])
+    r = r[r["expected_rate"].notna()]
+    lo, hi = P.reported(r["actual_num"], r["actual_dec"])
+    capped_lo = np.minimum(r["expected_rate_lo"], 100.0)  # a rate above 100% is often written as 100%
+    bad = r[~P.ties(lo, hi, capped_lo, r["expected_rate_hi"])]
+    return hits(bad, section=section_of(bad), indicator="name", location=bad["loc_actual"],
+                reported="actual_raw", expected=bad["expected_rate"].map(lambda x: P.fmt(round(x, 2)) + "%"),
+                spent=bad["spent"].map(P.fmt), budget=bad["budget"].map(P.fmt))

@@ -62,31 +62,43 @@ def fund_underscore(batch):
 
 
 @rule("FUND.LINES_SUM", "error",
-      "{column}: 年度资金总额 {reported} ≠ 财政拨款 + 上年结转 + 其他资金 = {expected}",
-      "{column}: fund total {reported} ≠ sum of its lines {expected}")
+      "{column}: {whole} {reported} ≠ {parts} = {expected}",
+      "{column}: {whole_en} {reported} ≠ the sum of its lines ({parts}) = {expected}")
 def lines_sum(batch):
-    """年度资金总额 differs from the sum of 财政拨款, 上年结转 and 其他资金 in a column.
+    """A breakdown of the funds does not add up to its whole, in one column: 财政拨款 + 上年结转 +
+    其他资金 against 年度资金总额; 基本支出 + 项目支出 against it too; 中央 + 省级 + 县级 against
+    the 财政拨款 line they break down.
 
     Fails: 总额 25 | 本年财政 20 | 结转 0.   Passes: 总额 25 | 本年财政 25 | 结转 0.
     """
     f = batch.funds
-    out = []
-    for col, zh in COLUMN_ZH.items():
-        parts = f[(f["line"] != "total") & f[col].notna()]
-        lo, hi = P.input_interval(parts[col], parts[f"{col}_dec"])
-        sums = parts.assign(_lo=lo, _hi=hi).groupby("project_id").agg(
-            s=(col, "sum"), lo=("_lo", "sum"), hi=("_hi", "sum"), dec=(f"{col}_dec", "max"))
-        total = f[(f["line"] == "total") & f[col].notna()].drop_duplicates("project_id").set_index("project_id")
-        both = total.join(sums, how="inner")  # only where the form gives at least one line
-        if both.empty:
-            continue
-        r_lo, r_hi = P.reported(both[col], np.maximum(both[f"{col}_dec"], both["dec"]))
-        bad = both[~P.ties(r_lo, r_hi, both["lo"], both["hi"])].reset_index()
-        loc_col = "loc_spent" if col == "spent" else "loc_budget"
-        out.append(hits(bad, section="项目资金", indicator=bad["label"],
-                        location=bad[loc_col].where(bad[loc_col] != "", bad["loc"]),
-                        reported=bad[col].map(P.fmt), expected=bad["s"].map(lambda x: P.fmt(round(x, 6))), column=zh))
+    out = [_breakdown_hits(f, col, zh) for col, zh in COLUMN_ZH.items()]
+    out = [x for x in out if len(x)]
     return pd.concat(out, ignore_index=True) if out else hits(f.iloc[0:0])
+
+
+WHOLE_EN = {"total": "fund total", "fiscal": "fiscal appropriation"}
+
+
+def _breakdown_hits(f: pd.DataFrame, col: str, zh: str) -> pd.DataFrame:
+    parts = f[(f["part_of"] != "") & f[col].notna()]
+    lo, hi = P.input_interval(parts[col], parts[f"{col}_dec"])
+    keys = ["project_id", "part_of", "breakdown"]
+    sums = parts.assign(_lo=lo, _hi=hi).groupby(keys).agg(
+        s=(col, "sum"), lo=("_lo", "sum"), hi=("_hi", "sum"), dec=(f"{col}_dec", "max"),
+        parts=("label", lambda x: " + ".join(x))).reset_index()
+    wholes = f[f[col].notna()].drop_duplicates(["project_id", "line"])
+    both = sums.merge(wholes, left_on=["project_id", "part_of"], right_on=["project_id", "line"],
+                      suffixes=("_sum", ""))
+    if both.empty:
+        return both
+    r_lo, r_hi = P.reported(both[col], np.maximum(both[f"{col}_dec"], both["dec"]))
+    bad = both[~P.ties(r_lo, r_hi, both["lo"], both["hi"])]
+    loc_col = "loc_spent" if col == "spent" else ("loc_budget_initial" if col == "budget_initial" else "loc_budget")
+    return hits(bad, section="项目资金", indicator=bad["label"], location=bad[loc_col].where(bad[loc_col] != "", bad["loc"]),
+                reported=bad[col].map(P.fmt), expected=bad["s"].map(lambda x: P.fmt(round(x, 6))), column=zh,
+                whole=bad["label"].where(bad["label"] != "", bad["line"]), whole_en=bad["line"].map(WHOLE_EN),
+                parts=bad["parts"])
 
 
 @rule("FUND.OVERSPENT", "warning",

@@ -196,15 +196,16 @@ def total_weight(batch):
     return pd.concat([out, more], ignore_index=True)
 
 
-def _score_sums(batch, with_bonus: bool) -> pd.DataFrame:
-    """Σ item scores (+ 资金得分) per project, with the interval of the items' own decimals."""
+def _score_sums(batch, with_bonus: bool, col: str = "score") -> pd.DataFrame:
+    """Σ item scores (+ 资金得分) per project, with the interval of the items' own decimals;
+    ``col`` "review" sums the 复核分 column instead."""
     i = batch.indicators[batch.indicators["part_of"] == 0]
     i = i if with_bonus else i[~i["bonus"]]
-    d = i["score_dec"].astype(float)
-    h = np.where(d > 0, P.half_ulp(d), 0.0) * i["score"].notna()
-    i = i.assign(s_lo=i["score"].fillna(0) - h, s_hi=i["score"].fillna(0) + h)
-    g = i.groupby("project_id").agg(s=("score", "sum"), lo=("s_lo", "sum"), hi=("s_hi", "sum"),
-                                    dec=("score_table_dec", "max"))
+    d = i[f"{col}_dec"].astype(float)
+    h = np.where(d > 0, P.half_ulp(d), 0.0) * i[col].notna()
+    i = i.assign(s_lo=i[col].fillna(0) - h, s_hi=i[col].fillna(0) + h)
+    g = i.groupby("project_id").agg(s=(col, "sum"), lo=("s_lo", "sum"), hi=("s_hi", "sum"),
+                                    dec=(f"{col}_table_dec", "max"))
     f = batch.project_funds("total")
     fs = f["score"].reindex(g.index).fillna(0)
     fd = f["score_dec"].reindex(g.index).fillna(0)
@@ -242,6 +243,10 @@ def total_score(batch):
     out = [_total_hits(total_sums, p["total_score"], p["total_score_dec"], p["total_loc"], "总分")]
     sub = p[separate]
     out.append(_total_hits(base, sub["subtotal_score"], sub["subtotal_score_dec"], sub["subtotal_loc"], "合计"))
+    reviewed = p[p["review_total"].notna()]
+    if len(reviewed):
+        out.append(_total_hits(_score_sums(batch, True, "review"), reviewed["review_total"],
+                               reviewed["review_total_dec"], reviewed["review_total_loc"], "复核总分"))
     return pd.concat(out, ignore_index=True)
 
 

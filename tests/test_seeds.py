@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from checker import precision as P
 from checker.engine import check
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -182,7 +183,7 @@ def test_002_has_no_error_and_every_explained_row_recomputed():
     assert i["score"].sum() == 86
     explained = i[i["note"].str.contains("扣|计")]
     assert explained["expected_score"].notna().all()
-    assert (explained["verdict"] == "tie").all()
+    assert (P.ties(explained["score_lo"], explained["score_hi"], explained["expected_lo"], explained["expected_hi"])).all()
     sat = i[i["name"] == "服务对象满意度"].iloc[0]
     assert sat["expected_score"] == 4 and "85%" in sat["basis"]
 

@@ -57,7 +57,7 @@ FUND_HEADERS: list[tuple[str, tuple[str, ...]]] = [
 BLOCK_LABELS = ("绩效指标", "绩效目标", "年度绩效", "项目资金", "资金情况", "预算执行", "序号", "项目支出",
                 "资金使用", "指标")
 
-MULTI = {"target", "actual", "note", "method", "explain", "label"}   # fields that may span several cells
+MULTI = {"target", "actual", "note", "method", "explain", "label", "unknown"}  # fields that may span several cells
 VALUE_FIELDS = ("target", "actual", "weight", "score", "review")
 
 
@@ -134,6 +134,11 @@ def read_header(rows: list[Row], at: int, table=INDICATOR_HEADERS) -> ColumnMap:
     # Two columns naming the same field: the first keeps it, unless the later is a sub-header
     # refinement (the 年度指标值 parent gives way to its 指标值 child).
     _dedupe(fields)
+    # A column nobody knows keeps its cells to itself: they are not read, and not guessed into
+    # a neighbouring field.
+    for c in unknown:
+        i = top.index(c)
+        fields.setdefault(i, ("unknown", c.text.strip(), c.loc))
     columns = [Column(f, i, h, loc) for i, (f, h, loc) in sorted(fields.items())]
     if not any(c.field == "name" for c in columns):
         # A two-level table: the 二级 column names the items.
@@ -244,6 +249,7 @@ TYPE_COST: dict[str, dict[str, float]] = {
     "label":   {"text": 0, "long": 0, "tier": 1, "value": 2, "unit": 2},
     "l1":      {"text": 1.2, "long": 1.5},
     "l2":      {"text": 1.2, "long": 1.5},
+    "unknown": {k: 0.0 for k in ("num", "pct", "op", "unit", "value", "tier", "text", "long")},
 }
 for _f in ("budget_initial", "budget", "spent"):
     TYPE_COST[_f] = {"num": 0, "value": 0.5}
@@ -296,7 +302,7 @@ def align(cells: list[tuple[int, Cell]], cmap: ColumnMap, layout: str, fields: l
     cheapest order-preserving alignment (cell kinds against fields, displacement from the
     header's columns, one shift per row for text whose rows lost or gained a leading cell).
     """
-    cols = [c for c in cmap.columns if fields is None or c.field in fields]
+    cols = [c for c in cmap.columns if fields is None or c.field in fields or c.field == "unknown"]
     if not cells or not cols:
         return Placed({}, [c for _, c in cells])
     kinds = [cell_kind(c.key) for _, c in cells]

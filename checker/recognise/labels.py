@@ -155,3 +155,21 @@ def is_noise_row(keys: list[str]) -> bool:
         return True
     return ((len(keys) == 1 and _PAGE_NUMBER.fullmatch(keys[0]) is not None) or keys[0].startswith("#")
             or all(re.fullmatch(r"[-|:#*]+", k) for k in keys))
+
+
+_RANGE = re.compile(r"(20\d\d)\s*[年.\-/]\s*(\d{1,2})\s*月?\s*[-—~至到]+\s*(?:(20\d\d)\s*[年.\-/]\s*)?(\d{1,2})\s*月?")
+
+
+def period_months(text: str) -> float | None:
+    """项目期 / 实施期 in months: "1年" → 12, "6个月" → 6, "2023年2月-12月" → 11,
+    "2022-2024年" → None (years without months: not a length jixiao can be sure of)."""
+    t = squash(text or "")
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)(年|个月|月)", t)
+    if m:
+        return float(m.group(1)) * (12 if m.group(2) == "年" else 1)
+    m = _RANGE.search(t)
+    if m:
+        y1, m1, y2, m2 = int(m.group(1)), int(m.group(2)), int(m.group(3) or m.group(1)), int(m.group(4))
+        months = (y2 - y1) * 12 + (m2 - m1) + 1
+        return float(months) if 0 < months <= 120 else None
+    return None

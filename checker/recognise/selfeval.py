@@ -19,7 +19,7 @@ from checker.model import note
 from checker.recognise import columns as C
 from checker.recognise.labels import (
     DEPARTMENT_LABELS, UNIT_LABELS, clean, declared_weight, fund_line, fund_scale, is_noise_row, is_number, level1_of,
-    level2_of, number_and_decimals, project_name_label, starts_any, strip_item_prefix,
+    level2_of, number_and_decimals, period_months, project_name_label, starts_any, strip_item_prefix,
 )
 
 YEAR = re.compile(r"(20\d\d)\s*年度?")
@@ -58,6 +58,8 @@ class Table:
     items: list[dict] = field(default_factory=list)
     cmap: C.ColumnMap | None = None
     total: dict = field(default_factory=dict)            # field -> Cell, plus "label_weight", "grade"
+    period_months: float | None = None                   # 项目期 / 实施期
+    source: str = ""
     complete: bool = False
     last_loc: str = ""
     notes: list[dict] = field(default_factory=list)
@@ -200,9 +202,12 @@ class GridReader:
 
     # --- blocks -------------------------------------------------------------------------
     def _header_row(self, rows, n, row, first) -> None:
-        self.table.last_loc = row.loc
-        if any(lab in first for lab in DEPARTMENT_LABELS + UNIT_LABELS) or \
-                any(any(lab in c.key for lab in DEPARTMENT_LABELS + UNIT_LABELS) for c in row.cells):
+        t = self.table
+        t.last_loc = row.loc
+        keys = "".join(c.key for c in row.cells)
+        if any(lab in keys for lab in ("项目期", "实施期", "实施周期")):
+            t.period_months = period_months(_labelled(row, ("项目期", "实施期", "实施周期")))
+        if any(lab in keys for lab in DEPARTMENT_LABELS + UNIT_LABELS):
             self._departments(row)
         elif _is_fund_header(row):
             self._fund_header(row)

@@ -17,7 +17,7 @@ from checker.recognise import FileModel, project_id
 from checker.recognise import columns as C
 from checker.recognise import records as R
 from checker.recognise.labels import (
-    clean, fund_line, fund_scale, level1_of, level2_of, number_and_decimals, project_name_label,
+    clean, fund_line, fund_scale, level1_of, level2_of, number_and_decimals, period_months, project_name_label,
 )
 from checker.recognise.selfeval import GridReader, SelfEvalDoc, _first, _labelled, _split_code
 
@@ -79,10 +79,6 @@ class TargetReader(GridReader):
 
     fields = TARGET_FIELDS
 
-    def _open(self, row: Row) -> None:
-        super()._open(row)
-        self.table.source, self.table.period_months = "", None
-
     def _close(self) -> None:
         if self.table is not None and self.mode != "after":
             self.table.complete = True   # a target table has no 总分 row to reach
@@ -107,7 +103,7 @@ class TargetReader(GridReader):
             self._departments(row)
         elif "项目来源" in keys or "项目期" in keys:
             t.source = _labelled(row, ("项目来源",))
-            t.period_months = _months(_labelled(row, ("项目期", "实施期")))
+            t.period_months = period_months(_labelled(row, ("项目期", "实施期")))
         elif self._fund_line(row):
             self.mode = "funds"
         elif first.startswith(("年度", "总体目标")):
@@ -218,14 +214,6 @@ def _between_tables(row: Row) -> bool:
     return ("目标表" in joined and len(joined) < 40 or re.fullmatch(r"[(（]?20\d\d年度[)）]?", joined) is not None
             or joined.startswith(("项目责任人", "项目负责人:", "项目负责人：", "单位(盖章)", "单位（盖章）", "填报人",
                                   "联系电话")))
-
-
-def _months(text: str) -> float | None:
-    """项目期 in months: "1年" → 12, "6个月" → 6, "2022-2024年" → None (a range, not a length)."""
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(年|个月|月)\s*", text or "")
-    if not m:
-        return None
-    return float(m.group(1)) * (12 if m.group(2) == "年" else 1)
 
 
 __all__ = ["looks_like", "recognise", "_split_code"]

@@ -1,0 +1,141 @@
+"""``jixiao inspect FILE``: how jixiao read a form — like ``sqlfluff parse`` for forms.
+
+Shows the kind, each table's column map (which header cell became which field), its
+sections with their weights, every indicator with A, B, 分值, 得分, note and source cell,
+the funds block, and what could not be read (PARSE notes).  Reviewers use it to trust a
+finding; developers to see a misreading at a glance.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+from checker.readers import read_any
+from checker.recognise import FileModel, recognise_file
+
+FIELD_ZH = {
+    "l1": "一级指标", "l2": "二级指标", "name": "三级指标", "op": "指标性质", "target": "指标值(A)", "unit": "度量单位",
+    "actual": "实际值(B)", "weight": "分值", "score": "得分", "review": "复核分", "method": "评分方法/标准",
+    "explain": "指标解释", "note": "说明/偏差原因", "label": "资金项目", "budget_initial": "年初预算数",
+    "budget": "全年预算数", "spent": "全年执行数", "rate": "执行率", "unknown": "（未识别，不读取）",
+}
+KIND_ZH = {"selfeval": "自评表", "bundle": "自评表汇编", "rubric": "评分表", "target": "目标表", "unrecognised": "未识别"}
+
+
+def inspect_file(path: str) -> dict:
+    """The model one file became, as plain data."""
+    fm = recognise_file(path, read_any(path), 1)
+    return describe(fm)
+
+
+def describe(fm: FileModel) -> dict:
+    tables = []
+    for p in fm.projects:
+        pid = p["project_id"]
+        layout = next((x for x in fm.layouts if x["project_id"] == pid), {})
+        tables.append({
+            "name": p["name"], "loc": p["loc"], "year": _num(p["year"]),
+            "department": "-".join(x for x in (p["department_code"], p["department"]) if x),
+            "complete": p["complete"], "stops_at": p["stops_at"],
+            "columns": _columns(layout.get("indicators")), "fund_columns": _columns(layout.get("funds")),
+            "sections": [{"level": s["level"], "name": s["name"], "parent": s["parent"], "weight": _num(s["weight"]),
+                          "loc": s["loc"]} for s in fm.sections if s["project_id"] == pid],
+            "indicators": [_indicator(i) for i in fm.indicators if i["project_id"] == pid],
+            "funds": [{"line": f["line"], "label": f["label"], "budget_initial": _num(f["budget_initial"]),
+                       "budget": _num(f["budget"]), "spent": _num(f["spent"]), "weight": _num(f["weight"]),
+                       "rate": _num(f["rate"]), "score": _num(f["score"]), "loc": f["loc"]}
+                      for f in fm.funds if f["project_id"] == pid],
+            "total": {"weight": _num(p["total_weight"]), "score": _num(p["total_score"]), "loc": p["total_loc"]},
+        })
+    notes = [{"rule": n["code"], "location": n["location"], "detail": n["detail"]} for n in fm.notes]
+    return {"file": fm.path, "kind": fm.kind, "tables": tables, "notes": notes}
+
+
+def _columns(cmap) -> list[dict]:
+    if cmap is None:
+        return []
+    return [{"field": c.field, "field_zh": FIELD_ZH.get(c.field, c.field), "header": c.header, "loc": c.loc}
+            for c in cmap.columns]
+
+
+def _indicator(i: dict) -> dict:
+    return {"seq": i["seq"], "level1": i["level1"], "level2": i["level2"], "name": i["name"],
+            "target": i["target_raw"], "actual": i["actual_raw"], "weight": _num(i["weight"]),
+            "weight_source": i["weight_source"], "score": _num(i["score"]), "review": _num(i["review"]),
+            "note": i["note"], "part_of": i["part_of"], "loc": i["loc"], "loc_target": i["loc_target"],
+            "loc_score": i["loc_score"]}
+
+
+def _num(x):
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return None
+    return int(x) if float(x).is_integer() else float(x)
+
+
+def render_json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_text(data: dict, console) -> None:
+    """Rich tables in the terminal."""
+    from rich.table import Table
+
+    console.print(f"[bold]{data['file']}[/bold]  类型: {KIND_ZH.get(data['kind'], data['kind'])}，"
+                  f"{len(data['tables'])} 张表")
+    for t in data["tables"]:
+        state = "完整" if t["complete"] else f"不完整（止于 {t['stops_at']}）"
+        console.print(f"\n[bold]{t['name']}[/bold]  {t['loc']}  {t['department']}  {t['year'] or ''}  {state}")
+        for title, cols in (("栏目对照（指标）", t["columns"]), ("栏目对照（资金）", t["fund_columns"])):
+            if cols:
+                tab = Table(title=title, title_justify="left")
+                for h in ("表头", "位置", "读作"):
+                    tab.add_column(h)
+                for c in cols:
+                    tab.add_row(c["header"], c["loc"], f"{c['field_zh']} ({c['field']})")
+                console.print(tab)
+        _funds(t, console, Table)
+        _sections(t, console, Table)
+        _indicators(t, console, Table)
+        console.print(f"总分: 分值 {t['total']['weight']}  得分 {t['total']['score']}  {t['total']['loc']}")
+    for n in data["notes"]:
+        console.print(f"[yellow]{n['rule']}[/yellow] {n['location']}: {n['detail']}")
+
+
+def _funds(t: dict, console, Table) -> None:
+    if not t["funds"]:
+        return
+    tab = Table(title="项目资金", title_justify="left")
+    for h in ("资金", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", "位置"):
+        tab.add_column(h)
+    for f in t["funds"]:
+        tab.add_row(f["label"] or f["line"], *(_s(f[k]) for k in ("budget_initial", "budget", "spent", "weight",
+                                                                   "rate", "score")), f["loc"])
+    console.print(tab)
+
+
+def _sections(t: dict, console, Table) -> None:
+    if not t["sections"]:
+        return
+    tab = Table(title="指标层级与标明分值", title_justify="left")
+    for h in ("级", "名称", "上级", "标明分值", "位置"):
+        tab.add_column(h)
+    for s in t["sections"]:
+        tab.add_row(str(s["level"]), s["name"], s["parent"], _s(s["weight"]), s["loc"])
+    console.print(tab)
+
+
+def _indicators(t: dict, console, Table) -> None:
+    tab = Table(title="绩效指标", title_justify="left")
+    for h in ("#", "一级", "二级", "三级指标", "指标值(A)", "实际值(B)", "分值", "得分", "复核分", "说明", "位置"):
+        tab.add_column(h, overflow="fold")
+    for i in t["indicators"]:
+        weight = _s(i["weight"]) + ("（标题）" if i["weight_source"] == "heading" else "")
+        name = ("  └ " if i["part_of"] else "") + i["name"]
+        tab.add_row(str(i["seq"]), i["level1"], i["level2"], name, i["target"], i["actual"], weight, _s(i["score"]),
+                    _s(i["review"]), i["note"][:20], i["loc"])
+    console.print(tab)
+
+
+def _s(x) -> str:
+    return "" if x is None else str(x)
