@@ -27,6 +27,8 @@ LABELS = {
         "pages": "分页", "page_of": "本页", "back": "返回索引", "no_match": "没有符合筛选条件的问题。",
         "sort_hint": "点击表头排序", "unrecognised": "未识别", "checked": "已核查", "unreadable": "无法读取",
         "skipped": "已跳过", "other_fixed": "其他已修正的问题（项目已不在本批）",
+        "split_project": "退回清单（每个项目一份报告）", "split_department": "退回清单（每个主管部门一份报告）",
+        "report": "报告", "workbook": "批注副本", "group_project": "项目", "group_department": "主管部门",
     },
     "en": {
         "title": "Performance form check report", "files": "Files", "file": "File", "projects": "Tables",
@@ -54,7 +56,11 @@ LABELS = {
         "fixed_list": "Fixed findings", "new_only": "only new findings count for the gate", "pages": "Pages",
         "page_of": "This page", "back": "Back to the index", "no_match": "No finding matches the filters.",
         "sort_hint": "click a header to sort", "unrecognised": "unrecognised", "checked": "checked",
-        "unreadable": "unreadable", "skipped": "skipped", "other_fixed": "Other fixed findings (project no longer in the batch)",
+        "unreadable": "unreadable", "skipped": "skipped",
+        "other_fixed": "Other fixed findings (project no longer in the batch)",
+        "split_project": "Send-back list (one report per project)",
+        "split_department": "Send-back list (one report per department)", "report": "Report",
+        "workbook": "Annotated workbook", "group_project": "Project", "group_department": "Department",
     },
 }
 FUND_LINE = {"zh": {"total": "年度资金总额", "fiscal": "其中：财政拨款", "carryover": "上年结转", "other": "其他资金"},

@@ -18,6 +18,7 @@ from checker.compare import FIXED, NEW, comparison_of, gate_view, states
 from checker.gate import SEVERITIES, SEVERITY_RANK, at_or_above, passed, worst
 from checker.model import FAMILIES
 from reports import labels
+from reports.annotate_xlsx import skipped_note
 from reports.clock import generated_at, local_text
 from reports.frames import columns, positions
 from reports.html_labels import FUND_LINE, LABELS
@@ -201,6 +202,9 @@ def build(result) -> dict:
     file_index = {s.path: n for n, s in enumerate(result.files)}
     file_counts = Counter((f["file"], f["severity"]) for f in findings)
     files = [file_view(s, n, file_counts, by_file.get(s.path, []), fail_on, lang) for n, s in enumerate(result.files)]
+    no_copy = set(result.extra.get("no_annotated_copy", ()))
+    for f in files:
+        f["note"] = skipped_note(f["path"], lang) if f["path"] in no_copy else ""
 
     depts: dict[str, int] = {}
     projects = project_views(result, by_project, file_index, depts, fail_on, lang, L)
