@@ -310,7 +310,7 @@ def filter_options(findings: list[dict], files: list[dict], depts: dict[str, int
         "severities": [(s, labels.severity(s, lang)) for s in sorted({f["severity"] for f in findings} | set(SEVERITIES),
                                                                     key=SEVERITY_RANK.__getitem__)],
         "families": [(fa, f"{fa} {labels.family(fa, lang)}") for fa in fams],
-        "rules": [(r, f"{r} {catalog[r].title(lang)}" if r in catalog else r) for r in present],
+        "rules": [(r, f"{r} {labels.rule_title(catalog[r], lang)}".strip() if r in catalog else r) for r in present],
         "files": [(f["idx"], f["path"]) for f in files],
         "depts": [(f"d{n}", name) for name, n in depts.items()],
     }

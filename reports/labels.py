@@ -56,3 +56,10 @@ def family(code: str, lang: str) -> str:
 
 def baseline(code: str, lang: str) -> str:
     return BASELINE[lang].get(code, code)
+
+
+def rule_title(rule, lang: str) -> str:
+    """A rule's one-line title in ``lang``; "" for Chinese while the rule has only its English summary
+    (a Chinese report shows the rule id alone rather than English)."""
+    title = rule.title(lang)
+    return "" if lang == "zh" and title == rule.summary else title

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from checker.compare import FIXED, NEW, comparison_of, gate_view, states
 from checker.gate import exit_code
-from reports import locations
+from reports import labels, locations
 from reports.clock import generated_at, iso_utc
 from reports.frames import columns
 from rules import load_all
@@ -50,8 +50,10 @@ def _rule(rid: str, catalog, lang: str) -> dict:
     r = catalog.get(rid)
     if r is None:
         return {"id": rid, "shortDescription": {"text": rid}}
-    doc = r.doc.strip() if lang == "en" else r.title(lang)
-    return {"id": rid, "name": rid, "shortDescription": {"text": r.title(lang) or rid},
+    # Chinese: the rule's Chinese title, else its Chinese message template — never the English docs
+    title = labels.rule_title(r, lang) or (r.message_zh if lang == "zh" else r.summary)
+    doc = r.doc.strip() if lang == "en" else title
+    return {"id": rid, "name": rid, "shortDescription": {"text": title or rid},
             "fullDescription": {"text": doc or rid},
             "defaultConfiguration": {"level": LEVEL.get(r.severity, "warning")},
             "properties": {"family": r.family}}
