@@ -122,7 +122,8 @@ def check(
     if split_by:
         from reports.split import write_split
         written = write_split(result, split_by[1], split_by[0].value)
-        typer.echo(f"jixiao: 已写出 {len(written) - 1} 份退回报告，索引 {written[0]}", err=True)
+        reports = sum(p.suffix == ".html" for p in written[1:])
+        typer.echo(f"jixiao: 已写出 {reports} 份退回报告，索引 {written[0]}", err=True)
     # -------------------------------------------------------------------------------------------------
     for s in result.files:
         if s.status == "unreadable":

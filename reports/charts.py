@@ -71,8 +71,9 @@ def totals_scatter(points: list[dict], L: dict) -> Markup:
     def sy(v):
         return pad / 2 + size - (v - lo) / (hi - lo) * size
 
-    out = [f'<svg class="chart" role="img" viewBox="0 0 {size + pad + 20} {size + pad + 10}" width="{size + pad + 20}" '
-           f'height="{size + pad + 10}" aria-label="{escape(L["chart_totals"])}"><title>{escape(L["chart_totals"])}</title>',
+    w, h, title = size + pad + 20, size + pad + 10, escape(L["chart_totals"])
+    out = [f'<svg class="chart" role="img" viewBox="0 0 {w} {h}" width="{w}" height="{h}" aria-label="{title}">'
+           f'<title>{title}</title>',
            f'<rect x="{pad}" y="{pad / 2}" width="{size}" height="{size}" fill="none" stroke="#c9cdd2"/>',
            f'<line x1="{_f(sx(lo))}" y1="{_f(sy(lo))}" x2="{_f(sx(hi))}" y2="{_f(sy(hi))}" stroke="#5f6368" '
            f'stroke-dasharray="4 3"/>']
@@ -92,5 +93,6 @@ def totals_scatter(points: list[dict], L: dict) -> Markup:
                    f'</circle></a>')
     out.append("</svg>")
     counts = {s: sum(1 for p in pts if p["state"] == s) for s in ("over", "under", "same")}
-    legend = " · ".join(f'<span class="dot dot-{s}"></span>{escape(L[s])} {counts[s]}' for s in ("over", "under", "same"))
+    legend = " · ".join(f'<span class="dot dot-{s}"></span>{escape(L[s])} {counts[s]}'
+                        for s in ("over", "under", "same"))
     return Markup("".join(out) + f'<div class="legend">{legend}</div>')

@@ -18,7 +18,8 @@ from reports.safe_cells import csv_cell
 # The first eleven columns are those of earlier versions; new ones are appended.
 COLUMNS = ["file", "project", "section", "indicator", "location", "rule", "family", "severity", "reported",
            "expected", "message", "file_status", "fingerprint"]
-HEADER_ZH = ["文件", "项目", "部分", "指标", "位置", "规则", "类别", "级别", "填报值", "应为", "说明", "文件状态", "指纹"]
+HEADER_ZH = ["文件", "项目", "部分", "指标", "位置", "规则", "类别", "级别", "填报值", "应为", "说明",
+             "文件状态", "指纹"]
 FILE_COLUMNS = ["file", "status", "kind", "tables", "errors", "warnings", "infos", "sha256", "reason"]
 FILE_HEADER_ZH = ["文件", "状态", "类型", "表数", "错误", "警告", "提示", "SHA-256", "原因"]
 

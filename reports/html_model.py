@@ -15,7 +15,7 @@ from pathlib import Path
 
 from checker import precision as P
 from checker.compare import FIXED, NEW, comparison_of, gate_view, states
-from checker.gate import SEVERITIES, SEVERITY_RANK, at_or_above, passed, worst
+from checker.gate import SEVERITIES, at_or_above, passed, worst
 from checker.model import FAMILIES
 from reports import labels
 from reports.annotate_xlsx import skipped_note
@@ -307,8 +307,7 @@ def filter_options(findings: list[dict], files: list[dict], depts: dict[str, int
     present = sorted({f["rule"] for f in findings})
     fams = [fa for fa in FAMILIES if any(f["family"] == fa for f in findings)]
     return {
-        "severities": [(s, labels.severity(s, lang)) for s in sorted({f["severity"] for f in findings} | set(SEVERITIES),
-                                                                    key=SEVERITY_RANK.__getitem__)],
+        "severities": [(s, labels.severity(s, lang)) for s in SEVERITIES],
         "families": [(fa, f"{fa} {labels.family(fa, lang)}") for fa in fams],
         "rules": [(r, f"{r} {labels.rule_title(catalog[r], lang)}".strip() if r in catalog else r) for r in present],
         "files": [(f["idx"], f["path"]) for f in files],

@@ -31,6 +31,18 @@ def _file_case(suite, s, lang: str) -> tuple[int, int, int]:
     return 1, 0, 0
 
 
+def _fixed_lines(comp, projects_of: dict, lang: str) -> dict[str, list[str]]:
+    """Fixed findings by the file now holding their project (a resubmission has a new name)."""
+    if comp is None or comp.fixed.empty:
+        return {}
+    file_of = {name: file for file, ps in projects_of.items() for _, name in reversed(ps)}
+    out: dict[str, list[str]] = defaultdict(list)
+    tag = labels.baseline("fixed", lang)
+    for f in comp.fixed.itertuples(index=False):
+        out[file_of.get(f.project, f.file)].append(f"{tag}: {f.rule} {f.project} {f.message}")
+    return out
+
+
 def render_junit(result) -> str:
     lang = labels.lang_of(result)
     msg = "message_en" if lang == "en" else "message"
@@ -45,7 +57,7 @@ def render_junit(result) -> str:
     projects_of = defaultdict(list)
     for n in range(len(result.projects)):
         projects_of[pc["file"][n]].append((pc["project_id"][n], pc["name"][n]))
-    comp = comparison_of(result)
+    fixed_by_file = _fixed_lines(comparison_of(result), projects_of, lang)
     root = ET.Element("testsuites", name="jixiao")
     totals = dict(tests=0, failures=0, errors=0, skipped=0)
     for s in result.files:
@@ -55,7 +67,7 @@ def render_junit(result) -> str:
             f, e, k = _file_case(suite, s, lang)
             t.update(tests=1, failures=f, errors=e, skipped=k)
         cases = list(projects_of[s.path])
-        if by_project.get(("", s.path)):
+        if s.status == "checked" and by_project.get(("", s.path)):
             cases.append((("", s.path), "文件级问题" if lang == "zh" else "file-level findings"))
         for pid, name in cases:
             t["tests"] += 1
@@ -67,22 +79,14 @@ def render_junit(result) -> str:
                 lines = [f"{c['location'][n]}: {c['rule'][n]} {labels.severity(c['severity'][n], lang)}"
                          f"{' [' + labels.baseline(st[n], lang) + ']' if st[n] else ''} {c[msg][n]}" for n in failing]
                 ET.SubElement(case, "failure", message=f"{len(failing)}", type="jixiao").text = "\n".join(lines)
-        if comp is not None:
-            gone = comp.fixed[comp.fixed["file"].isin([s.path])] if len(comp.fixed) else comp.fixed
-            if len(gone):
-                ET.SubElement(suite, "system-out").text = "\n".join(
-                    f"{labels.baseline('fixed', lang)}: {r} {p} {m}" for r, p, m in
-                    zip(gone["rule"], gone["project"], gone["message"]))
+        if fixed_by_file.get(s.path):
+            ET.SubElement(suite, "system-out").text = "\n".join(fixed_by_file.pop(s.path))
         for k, v in t.items():
             suite.set(k, str(v))
             totals[k] += v
     for k, v in totals.items():
         root.set(k, str(v))
-    if comp is not None and len(comp.fixed):
-        listed = set(s.path for s in result.files)
-        rest = comp.fixed[~comp.fixed["file"].isin(listed)]
-        if len(rest):
-            ET.SubElement(root, "system-out").text = "\n".join(
-                f"{labels.baseline('fixed', lang)}: {r} {p} {m}" for r, p, m in zip(rest["rule"], rest["project"],
-                                                                               rest["message"]))
+    rest = [line for lines in fixed_by_file.values() for line in lines]
+    if rest:
+        ET.SubElement(root, "system-out").text = "\n".join(rest)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

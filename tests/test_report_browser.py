@@ -103,8 +103,9 @@ def test_filters_search_sort_escape_screenshot_and_a4(batch, browser, tmp_path):
     page.fill("input[name=q]", word)
     assert 0 < len(hit) < len(mine)
     assert sorted(_visible_rules(page)) == sorted(hit["rule"])
-    assert all(word in t for t in page.eval_on_selector_all(
-        "tr.finding", "rows => rows.filter(r => r.checkVisibility()).map(r => r.closest('details').dataset.name + r.textContent)"))
+    texts = page.eval_on_selector_all("tr.finding", "rows => rows.filter(r => r.checkVisibility())"
+                                      ".map(r => r.closest('details').dataset.name + r.textContent)")
+    assert texts and all(word in t for t in texts)
 
     # 4. Sort: clear the filters, then the files table by 错误 (descending) and one findings table by 规则.
     page.click("button.clear")
