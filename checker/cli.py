@@ -6,10 +6,10 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on;
 
 from __future__ import annotations
 
-import sys
+from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import typer
 
@@ -26,6 +26,7 @@ class Format(str, Enum):
     csv = "csv"
     sarif = "sarif"
     junit = "junit"
+    csv_files = "csv-files"
 
 
 class FailOn(str, Enum):
@@ -37,6 +38,27 @@ class FailOn(str, Enum):
 class Lang(str, Enum):
     zh = "zh"
     en = "en"
+
+
+class SplitBy(str, Enum):
+    project = "project"
+    department = "department"
+
+
+def _load_baseline(compare: Optional[Path], fail_on_new: bool):
+    """The --compare report's findings, read before the run so a bad path costs nothing."""
+    from checker.compare import BaselineError, load_baseline
+
+    if compare is None:
+        if fail_on_new:
+            typer.echo("jixiao: --fail-on-new 需要与 --compare 一起使用", err=True)
+            raise typer.Exit(2)
+        return None
+    try:
+        return load_baseline(compare)
+    except BaselineError as exc:
+        typer.echo(f"jixiao: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 def _split(values: Optional[List[str]]) -> Optional[List[str]]:
@@ -56,11 +78,18 @@ def check(
     select: Optional[List[str]] = typer.Option(None, "--select", help="只运行这些规则或类别 (IND,SUM.TOTAL_WEIGHT)"),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="不运行这些规则或类别"),
     annotate: Optional[Path] = typer.Option(None, "--annotate", help="把 Excel 输入的批注副本写到该目录（不改动原文件）"),
+    # --- reports: resubmissions, send-back, big HTML -------------------------------------------
+    compare: Optional[Path] = typer.Option(None, "--compare", help="与上次的 JSON 报告比对：标出新增、遗留、已修正"),
+    fail_on_new: bool = typer.Option(False, "--fail-on-new", help="只有新增问题才使核查不通过（需 --compare）"),
+    split_by: Optional[Tuple[SplitBy, Path]] = typer.Option(
+        None, "--split-by", metavar="project|department DIR", help="每个项目或主管部门一份报告，写到 DIR（附索引页）"),
+    html_max_mb: float = typer.Option(5.0, "--html-max-mb", help="HTML 超过该大小（MB）时改写为索引页加分页目录"),
+    # ---------------------------------------------------------------------------------------------
 ) -> None:
     """核查 PATHS 中的表格并报告所有不一致之处。"""
+    started = datetime.now(UTC)
     from checker.engine import check as run
     from checker.profile import ProfileError, load_profile
-    from reports import render
     from checker.gate import passed
 
     try:
@@ -68,17 +97,34 @@ def check(
     except ProfileError as exc:
         typer.echo(f"jixiao: {exc}", err=True)
         raise typer.Exit(2)
+    baseline = _load_baseline(compare, fail_on_new)
     result = run(paths, prof, lang.value, _split(select), _split(ignore))
     result.fail_on = fail_on.value
-    text = render(result, format.value)
-    if output:
-        output.write_text(text, encoding="utf-8", newline="")
-    else:
-        sys.stdout.write(text)
+    # --- reports: comparison, output, send-back ----------------------------------------------------
+    from checker.compare import compare as compare_findings
+    from checker.compare import gate_view
+    from reports.outputs import write_report
+
+    result.extra["started"] = started
+    if annotate:  # the report says which Excel inputs get no annotated copy
+        from reports.annotate_xlsx import skipped_inputs
+        result.extra["no_annotated_copy"] = skipped_inputs(result)
+    if baseline is not None:
+        result.extra["comparison"] = compare_findings(result.findings, baseline, str(compare), fail_on_new)
+    write_report(result, format.value, output, int(html_max_mb * 1_000_000))
     if annotate:
         from reports.annotate_xlsx import annotate as write_annotated
+        from reports.annotate_xlsx import skipped_inputs, skipped_note
         for written in write_annotated(result, str(annotate)):
             typer.echo(f"jixiao: 已写出批注副本 {written}", err=True)
+        for path in skipped_inputs(result):
+            typer.echo(f"jixiao: {skipped_note(path, result.lang)}", err=True)
+    if split_by:
+        from reports.split import write_split
+        written = write_split(result, split_by[1], split_by[0].value)
+        reports = sum(p.suffix == ".html" for p in written[1:])
+        typer.echo(f"jixiao: 已写出 {reports} 份退回报告，索引 {written[0]}", err=True)
+    # -------------------------------------------------------------------------------------------------
     for s in result.files:
         if s.status == "unreadable":
             typer.echo(f"{s.path}: {s.error_message}", err=True)
@@ -89,7 +135,7 @@ def check(
         if not result.files:
             typer.echo("jixiao: 没有找到可核查的文件", err=True)
         raise typer.Exit(2)
-    raise typer.Exit(0 if passed(result) else 1)
+    raise typer.Exit(0 if passed(gate_view(result)) else 1)
 
 
 @app.command()

@@ -8,6 +8,7 @@ import pandas as pd
 
 from checker import __version__, model as M
 from checker.batch import Batch, build_batch
+from checker.fingerprint import with_fingerprints
 from checker.gate import SEVERITY_RANK
 from checker.grid import UnreadableInput
 from checker.profile import Profile, load_profile
@@ -16,7 +17,7 @@ from checker.recognise import FileModel, recognise_file
 from checker.result import FileStatus, Result
 from rules import Rule, select
 
-FINDING_COLUMNS = list(M.Findings.to_schema().columns)
+FINDING_COLUMNS = [c for c in M.Findings.to_schema().columns if c != "fingerprint"]  # filled once ordered
 
 
 def expand_paths(paths: list[str]) -> tuple[list[str], list[str]]:
@@ -74,7 +75,7 @@ def check(paths: list[str], profile: Profile | None = None, lang: str = "zh",
             statuses.append(FileStatus(path, "checked", fm.kind, len(fm.projects)))
     batch = build_batch(models, profile, notes)
     findings = run_rules(batch, select(select_ids, ignore_ids))
-    findings = M.Findings.validate(_order(findings, statuses))
+    findings = M.Findings.validate(with_fingerprints(_order(findings, statuses)))
     return Result(files=statuses, projects=_with_totals(batch), funds=batch.funds, sections=batch.sections,
                   indicators=batch.indicators, findings=findings, lang=lang, version=__version__,
                   extra={"profile": profile.name})

@@ -201,6 +201,7 @@ class Findings(_Strict):
     expected: Series[str]
     message: Series[str]
     message_en: Series[str]
+    fingerprint: Series[str]                                  # checker.fingerprint: stable across resubmissions
 
 
 SCHEMAS = {

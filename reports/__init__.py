@@ -16,6 +16,9 @@ def render(result, fmt: str) -> str:
     if fmt == "csv":
         from reports.csv_report import render_csv
         return render_csv(result)
+    if fmt == "csv-files":
+        from reports.csv_report import render_csv_files
+        return render_csv_files(result)
     if fmt == "html":
         from reports.html import render_html
         return render_html(result)

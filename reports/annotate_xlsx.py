@@ -1,78 +1,151 @@
 """Annotated copies of Excel inputs: each offending cell gets a comment and a colour, and a
 核查结果 sheet lists the findings with links to their cells.  The input is never touched:
 the copy is written under another name in another folder.
+
+* A finding on a cell hidden inside a merged range (项目2!A14 under the label A10:A19) is
+  commented on the first visible cell of the same row — the row the finding names — and the
+  核查结果 link goes to that same cell.
+* Text copied from the input (a project named ``=HYPERLINK(…)``) is written as text, never as a
+  formula.
+* ``.xls`` and ``.ods`` inputs get no annotated copy (openpyxl writes only the xlsx family);
+  ``skipped_inputs`` names them so the CLI and the report can say so.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
+from checker.gate import SEVERITY_RANK, worst
+from reports import labels
+from reports.atomic import atomic_open
+from reports.locations import cell_ref
+from reports.safe_cells import set_text
+
 FILL = {"error": "FFF4C7C3", "warning": "FFFFE8B3", "info": "FFDCEBFA"}
-RANK = {"error": 0, "warning": 1, "info": 2}
-CELL = re.compile(r"^(?P<sheet>.+)!(?P<cell>[A-Z]{1,3}\d+)$")
+WRITABLE = (".xlsx", ".xlsm")
+NOT_ANNOTATED = (".xls", ".ods")
+HEAD = {"zh": ["级别", "规则", "位置", "项目", "部分", "指标", "填报值", "应为", "说明"],
+        "en": ["Severity", "Rule", "Location", "Project", "Section", "Indicator", "Reported", "Expected", "Message"]}
+WIDTHS = (8, 22, 14, 28, 14, 24, 14, 14, 80)
 
 
-def annotate(result, out_dir: str) -> list[str]:
-    from openpyxl import load_workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
+def target_name(src: Path) -> str:
+    return f"{src.stem}.核查{src.suffix}"
 
+
+def skipped_inputs(result) -> list[str]:
+    """Excel inputs with findings that get no annotated copy, because of their format."""
+    with_findings = set(result.findings["file"])
+    return [s.path for s in result.files
+            if s.status == "checked" and Path(s.path).suffix.lower() in NOT_ANNOTATED and s.path in with_findings]
+
+
+def skipped_note(path: str, lang: str) -> str:
+    if lang == "en":
+        return f"{path}: no annotated copy for .xls/.ods inputs; save it as .xlsx to get one"
+    return f"{path}: .xls/.ods 文件不生成批注副本，另存为 .xlsx 后再核查即可得到"
+
+
+def annotate(result, out_dir: str, only: list[str] | None = None, names: dict[str, str] | None = None) -> list[str]:
+    """Write annotated copies of the xlsx/xlsm inputs that have findings; returns the paths written.
+
+    ``only`` restricts to some inputs; ``names`` gives a file name per input (``--split-by``)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    msg = "message_en" if result.lang == "en" else "message"
     for s in result.files:
         src = Path(s.path)
-        if s.status != "checked" or src.suffix.lower() not in (".xlsx", ".xlsm"):
+        if s.status != "checked" or src.suffix.lower() not in WRITABLE or (only is not None and s.path not in only):
             continue
         mine = result.findings[result.findings["file"] == s.path]
         if mine.empty:
             continue
-        target = out / f"{src.stem}.核查{src.suffix}"
+        target = out / ((names or {}).get(s.path) or target_name(src))
         if target.resolve() == src.resolve():
             raise ValueError(f"{target}: 不能覆盖输入文件")
-        wb = load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
-        worst: dict[tuple[str, str], str] = {}
-        notes: dict[tuple[str, str], list[str]] = {}
-        for r in mine.to_dict("records"):
-            m = CELL.match(r["location"])
-            if not m or m["sheet"] not in wb.sheetnames:
-                continue
-            key = (m["sheet"], _anchor(wb[m["sheet"]], m["cell"]).coordinate)
-            notes.setdefault(key, []).append(f"[{r['severity']}] {r['rule']}: {r[msg]}")
-            if key not in worst or RANK[r["severity"]] < RANK[worst[key]]:
-                worst[key] = r["severity"]
-        for (sheet, ref), lines in notes.items():
-            cell = wb[sheet][ref]
-            text = "\n".join(lines)
-            cell.comment = Comment(text, "jixiao", width=360, height=40 + 40 * len(lines))
-            cell.fill = PatternFill("solid", fgColor=FILL[worst[(sheet, ref)]])
-        name = "核查结果" if "核查结果" not in wb.sheetnames else "核查结果(jixiao)"
-        ws = wb.create_sheet(name, 0)
-        ws.append(["级别", "规则", "位置", "项目", "部分", "指标", "填报值", "应为", "说明"])
-        for c in ws[1]:
-            c.font = Font(bold=True)
-        for r in mine.to_dict("records"):
-            ws.append([r["severity"], r["rule"], r["location"], r["project"], r["section"], r["indicator"],
-                       r["reported"], r["expected"], r[msg]])
-            m = CELL.match(r["location"])
-            if m and m["sheet"] in wb.sheetnames:
-                link = ws.cell(row=ws.max_row, column=3)
-                link.hyperlink = f"#'{m['sheet']}'!{m['cell']}"
-                link.font = Font(color="FF1F5F99", underline="single")
-            ws.cell(row=ws.max_row, column=1).fill = PatternFill("solid", fgColor=FILL[r["severity"]])
-        for col, width in zip("ABCDEFGHI", (8, 22, 14, 28, 14, 24, 14, 14, 80)):
-            ws.column_dimensions[col].width = width
-        wb.save(target)
-        written.append(str(target))
+        written.append(str(annotate_one(src, mine, target, labels.lang_of(result))))
     return written
 
 
-def _anchor(ws, ref: str):
-    """The cell that can carry a note: a merged range's top-left cell."""
-    cell = ws[ref]
+def annotate_one(src: Path, findings, target: Path, lang: str) -> Path:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
+    msg = "message_en" if lang == "en" else "message"
+    records = findings.to_dict("records")  # one workbook's findings: small
+    anchors = [_anchor_of(wb, r["location"]) for r in records]
+    _comment(wb, records, anchors, msg, lang)
+    _results_sheet(wb, records, anchors, msg, lang)
+    with atomic_open(target, "wb") as fh:
+        wb.save(fh)
+    return target
+
+
+def _anchor_of(wb, location: str) -> tuple[str, str] | None:
+    ref = cell_ref(location)
+    if ref is None or ref[0] not in wb.sheetnames:
+        return None
+    sheet, coord = ref
+    return sheet, visible_cell(wb[sheet], coord)
+
+
+def visible_cell(ws, coord: str) -> str:
+    """The cell that can carry a comment for ``coord``: itself, unless a merged range hides it;
+    then the first cell to its right in the same row that is not hidden, else the range's first cell."""
+    from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
+
+    row, col = coordinate_to_tuple(coord)
+    hidden = {}
     for rng in ws.merged_cells.ranges:
-        if cell.coordinate in rng:
-            return ws.cell(row=rng.min_row, column=rng.min_col)
-    return cell
+        if rng.min_row <= row <= rng.max_row:
+            hidden[rng] = (rng.min_row, rng.min_col)
+    owner = next((r for r in hidden if r.min_col <= col <= r.max_col), None)
+    if owner is None or (owner.min_row, owner.min_col) == (row, col):
+        return coord
+    limit = max(ws.max_column, col)
+    for c in range(owner.max_col + 1, limit + 1):
+        cover = next((r for r in hidden if r.min_col <= c <= r.max_col), None)
+        if cover is None or (cover.min_row, cover.min_col) == (row, c):
+            return f"{get_column_letter(c)}{row}"
+    return f"{get_column_letter(owner.min_col)}{owner.min_row}"
+
+
+def _comment(wb, records, anchors, msg: str, lang: str) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    notes: dict[tuple[str, str], list[dict]] = {}
+    for r, key in zip(records, anchors):
+        if key is not None:
+            notes.setdefault(key, []).append(r)
+    for (sheet, ref), rs in notes.items():
+        cell = wb[sheet][ref]
+        lines = [f"[{labels.severity(r['severity'], lang)}] {r['rule']}"
+                 f"{'' if cell_ref(r['location']) == (sheet, ref) else ' (' + r['location'] + ')'}: {r[msg]}"
+                 for r in sorted(rs, key=lambda r: SEVERITY_RANK[r["severity"]])]
+        cell.comment = Comment("\n".join(lines), "jixiao", width=360, height=40 + 40 * len(lines))
+        cell.fill = PatternFill("solid", fgColor=FILL[worst(r["severity"] for r in rs)])
+
+
+def _results_sheet(wb, records, anchors, msg: str, lang: str) -> None:
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    name = "核查结果" if "核查结果" not in wb.sheetnames else "核查结果(jixiao)"
+    ws = wb.create_sheet(name, 0)
+    for col, text in enumerate(HEAD[lang], start=1):
+        set_text(ws.cell(row=1, column=col), text)
+        ws.cell(row=1, column=col).font = Font(bold=True)
+    for n, (r, key) in enumerate(zip(records, anchors), start=2):
+        values = [labels.severity(r["severity"], lang), r["rule"], r["location"], r["project"], r["section"],
+                  r["indicator"], r["reported"], r["expected"], r[msg]]
+        for col, v in enumerate(values, start=1):
+            set_text(ws.cell(row=n, column=col), v)
+        if key is not None:
+            link = ws.cell(row=n, column=3)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{key[0]}'!{key[1]}")
+            link.font = Font(color="FF1F5F99", underline="single")
+        ws.cell(row=n, column=1).fill = PatternFill("solid", fgColor=FILL[r["severity"]])
+    for col, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width

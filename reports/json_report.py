@@ -1,43 +1,122 @@
-"""The JSON contract other tools rely on (keys fixed by issue #2)."""
+"""The JSON contract other tools rely on (keys fixed by issue #2), written as it streams.
+
+``write_json`` writes each file, project and finding as it is formatted, so a batch of hundreds of
+thousands of findings never becomes one giant string; the bytes are exactly those of
+``json.dumps(doc, ensure_ascii=False, indent=2)`` (``render_json`` is that, for small batches).
+
+Each finding carries its ``fingerprint`` (stable across resubmissions); with ``--compare`` each
+also carries ``baseline`` ("new" or "persisting"), the baseline's findings no longer found are
+listed under ``fixed``, and ``summary`` counts all three.
+"""
 
 from __future__ import annotations
 
+import io
 import json
 import math
+from collections.abc import Iterable, Iterator
 
+from checker.compare import FIXED, NEW, PERSISTING, comparison_of, gate_view, states
 from checker.gate import passed
+from reports.frames import columns
 
 
 def _num(x):
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
-def to_dict(result) -> dict:
-    f = result.findings
-    by_file_sev = f.groupby(["file", "severity"]).size()
-    files = [{
-        "path": s.path, "status": s.status, "kind": s.kind, "projects": s.projects,
-        "errors": int(by_file_sev.get((s.path, "error"), 0)),
-        "warnings": int(by_file_sev.get((s.path, "warning"), 0)),
-        "error_message": s.error_message,
-    } for s in result.files]
-    projects = [{
-        "file": p["file"], "name": p["name"], "kind": p["kind"],
-        "reported_total": _num(p["total_score"]), "recomputed_total": _num(p["recomputed_total"]),
-    } for p in result.projects.to_dict("records")]
+FINDING_KEYS = ["rule", "family", "severity", "file", "project", "section", "indicator", "location", "reported",
+                "expected"]
+
+
+def files(result) -> Iterator[dict]:
+    counts = result.findings.groupby(["file", "severity"]).size().to_dict()
+    for s in result.files:
+        yield {"path": s.path, "status": s.status, "kind": s.kind, "projects": s.projects,
+               "errors": int(counts.get((s.path, "error"), 0)), "warnings": int(counts.get((s.path, "warning"), 0)),
+               "error_message": s.error_message}
+
+
+def projects(result) -> Iterator[dict]:
+    c = columns(result.projects, ["file", "name", "kind", "total_score", "recomputed_total"])
+    for n in range(len(result.projects)):
+        yield {"file": c["file"][n], "name": c["name"][n], "kind": c["kind"][n],
+               "reported_total": _num(c["total_score"][n]), "recomputed_total": _num(c["recomputed_total"][n])}
+
+
+def findings(result) -> Iterator[dict]:
     msg_col = "message_en" if result.lang == "en" else "message"
-    findings = [{
-        "rule": r["rule"], "family": r["family"], "severity": r["severity"], "file": r["file"],
-        "project": r["project"], "section": r["section"], "indicator": r["indicator"],
-        "location": r["location"], "reported": r["reported"], "expected": r["expected"], "message": r[msg_col],
-    } for r in f.to_dict("records")]
+    c = columns(result.findings, [*FINDING_KEYS, msg_col, "fingerprint"])
+    st = states(result)
+    for n in range(len(result.findings)):
+        row = {k: c[k][n] for k in FINDING_KEYS}
+        row["message"] = c[msg_col][n]
+        row["fingerprint"] = c["fingerprint"][n]
+        if st is not None:
+            row["baseline"] = st[n]
+        yield row
+
+
+def fixed(result) -> Iterator[dict]:
+    comp = comparison_of(result)
+    c = columns(comp.fixed, list(comp.fixed.columns))
+    for n in range(len(comp.fixed)):
+        yield {k: c[k][n] for k in comp.fixed.columns} | {"baseline": FIXED}
+
+
+def summary(result) -> dict:
     c = result.counts()
-    return {
-        "tool": "jixiao", "version": result.version, "files": files, "projects": projects, "findings": findings,
-        "summary": {"files": len(result.files), "projects": len(result.projects), "errors": c["error"],
-                    "warnings": c["warning"], "infos": c["info"], "passed": passed(result)},
-    }
+    out = {"files": len(result.files), "projects": len(result.projects), "errors": c["error"],
+           "warnings": c["warning"], "infos": c["info"], "passed": passed(gate_view(result))}
+    comp = comparison_of(result)
+    if comp is not None:
+        out.update(new=comp.counts[NEW], persisting=comp.counts[PERSISTING], fixed=comp.counts[FIXED],
+                   baseline=comp.baseline, new_only=comp.new_only)
+    return out
+
+
+def _items(result) -> list[tuple[str, object]]:
+    items = [("tool", "jixiao"), ("version", result.version), ("files", files(result)),
+             ("projects", projects(result)), ("findings", findings(result))]
+    if comparison_of(result) is not None:
+        items.append(("fixed", fixed(result)))
+    items.append(("summary", summary(result)))
+    return items
+
+
+def _indent(text: str, prefix: str) -> str:
+    return text.replace("\n", "\n" + prefix)
+
+
+def _dump(x) -> str:
+    return json.dumps(x, ensure_ascii=False, indent=2)
+
+
+def _stream_list(items: Iterable[dict], out) -> None:
+    first = True
+    for item in items:
+        out.write(("[\n    " if first else ",\n    ") + _indent(_dump(item), "    "))
+        first = False
+    out.write("[]" if first else "\n  ]")
+
+
+def write_json(result, out) -> None:
+    """Write the report to a text stream, item by item."""
+    out.write("{")
+    for n, (key, value) in enumerate(_items(result)):
+        out.write(("\n  " if n == 0 else ",\n  ") + _dump(key) + ": ")
+        if isinstance(value, Iterator):
+            _stream_list(value, out)
+        else:
+            out.write(_indent(_dump(value), "  "))
+    out.write("\n}\n")
+
+
+def to_dict(result) -> dict:
+    return {k: list(v) if isinstance(v, Iterator) else v for k, v in _items(result)}
 
 
 def render_json(result) -> str:
-    return json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
+    buf = io.StringIO()
+    write_json(result, buf)
+    return buf.getvalue()

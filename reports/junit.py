@@ -1,34 +1,92 @@
-"""JUnit XML: one test suite per file, one test case per table, failures at or above --fail-on."""
+"""JUnit XML: one test suite per file, one test case per table, failures at or above --fail-on.
+
+The root and every suite carry totals (tests, failures, errors, skipped).  A file that could not
+be read is an error; an unrecognised one a failure; a skipped one a skipped case.  With
+``--compare`` each failure line says whether the finding is new or persisting, fixed findings are
+listed in the suite's output, and under ``--fail-on-new`` only new findings fail a case.
+"""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections import defaultdict
 
+from checker.compare import comparison_of, gate_view, states
 from checker.gate import at_or_above
+from reports import labels
+from reports.frames import columns
 
+
+def _file_case(suite, s, lang: str) -> tuple[int, int, int]:
+    """The case for a file that yielded no tables: (failures, errors, skipped)."""
+    reason = s.error_message or labels.status(s.status, lang)
+    case = ET.SubElement(suite, "testcase", classname=s.path, name="读取" if lang == "zh" else "read")
+    if s.status == "unreadable":
+        ET.SubElement(case, "error", message=reason, type="unreadable").text = reason
+        return 0, 1, 0
+    if s.status == "skipped":
+        ET.SubElement(case, "skipped", message=reason)
+        return 0, 0, 1
+    ET.SubElement(case, "failure", message=reason, type="unrecognised").text = reason
+    return 1, 0, 0
+
+
+def _fixed_lines(comp, projects_of: dict, lang: str) -> dict[str, list[str]]:
+    """Fixed findings by the file now holding their project (a resubmission has a new name)."""
+    if comp is None or comp.fixed.empty:
+        return {}
+    file_of = {name: file for file, ps in projects_of.items() for _, name in reversed(ps)}
+    out: dict[str, list[str]] = defaultdict(list)
+    tag = labels.baseline("fixed", lang)
+    for f in comp.fixed.itertuples(index=False):
+        out[file_of.get(f.project, f.file)].append(f"{tag}: {f.rule} {f.project} {f.message}")
+    return out
 
 
 def render_junit(result) -> str:
-    msg = "message_en" if result.lang == "en" else "message"
-    suites = ET.Element("testsuites", name="jixiao")
-    f = result.findings
+    lang = labels.lang_of(result)
+    msg = "message_en" if lang == "en" else "message"
+    gated = gate_view(result)  # what may fail a case: all findings, or only new ones
+    gate_ids = set(gated.findings.index)
+    c = columns(result.findings, ["project_id", "file", "location", "rule", "severity", msg])
+    st = states(result) or [""] * len(result.findings)
+    by_project = defaultdict(list)
+    for n, idx in enumerate(result.findings.index):
+        by_project[c["project_id"][n] or ("", c["file"][n])].append((n, idx in gate_ids))
+    pc = columns(result.projects, ["project_id", "file", "name"])
+    projects_of = defaultdict(list)
+    for n in range(len(result.projects)):
+        projects_of[pc["file"][n]].append((pc["project_id"][n], pc["name"][n]))
+    fixed_by_file = _fixed_lines(comparison_of(result), projects_of, lang)
+    root = ET.Element("testsuites", name="jixiao")
+    totals = dict(tests=0, failures=0, errors=0, skipped=0)
     for s in result.files:
-        suite = ET.SubElement(suites, "testsuite", name=s.path)
-        cases = 0
-        failures = 0
-        if s.status == "unreadable":
-            case = ET.SubElement(suite, "testcase", classname=s.path, name="读取")
-            ET.SubElement(case, "error", message=s.error_message).text = s.error_message
-            cases, failures = 1, 1
-        projects = result.projects[result.projects["file"] == s.path]
-        for p in projects.to_dict("records"):
-            cases += 1
-            case = ET.SubElement(suite, "testcase", classname=s.path, name=p["name"])
-            mine = f[(f["project_id"] == p["project_id"]) & f["severity"].map(lambda s: at_or_above(s, result.fail_on))]
-            if len(mine):
-                failures += 1
-                text = "\n".join(f"{r['location']}: {r['rule']} {r['severity']} {r[msg]}" for r in mine.to_dict("records"))
-                ET.SubElement(case, "failure", message=f"{len(mine)} findings", type="jixiao").text = text
-        suite.set("tests", str(cases))
-        suite.set("failures", str(failures))
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+        suite = ET.SubElement(root, "testsuite", name=s.path)
+        t = dict(tests=0, failures=0, errors=0, skipped=0)
+        if s.status != "checked":
+            f, e, k = _file_case(suite, s, lang)
+            t.update(tests=1, failures=f, errors=e, skipped=k)
+        cases = list(projects_of[s.path])
+        if s.status == "checked" and by_project.get(("", s.path)):
+            cases.append((("", s.path), "文件级问题" if lang == "zh" else "file-level findings"))
+        for pid, name in cases:
+            t["tests"] += 1
+            case = ET.SubElement(suite, "testcase", classname=s.path, name=name)
+            mine = by_project.get(pid, [])
+            failing = [n for n, gate in mine if gate and at_or_above(c["severity"][n], result.fail_on)]
+            if failing:
+                t["failures"] += 1
+                lines = [f"{c['location'][n]}: {c['rule'][n]} {labels.severity(c['severity'][n], lang)}"
+                         f"{' [' + labels.baseline(st[n], lang) + ']' if st[n] else ''} {c[msg][n]}" for n in failing]
+                ET.SubElement(case, "failure", message=f"{len(failing)}", type="jixiao").text = "\n".join(lines)
+        if fixed_by_file.get(s.path):
+            ET.SubElement(suite, "system-out").text = "\n".join(fixed_by_file.pop(s.path))
+        for k, v in t.items():
+            suite.set(k, str(v))
+            totals[k] += v
+    for k, v in totals.items():
+        root.set(k, str(v))
+    rest = [line for lines in fixed_by_file.values() for line in lines]
+    if rest:
+        ET.SubElement(root, "system-out").text = "\n".join(rest)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

@@ -1,15 +1,26 @@
-"""Linter-style text: ``FILE:LOCATION: RULE severity 项目 / 指标: message``."""
+"""Linter-style text: ``FILE:LOCATION: RULE severity 项目 / 指标: message``.
+
+Every input file is listed with its status.  With ``--compare`` each finding line ends with its
+state against the baseline ([新增] / [遗留]) and the fixed findings follow, one a line.
+"""
 
 from __future__ import annotations
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+from checker.compare import comparison_of, states
+from reports import labels
+from reports.frames import columns
+
+SEVERITY_ZH = labels.SEVERITY["zh"]
+KIND_ZH = labels.KIND["zh"]
+LINE_KEYS = ["file", "location", "rule", "severity", "project", "indicator", "section", "message", "message_en"]
 
 
 def finding_line(f: dict, lang: str = "zh") -> str:
     msg = f["message_en"] if lang == "en" else f["message"]
     where = " / ".join(x for x in (f["project"], f["indicator"] or f["section"]) if x)
     loc = f"{f['file']}:{f['location']}" if f["location"] else f["file"]
-    return f"{loc}: {f['rule']} {f['severity']} {where}: {msg}" if where else f"{loc}: {f['rule']} {f['severity']}: {msg}"
+    head = f"{loc}: {f['rule']} {f['severity']}"
+    return f"{head} {where}: {msg}" if where else f"{head}: {msg}"
 
 
 def summary_line(result) -> str:
@@ -17,32 +28,51 @@ def summary_line(result) -> str:
     n_files = len(result.files)
     unreadable = sum(1 for s in result.files if s.status == "unreadable")
     n_proj = len(result.projects)
+    comp = comparison_of(result)
     if result.lang == "en":
         s = f"{n_files} files, {n_proj} tables checked: {c['error']} errors, {c['warning']} warnings, {c['info']} infos"
-        return s + (f"; {unreadable} unreadable" if unreadable else "")
+        s += f"; {unreadable} unreadable" if unreadable else ""
+        if comp is not None:
+            s += f"; against the baseline: {comp.counts['new']} new, {comp.counts['persisting']} persisting, " \
+                 f"{comp.counts['fixed']} fixed"
+        return s
     s = f"共 {n_files} 个文件、{n_proj} 张表：错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}"
-    return s + (f"；{unreadable} 个文件无法读取" if unreadable else "")
-
-
-KIND_ZH = {"selfeval": "自评表", "bundle": "自评表汇编", "rubric": "评分表", "target": "目标表",
-           "unrecognised": "未识别", "": ""}
+    s += f"；{unreadable} 个文件无法读取" if unreadable else ""
+    if comp is not None:
+        s += f"；与上次相比：新增 {comp.counts['new']}，遗留 {comp.counts['persisting']}，已修正 {comp.counts['fixed']}"
+    return s
 
 
 def file_line(s, counts, lang: str) -> str:
     """Every input file, with its status: nothing is lost from a report."""
     e, w = counts.get((s.path, "error"), 0), counts.get((s.path, "warning"), 0)
+    status = labels.status(s.status, lang)
+    if s.status in ("unreadable", "skipped"):
+        return f"{s.path}: {status}: {s.error_message}"
     if lang == "en":
-        if s.status == "unreadable":
-            return f"{s.path}: unreadable: {s.error_message}"
-        return f"{s.path}: checked ({s.kind}, {s.projects} tables): {e} errors, {w} warnings"
-    if s.status == "unreadable":
-        return f"{s.path}: 无法读取: {s.error_message}"
-    return f"{s.path}: 已核查（{KIND_ZH.get(s.kind, s.kind)}，{s.projects} 张表）：错误 {e}，警告 {w}"
+        if s.status == "unrecognised":
+            return f"{s.path}: unrecognised (not a self-evaluation, rubric or target table): {e} errors, {w} warnings"
+        return f"{s.path}: checked ({labels.kind(s.kind, lang)}, {s.projects} tables): {e} errors, {w} warnings"
+    if s.status == "unrecognised":
+        return f"{s.path}: 未识别（不是自评表、评分表或目标表）：错误 {e}，警告 {w}"
+    return f"{s.path}: 已核查（{labels.kind(s.kind, lang)}，{s.projects} 张表）：错误 {e}，警告 {w}"
 
 
 def render_text(result) -> str:
-    lines = [finding_line(f, result.lang) for f in result.findings.to_dict("records")]
+    lang = labels.lang_of(result)
+    c = columns(result.findings, LINE_KEYS)
+    st = states(result)
+    lines = []
+    for n in range(len(result.findings)):
+        line = finding_line({k: c[k][n] for k in LINE_KEYS}, lang)
+        lines.append(line + f" [{labels.baseline(st[n], lang)}]" if st is not None else line)
+    comp = comparison_of(result)
+    if comp is not None:
+        tag = labels.baseline("fixed", lang)
+        for f in comp.fixed.itertuples(index=False):
+            where = " / ".join(x for x in (f.project, f.indicator or f.section) if x)
+            lines.append(f"{tag}: {f.file}: {f.rule} {where}: {f.message}")
     counts = result.findings.groupby(["file", "severity"]).size().to_dict()
-    lines += [file_line(s, counts, result.lang) for s in result.files]
+    lines += [file_line(s, counts, lang) for s in result.files]
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"

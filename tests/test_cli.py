@@ -36,7 +36,7 @@ def test_json_contract_keys():
     assert set(doc["files"][0]) == {"path", "status", "kind", "projects", "errors", "warnings", "error_message"}
     assert set(doc["projects"][0]) == {"file", "name", "kind", "reported_total", "recomputed_total"}
     assert set(doc["findings"][0]) == {"rule", "family", "severity", "file", "project", "section", "indicator",
-                                       "location", "reported", "expected", "message"}
+                                       "location", "reported", "expected", "message", "fingerprint"}
     assert set(doc["summary"]) == {"files", "projects", "errors", "warnings", "infos", "passed"}
     assert doc["summary"]["projects"] == 14 and doc["summary"]["passed"] is False
     relief = next(p for p in doc["projects"] if p["name"].startswith("困难人员救助"))

@@ -1,0 +1,133 @@
+"""Send-back: one small report per project or per 主管部门, and an index page linking them all.
+
+``--split-by project DIR`` writes ``DIR/<项目名>.html`` for each table (plus ``<项目名>.核查.xlsx``,
+the annotated workbook holding only that table's findings, when the input is Excel);
+``--split-by department DIR`` does the same per 主管部门.  Names come from the forms, made safe
+for any file system and deduplicated (a second 机关党建经费 becomes 机关党建经费-2), so a reviewer
+can attach them to a mail as they are.  ``DIR/index.html`` lists every report with its counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from checker.compare import comparison_of
+from checker.gate import SEVERITIES
+from reports import labels
+from reports.annotate_xlsx import NOT_ANNOTATED, WRITABLE, annotate
+from reports.atomic import atomic_write_text
+from reports.clock import generated_at, local_text
+from reports.filenames import unique_names
+from reports.frames import columns, positions
+from reports.html import CSP, CSS, JS, render_html
+from reports.html_labels import LABELS
+
+BY = ("project", "department")
+NO_DEPARTMENT = {"zh": "未填主管部门", "en": "no department"}
+
+
+@dataclass
+class Group:
+    name: str
+    project_ids: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+def groups(result, by: str) -> list[Group]:
+    c = columns(result.projects, ["project_id", "file", "name", "department"])
+    out: dict[str, Group] = {}
+    lang = labels.lang_of(result)
+    for n in range(len(result.projects)):
+        pid, file = c["project_id"][n], c["file"][n]
+        key = pid if by == "project" else (c["department"][n] or NO_DEPARTMENT[lang])
+        g = out.setdefault(key, Group(c["name"][n] if by == "project" else key))
+        g.project_ids.append(pid)
+        if file not in g.files:
+            g.files.append(file)
+    return list(out.values())
+
+
+class _Slicer:
+    """Row positions per project, computed once, so each group's frames are a cheap ``iloc``."""
+
+    def __init__(self, result):
+        self.result = result
+        self.pos = {name: positions(getattr(result, name)["project_id"].tolist())
+                    for name in ("projects", "funds", "sections", "indicators", "findings")}
+        self.file_level = positions([f if not p else None for f, p in
+                                     zip(result.findings["file"].tolist(), result.findings["project_id"].tolist())])
+
+    def take(self, name: str, pids: list[str], extra: list[int] = ()):
+        rows = sorted([n for pid in pids for n in self.pos[name].get(pid, [])] + list(extra))
+        return getattr(self.result, name).iloc[rows]
+
+    def sub(self, g: Group):
+        r = self.result
+        file_rows = [n for f in g.files for n in self.file_level.get(f, [])]
+        findings = self.take("findings", g.project_ids, file_rows)
+        extra = dict(r.extra)
+        comp = comparison_of(r)
+        if comp is not None:
+            names = set(self.take("projects", g.project_ids)["name"])
+            extra["comparison"] = replace(comp, fixed=comp.fixed[comp.fixed["project"].isin(names)])
+        return replace(r, files=[s for s in r.files if s.path in g.files],
+                       projects=self.take("projects", g.project_ids), funds=self.take("funds", g.project_ids),
+                       sections=self.take("sections", g.project_ids),
+                       indicators=self.take("indicators", g.project_ids), findings=findings, extra=extra)
+
+
+def write_split(result, out_dir: str | Path, by: str) -> list[Path]:
+    """Write one report per group and the index; returns every path written, index first."""
+    if by not in BY:
+        raise ValueError(f"--split-by: 只能按 project 或 department 拆分，而不是 {by}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    generated_at(result)  # one timestamp shared by every report
+    lang = labels.lang_of(result)
+    gs = groups(result, by)
+    names = unique_names([g.name for g in gs] + ["index"])[:-1]  # never a report called index.html
+    slicer = _Slicer(result)
+    written, rows = [], []
+    for g, stem in zip(gs, names):
+        sub = slicer.sub(g)
+        page = out / f"{stem}.html"
+        atomic_write_text(page, render_html(sub))
+        written.append(page)
+        books = _workbooks(sub, g, stem, out)
+        written += books
+        c = sub.counts()
+        rows.append({"name": g.name, "href": page.name, "books": [b.name for b in books],
+                     "projects": len(g.project_ids), "files": g.files, **{s: c[s] for s in SEVERITIES},
+                     "no_copy": [f for f in g.files if Path(f).suffix.lower() in NOT_ANNOTATED]})
+    index = out / "index.html"
+    atomic_write_text(index, _index_html(result, rows, by, lang))
+    return [index, *written]
+
+
+def _workbooks(sub, g: Group, stem: str, out: Path) -> list[Path]:
+    excel = [f for f in g.files if Path(f).suffix.lower() in WRITABLE]
+    names = {f: (f"{stem}.核查{Path(f).suffix}" if len(excel) == 1 else
+                 f"{stem}-{unique_names([Path(f).stem])[0]}.核查{Path(f).suffix}") for f in excel}
+    return [Path(p) for p in annotate(sub, str(out), only=excel, names=names)] if excel else []
+
+
+_ENV = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(["html", "j2"]),
+                   trim_blocks=True, lstrip_blocks=True)
+
+
+def _index_html(result, rows: list[dict], by: str, lang: str) -> str:
+    return _ENV.get_template("split_index.html.j2").render(
+        L=LABELS[lang], lang=lang, rows=rows, by=by, csp=Markup(CSP), css=Markup(CSS), js=Markup(JS),
+        generated=local_text(generated_at(result)), version=result.version,
+        profile=result.extra.get("profile", "default"), counts=result.counts(),
+        note=[labels_note(f, lang) for f in dict.fromkeys(f for r in rows for f in r["no_copy"])])
+
+
+def labels_note(path: str, lang: str) -> str:
+    from reports.annotate_xlsx import skipped_note
+
+    return skipped_note(path, lang)
