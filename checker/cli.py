@@ -6,6 +6,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on;
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path

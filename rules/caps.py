@@ -32,13 +32,15 @@ def section_score(batch):
 
     Fails: 可持续影响指标(10分) with one item scored 20.   Passes: scored 10.
     """
-    i = batch.indicators[~batch.indicators["bonus"]]
+    i = batch.indicators[~batch.indicators["bonus"] & (batch.indicators["part_of"] == 0)]
     s = batch.sections[batch.sections["weight"].notna()]
     l2 = i.groupby(["project_id", "level1", "level2"])["score"].sum().rename("sum_s").reset_index()
     l1 = i.groupby(["project_id", "level1"])["score"].sum().rename("sum_s").reset_index()
+    l0 = i.groupby("project_id")["score"].sum().rename("sum_s").reset_index()   # 年度绩效目标: every item
     a = s[s["level"] == 2].merge(l2, left_on=["project_id", "parent", "name"], right_on=["project_id", "level1", "level2"])
     b = s[s["level"] == 1].merge(l1, left_on=["project_id", "name"], right_on=["project_id", "level1"])
-    both = pd.concat([a, b], ignore_index=True)
+    c = s[s["level"] == 0].merge(l0, on="project_id")
+    both = pd.concat([a, b, c], ignore_index=True)
     bad = both[np.round(both["sum_s"] - both["weight"], 9) > 0]
     return hits(bad, section="name", indicator="", location="loc",
                 reported=bad["sum_s"].map(lambda x: P.fmt(round(x, 6))), expected=bad["weight"].map(P.fmt))

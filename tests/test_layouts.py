@@ -1,0 +1,263 @@
+"""The layouts of DOMAIN §6, each in forms made here, read from text, Excel and Word.
+
+Every layout asserts the column map jixiao read (which header became which field) and the
+findings the form's planted inconsistencies must give — the same whichever format it
+arrives in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checker.engine import check
+from checker.readers import read_any
+from checker.recognise import recognise_file
+from tests.formkit import Form, write
+
+FORMATS = [".txt", ".xlsx", ".docx"]
+SELF_EVAL_ROWS = [
+    {"l1": "产出指标(50分)", "l2": "数量指标", "name": "移动终端台数", "target": "≥15台", "actual": "7", "weight": "20",
+     "score": "12", "note": "未按期到货"},
+    {"name": "培训人次", "target": "≥300人次", "actual": "300", "weight": "20", "score": "20"},
+    {"l2": "时效指标", "name": "完成时限", "target": "2024年12月底前", "actual": "2024年11月", "weight": "10", "score": "10"},
+    {"l1": "效益指标(30分)", "l2": "社会效益指标", "name": "群众知晓率", "target": "≥90%", "actual": "95%", "weight": "30",
+     "score": "30"},
+    {"l1": "满意度指标(10分)", "l2": "服务对象满意度指标", "name": "群众满意度", "target": "≥90%", "actual": "92%",
+     "weight": "10", "score": "10"},
+]
+
+
+def read(form: Form, suffix: str, tmp_path: Path):
+    path = write(form.grid(), tmp_path / f"form{suffix}")
+    fm = recognise_file(str(path), read_any(str(path)), 1)
+    result = check([str(path)])
+    return fm, result
+
+
+def fields(fm) -> list[str]:
+    return [c.field for c in fm.layouts[0]["indicators"].columns]
+
+
+def found(result, rule: str) -> list[tuple[str, str, str]]:
+    f = result.findings[result.findings["rule"] == rule]
+    return sorted(zip(f["indicator"].where(f["indicator"] != "", f["section"]), f["reported"], f["expected"]))
+
+
+def errors(result) -> list[str]:
+    return sorted(result.findings.loc[result.findings["severity"] == "error", "rule"])
+
+
+# --- 分值 before 年度指标值, under the word 权重 ---------------------------------------------
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_weight_before_target(tmp_path, suffix):
+    form = Form(columns=["l1", "l2", "name", "weight", "target", "actual", "score", "note"], headers={"weight": "权重"},
+                rows=SELF_EVAL_ROWS, total={"weight": "100", "score": "92"})
+    fm, r = read(form, suffix, tmp_path)
+    assert fields(fm) == ["l1", "l2", "name", "weight", "target", "actual", "score", "note"]
+    assert found(r, "IND.OVERSCORE") == [("移动终端台数", "12", "9.33")]
+    assert errors(r) == ["IND.OVERSCORE"]
+
+
+# --- 年度指标值 over 指标性质 | 指标值 | 度量单位 ---------------------------------------------
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_split_target_over_two_header_rows(tmp_path, suffix):
+    rows = [{**r} for r in SELF_EVAL_ROWS]
+    rows[0].update(op="≧", target="15", unit="台")
+    rows[1].update(op="═", target="300", unit="人次", actual="270", score="20", note="")
+    rows[3].update(op="正向", target="90", unit="%")
+    rows[4].update(op="≥", target="90", unit="%")
+    form = Form(columns=["l1", "l2", "name", "op", "target", "unit", "actual", "weight", "score", "note"],
+                groups={"年度指标值": ["op", "target", "unit"]}, headers={"target": "指标值"}, rows=rows,
+                total={"weight": "100", "score": "92"})
+    fm, r = read(form, suffix, tmp_path)
+    assert fields(fm) == ["l1", "l2", "name", "op", "target", "unit", "actual", "weight", "score", "note"]
+    targets = [i["target_raw"] for i in fm.indicators]
+    assert targets[:2] == ["≥15台", "=300人次"] and targets[3] == "≥90%"
+    assert found(r, "IND.OVERSCORE") == [("培训人次", "20", "18"), ("移动终端台数", "12", "9.33")]
+
+
+# --- 得分 over 自评分 | 复核分: both held to the formula ------------------------------------
+@pytest.mark.parametrize("suffix", [".txt", ".xlsx"])
+def test_self_and_review_scores(tmp_path, suffix):
+    rows = [{**r} for r in SELF_EVAL_ROWS]
+    rows[0].update(score="9.33", review="12")
+    rows[1].update(review="18")
+    for r in rows[2:]:
+        r["review"] = r["score"]
+    form = Form(columns=["l1", "l2", "name", "target", "actual", "weight", "score", "review", "note"],
+                groups={"得分": ["score", "review"]}, headers={"score": "自评分"}, rows=rows,
+                total={"weight": "100", "score": "89.33", "review": "92"})
+    fm, r = read(form, suffix, tmp_path)
+    assert fields(fm)[-4:] == ["weight", "score", "review", "note"]
+    over = r.findings[r.findings["rule"] == "IND.OVERSCORE"]
+    assert list(zip(over["indicator"], over["reported"], over["expected"])) == [("移动终端台数", "12", "9.33")]
+    assert "复核分 12" in over.iloc[0]["message"]
+    assert found(r, "IND.REVIEW_DIFFERS") == [("培训人次", "18", "20"), ("移动终端台数", "12", "9.33")]
+    assert found(r, "IND.UNDERSCORE") == [("培训人次", "18", "20")]
+    assert found(r, "SUM.TOTAL_SCORE") == [("复核总分", "92", "90")]
+
+
+# --- no 分值 column: weights in the headings, the 20/80 split --------------------------------
+NO_WEIGHT_ROWS = [
+    {"l1": "产出指标(60分)", "l2": "数量指标", "name": "慰问人数", "target": "≥500人", "actual": "500人", "score": "20"},
+    {"l2": "质量指标", "name": "资金足额拨付率", "target": "100%", "actual": "100%", "score": "20"},
+    {"l2": "时效指标", "name": "春节前完成", "target": "按时完成", "actual": "按时完成", "score": "20"},
+    {"l1": "效益指标(10分)", "l2": "社会效益指标", "name": "群体性事件", "target": "≤0次", "actual": "0次", "score": "10"},
+    {"l1": "满意度指标(10分)", "l2": "服务对象满意度指标", "name": "慰问对象满意率", "target": "≥95%", "actual": "80%",
+     "score": "10"},
+]
+
+
+def no_weight_form(rows=NO_WEIGHT_ROWS) -> Form:
+    return Form(columns=["l1", "l2", "name", "target", "actual", "score"],
+                headers={"target": "年初目标值(A)", "actual": "实际完成值(B)"},
+                funds_label="预算执行情况（万元）(20分)", funds_header=["预算数(A)", "执行数(B)", "执行率(B/A)",
+                                                                   "得分 (20分*执行率)"],
+                funds=[["年度财政资金总额", "34.64", "34.64", "100%", "20"]], indicator_label="年度绩效目标 (80分)",
+                rows=rows, total={"l1": "100"}, total_label="总分(100分)")
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_no_weight_column(tmp_path, suffix):
+    fm, r = read(no_weight_form(), suffix, tmp_path)
+    assert fields(fm) == ["l1", "l2", "name", "target", "actual", "score"]
+    assert not r.projects.iloc[0]["has_weight_column"]
+    assert r.funds.iloc[0]["weight"] == 20 and r.funds.iloc[0]["score"] == 20
+    rules = set(r.findings["rule"])
+    assert not rules & {"IND.MISSING_SCORE", "SUM.SECTION_WEIGHT", "SUM.TOTAL_WEIGHT", "SUM.TOTAL_SCORE"}
+    # the one item under 满意度指标(10分) carries its weight: 10 × 80/95 = 8.42, not 10
+    assert found(r, "IND.OVERSCORE") == [("慰问对象满意率", "10", "8.42")]
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".docx"])
+def test_no_weight_column_sections_against_the_block(tmp_path, suffix):
+    rows = [{**r} for r in NO_WEIGHT_ROWS]
+    rows[3]["l1"] = "效益指标(30分)"
+    rows[3]["score"] = "30"
+    rows[4]["actual"] = "95%"
+    fm, r = read(no_weight_form(rows), suffix, tmp_path)
+    assert found(r, "SUM.SECTION_WEIGHT") == [("年度绩效目标", "100", "80")]
+    assert found(r, "CAP.SECTION_SCORE") == [("年度绩效目标", "100", "80")]
+    assert found(r, "SUM.TOTAL_SCORE") == [("总分", "100", "120")]
+
+
+# --- neither 分值 nor 得分 (绩效目标自评表) ------------------------------------------------
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_targets_and_actuals_only(tmp_path, suffix):
+    rows = [
+        {"l1": "产出指标", "l2": "数量指标", "name": "新建道路", "target": "≥524m", "actual": "500m", "note": ""},
+        {"l2": "质量指标", "name": "验收合格率", "target": "100%", "actual": "100%"},
+        {"l2": "成本指标", "name": "道路建设成本", "target": "≤713万元", "actual": "713万元"},
+        {"l1": "满意度指标", "l2": "服务对象满意度指标", "name": "群众满意度", "target": "≥90%", "actual": "95%"},
+    ]
+    form = Form(columns=["l1", "l2", "name", "target", "actual", "note"], headers={"actual": "全年完成值",
+                                                                              "note": "未完成原因和改进措施"},
+                funds_header=["全年预算数(A)", "全年执行数(B)", "执行率(B/A)"],
+                funds=[["年度资金总额", "372.29万元", "372.29万元", "100%"], ["其中：中央、市级补助", "372.29万元",
+                                                                     "372.29万元", "100%"]],
+                rows=rows, total=None)
+    fm, r = read(form, suffix, tmp_path)
+    assert fields(fm) == ["l1", "l2", "name", "target", "actual", "note"]
+    assert r.projects.iloc[0]["kind"] == "selfeval" and not r.projects.iloc[0]["has_score_column"]
+    assert r.funds.iloc[0]["budget"] == 372.29
+    assert found(r, "XREF.COST_OVER_BUDGET") == [("道路建设成本", "≤713万元", "372.29")]
+    assert found(r, "IND.MISSED_NO_REASON") == [("新建道路", "500m", "≥524m")]
+    assert not set(r.findings["rule"]) & {"IND.MISSING_SCORE", "SUM.TOTAL_WEIGHT", "FUND.LINES_SUM"}
+
+
+# --- four parts, 预算执行率 as an indicator row ---------------------------------------------
+@pytest.mark.parametrize("suffix", [".txt", ".xlsx"])
+def test_four_part_form_with_execution_rate_row(tmp_path, suffix):
+    rows = [
+        {"l1": "决策(20分)", "l2": "项目立项", "name": "立项依据充分性", "target": "充分", "actual": "充分", "weight": "20",
+         "score": "20"},
+        {"l1": "过程(20分)", "l2": "资金管理", "name": "预算执行率", "target": "100%", "actual": "95%", "weight": "10",
+         "score": "9.5"},
+        {"l2": "组织实施", "name": "制度执行有效性", "target": "有效", "actual": "有效", "weight": "10", "score": "10"},
+        {"l1": "产出(40分)", "l2": "产出数量", "name": "培训人次", "target": "≥300人次", "actual": "300人次",
+         "weight": "40", "score": "40"},
+        {"l1": "效益(20分)", "l2": "社会效益", "name": "群众知晓率", "target": "≥90%", "actual": "95%", "weight": "20",
+         "score": "20"},
+    ]
+    form = Form(columns=["l1", "l2", "name", "target", "actual", "weight", "score"],
+                funds=[["年度资金总额", "50", "50", "50", "", "100%", ""]], rows=rows,
+                total={"weight": "100", "score": "99.5"})
+    fm, r = read(form, suffix, tmp_path)
+    assert {s["name"] for s in fm.sections if s["level"] == 1} == {"决策指标", "过程指标", "产出指标", "效益指标"}
+    assert found(r, "XREF.EXEC_RATE") == [("预算执行率", "95%", "100%")]
+    assert not set(r.findings["rule"]) & {"SUM.SECTION_WEIGHT", "SUM.TOTAL_WEIGHT", "SUM.TOTAL_SCORE"}
+
+
+# --- funds by level of government, money with its unit in the cell ---------------------------
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_funds_by_level_with_units_in_cells(tmp_path, suffix):
+    funds = [["年度资金总额", "50万元", "50万元", "48万元", "10", "96%", "9.6"],
+             ["中央财政", "30万元", "30万元", "30万元", "", "", ""],
+             ["省级财政", "15万元", "15万元", "14万元", "", "", ""],
+             ["县级财政", "4万元", "4万元", "4万元", "", "", ""]]
+    form = Form(funds=funds, rows=SELF_EVAL_ROWS[1:], total={"weight": "70", "score": "69.6"})
+    fm, r = read(form, suffix, tmp_path)
+    assert [f["line"] for f in fm.funds] == ["total", "central", "provincial", "county"]
+    lines = found(r, "FUND.LINES_SUM")
+    assert ("年度资金总额", "50", "49") in lines and len(lines) == 2   # 年初 and 全年预算数; 执行 48 = 30+14+4
+
+
+# --- a rate per month over the 实施期 --------------------------------------------------------
+@pytest.mark.parametrize("suffix", [".txt", ".xlsx"])
+def test_cost_per_month_over_the_period(tmp_path, suffix):
+    rows = [{**r} for r in SELF_EVAL_ROWS]
+    rows.insert(3, {"l2": "成本指标", "name": "运维费用", "target": "≤6万元/月", "actual": "5万元/月", "weight": "0",
+                    "score": "0"})
+    form = Form(rows=rows, period="2024年3月-12月", total={"weight": "100", "score": "92"})
+    fm, r = read(form, suffix, tmp_path)
+    assert r.projects.iloc[0]["period_months"] == 10
+    over = r.findings[r.findings["rule"] == "XREF.COST_OVER_BUDGET"]
+    assert list(over["indicator"]) == ["运维费用"] and "合计 60" in over.iloc[0]["message"]
+
+
+# --- a table that stops before its 总分 row ------------------------------------------------
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_incomplete_table(tmp_path, suffix):
+    rows = [{**r} for r in SELF_EVAL_ROWS]
+    rows[-1] = {"l1": "满意度指标(10分)", "l2": "服务对象满意度指标", "name": "群众满意度", "target": "≥90%",
+                "actual": "92%", "weight": "10"}
+    fm, r = read(Form(rows=rows, total=None), suffix, tmp_path)
+    assert not r.projects.iloc[0]["complete"]
+    inc = r.findings[r.findings["rule"] == "PARSE.INCOMPLETE"]
+    assert len(inc) == 1 and inc.iloc[0]["severity"] == "warning"
+    assert not set(r.findings["rule"]) & {"IND.MISSING_SCORE", "SUM.TOTAL_WEIGHT", "SUM.SECTION_WEIGHT"}
+
+
+# --- a header column nobody knows -----------------------------------------------------------
+@pytest.mark.parametrize("suffix", [".txt", ".docx"])
+def test_unknown_header_column_is_named_not_guessed(tmp_path, suffix):
+    rows = [{**r, "method": "按人头"} for r in SELF_EVAL_ROWS]
+    form = Form(columns=["l1", "l2", "name", "target", "method", "actual", "weight", "score"],
+                headers={"method": "考核口径"}, rows=rows, total={"weight": "100", "score": "92"})
+    fm, r = read(form, suffix, tmp_path)
+    assert "unknown" in fields(fm)
+    layout = r.findings[r.findings["rule"] == "PARSE.LAYOUT"]
+    assert len(layout) == 1 and "考核口径" in layout.iloc[0]["message"]
+    assert found(r, "IND.OVERSCORE") == [("移动终端台数", "12", "9.33")]
+
+
+# --- seed 003 printed with 分值 before 年度指标值 gives the same findings ---------------------
+def key(findings):
+    f = findings[findings["rule"] != "PARSE.INCOMPLETE"]
+    return sorted(zip(f["rule"], f["project"], f["indicator"], f["section"], f["reported"], f["expected"]))
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".xlsx"])
+def test_seed_003_with_weight_before_target(tmp_path, suffix):
+    from tests.formkit import bundle_grid, forms_from_result
+
+    original = check([str(Path(__file__).resolve().parents[1] / "data" / "003_bundle_jinan.txt")])
+    forms = forms_from_result(original, ["l1", "l2", "name", "weight", "target", "actual", "score", "note"],
+                              {"weight": "指标分值", "actual": "全年完成值"})
+    listed = [n for n in original.projects["listed_name"]]
+    path = write(bundle_grid(listed, forms), tmp_path / f"bundle{suffix}")
+    relaid = check([str(path)])
+    assert len(relaid.projects) == 14
+    assert key(relaid.findings) == key(original.findings)
