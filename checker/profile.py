@@ -24,6 +24,7 @@ class Profile:
     grades: dict = field(default_factory=lambda: {"优": 90, "良": 80, "中": 60, "差": 0})
     target_too_low_ratio: float = 1.2
     unit_mismatch_ratio: float = 1000.0
+    narrative_tolerance: float = 0.01   # a total in prose off its parts by less than this share is minor
     total: float = 100.0
     total_cap: float = 100.0
     severity: dict = field(default_factory=dict)   # rule id or family -> error | warning | info | off
@@ -58,6 +59,7 @@ def load_profile(path: str | None = None) -> Profile:
         grades=dict(raw.get("grades") or Profile().grades),
         target_too_low_ratio=float(raw.get("target_too_low_ratio", 1.2)),
         unit_mismatch_ratio=float(raw.get("unit_mismatch_ratio", 1000)),
+        narrative_tolerance=float(raw.get("narrative_tolerance", 0.01)),
         total=float(raw.get("total", 100)),
         total_cap=float(raw.get("total_cap", 100)),
         severity=_severities(raw.get("severity") or {}, source),

@@ -214,3 +214,33 @@ def satisfaction_rule(method: str, note: str, weight: float) -> Claim | None:
     rate = rates[-1]
     due = full if rate >= threshold else max(full - (threshold - rate) / step * per, 0.0)
     return Claim(f"{r.group(0)}；满意度{rate:g}%", due, due, 2)
+
+
+# --- a total and its breakdown: "共申请资金90万元。其中：30万元…；30万元…；29.99万元…" ---------
+_TOTAL = re.compile(r"共(?:申请|安排|下达|完成|使用|支出|拨付|投入)?\D{0,8}?(\d+(?:\.\d+)?)\s*(万)?元")
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万)?元")
+
+
+def breakdowns(text: str) -> list[Claim]:
+    """A total ("共…X元") followed by "其中" and its parts: the parts must add up to the total.
+    The parts run to the end of the text or the next total."""
+    t = normalise_text(text)
+    out = []
+    totals = list(_TOTAL.finditer(t))
+    for n, m in enumerate(totals):
+        end = totals[n + 1].start() if n + 1 < len(totals) else len(t)
+        rest = t[m.end():end]
+        k = rest.find("其中")
+        if k < 0 or k > 12:
+            continue
+        parts = list(_AMOUNT.finditer(rest[k:]))
+        if len(parts) < 2:
+            continue
+        unit_wan = bool(m.group(2))
+        total = _wan(m.group(1), m.group(2))
+        computed = sum(_wan(p.group(1), p.group(2)) for p in parts)
+        scale = 1e4 if unit_wan else 1.0
+        decimals = max([_dec(m.group(1))] + [_dec(p.group(1)) for p in parts])
+        words = (m.group(0) + "，其中" + "+".join(p.group(0) for p in parts))[:120]
+        out.append(Claim(words, total / scale, computed / scale, decimals, "万元" if unit_wan else "元"))
+    return out

@@ -109,3 +109,56 @@ def satisfaction(batch):
     Fails: 分值 5, 满意度 85%, 得分 5.   Passes: 得分 4.
     """
     return _due_hits(batch, "due_satisfaction")
+
+
+# --- the 年度总体目标 text: a total and its 其中 parts ---------------------------------------
+def _breakdowns(batch):
+    """Each goal text's total against the sum of its parts, with the share of the total it
+    misses by (narrative figures: a slip under the profile's tolerance is minor)."""
+    p = batch.projects
+    rows = []
+    for pid, loc, goal, actual in zip(p["project_id"], p["loc"], p["goal"], p["goal_actual"]):
+        for label, text in (("年度目标", goal), ("实际完成情况", actual)):
+            for c in T.breakdowns(text):
+                lo, hi = P.reported(np.array([c.stated]), np.array([c.decimals]))
+                parts_lo, parts_hi = P.reported(np.array([c.computed]), np.array([c.decimals]))
+                if P.ties(lo, hi, parts_lo, parts_hi)[0]:
+                    continue
+                share = abs(c.computed - c.stated) / c.stated if c.stated else 1.0
+                rows.append({"project_id": pid, "section": label, "location": loc, "reported": P.fmt(c.stated),
+                             "expected": P.fmt(round(c.computed, max(c.decimals, 2))), "words": c.words,
+                             "unit": c.unit, "share": share})
+    return pd.DataFrame(rows, columns=["project_id", "section", "location", "reported", "expected", "words", "unit",
+                                       "share"])
+
+
+def _breakdown_hits(df):
+    return hits(df, section="section", indicator="", location="location", reported="reported", expected="expected",
+                words="words", unit="unit", share=df["share"].map(lambda x: f"{x:.2%}" if x < 0.01 else f"{x:.1%}"))
+
+
+@rule("TEXT.BREAKDOWN", "error",
+      "{section}文字所列“{words}”：各项合计 {expected}{unit}，与所写总额 {reported}{unit}不符（相差 {share}）",
+      "{section}: '{words}' — the parts add up to {expected}{unit}, not the stated {reported}{unit} ({share} apart)")
+def breakdown(batch):
+    """A total in the goal text whose "其中" parts do not add up to it, by more than the profile's
+    narrative tolerance (1% of the total by default).
+
+    Fails: "共申请预算资金2026400元，其中运转400000元、报酬252000元、补助960000元…" (parts 1740000).
+    Passes: "共申请预算资金90万元。其中：30万元…；30万元…；30万元…".
+    """
+    b = _breakdowns(batch)
+    return _breakdown_hits(b[b["share"] >= batch.profile.narrative_tolerance])
+
+
+@rule("TEXT.BREAKDOWN_MINOR", "warning",
+      "{section}文字所列“{words}”：各项合计 {expected}{unit}，与所写总额 {reported}{unit}略有出入（相差 {share}）",
+      "{section}: '{words}' — the parts add up to {expected}{unit}, slightly off the stated {reported}{unit} ({share})")
+def breakdown_minor(batch):
+    """As TEXT.BREAKDOWN, where the parts miss the total by less than the narrative tolerance
+    (a slip in a figure, worth correcting, not a contradiction in the accounts).
+
+    Fails: "共完成预算资金89.97万元。其中：30万元…；30万元…；29.99万元…".   Passes: parts adding to 89.97.
+    """
+    b = _breakdowns(batch)
+    return _breakdown_hits(b[b["share"] < batch.profile.narrative_tolerance])

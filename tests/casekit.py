@@ -1,6 +1,7 @@
 """Tiny forms for rule cases: the tab-separated text a reviewer sees, built from YAML.
 
-A case gives only what matters to it (indicator rows, the funds row, the 总分 row);
+A case gives only what matters to it (indicator rows, the funds row, the 总分 row; another
+layout's indicator header with ``ind_header`` and ``sub_header``, goal text with ``goal``);
 everything else is a plain, consistent self-evaluation table, closed by a 总分 row
 (``incomplete: true`` leaves it open, as a table cut short).  Cells are written
 with " | " in YAML and become tabs.
@@ -36,7 +37,8 @@ def build_form(case: dict) -> str:
     if not any("项目资金" in line for line in lines):
         lines.append(FUND_HEADER)
     lines += case.get("funds", FUNDS)
-    lines += GOAL + [IND_HEADER]
+    lines += case.get("goal", GOAL)
+    lines += [case.get("ind_header", IND_HEADER)] + case.get("sub_header", [])
     lines += [" | " + row for row in case.get("indicators", [])]
     if "total" in case:
         lines.append(f"总分 | | | | | | 100 | {case['total']}")
@@ -44,6 +46,18 @@ def build_form(case: dict) -> str:
         lines.append("总分 | | | | | | 100 |")  # a whole table: sums are judged (its score left blank)
     lines += case.get("after", [])
     return "\n".join(tabs(l) for l in lines) + "\n"
+
+
+def named_rows(case: dict) -> list[str]:
+    """The indicator names a case's rows give (the 三级指标 cell), to prove the form was read."""
+    if "form" in case or "ind_header" in case:
+        return []
+    names = []
+    for row in case.get("indicators", []):
+        cells = [c.strip() for c in row.split("|")]
+        if len(cells) > 2 and cells[2] and not cells[2].replace(".", "").isdigit() and not cells[2].startswith("小计"):
+            names.append(cells[2])
+    return names
 
 
 def load_cases(folder: Path) -> list[tuple[str, str, dict]]:

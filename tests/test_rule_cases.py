@@ -13,7 +13,7 @@ import pytest
 from checker.engine import check
 from checker.profile import load_profile
 from rules import load_all
-from tests.casekit import build_form, load_cases
+from tests.casekit import build_form, load_cases, named_rows
 
 CASES = load_cases(Path(__file__).parent / "cases")
 
@@ -28,6 +28,11 @@ def test_rule_case(rule_id, name, case, tmp_path):
         files.append(str(path))
     profile = load_profile(str(Path(__file__).parents[1] / case["profile"])) if "profile" in case else None
     result = check(files, profile)
+    if rule_id != "PARSE.UNRECOGNISED":  # the case's form must have been read, or "no finding" proves nothing
+        assert [s.status for s in result.files] == ["checked"] * len(files), [s.error_message for s in result.files]
+        read = set(result.indicators["name"])
+        missing = [n for form in forms for n in named_rows(form) if n not in read]
+        assert not missing, f"indicators not read from the case's form: {missing}"
     got = result.findings[result.findings["rule"] == rule_id]
     expected = case.get("expect", [])
     if not expected:
