@@ -37,7 +37,7 @@ def test_merged_cell_comment_goes_to_the_named_row_and_the_link_follows(annotate
     assert visible_cell(annotated["项目2"], "A14") == "C14"
     assert annotated["项目2"]["A10"].comment is None
     note = annotated["项目2"]["C14"].comment.text
-    assert note.startswith("[错误] XREF.COST_SUM (项目2!A14): 成本指标值合计 20 万元")
+    assert note.startswith("[错误] XREF.COST_SUM (项目2!A14): 成本指标（成本控制）指标值合计 20 万元")
     sheet = annotated["核查结果"]
     row = next(r for r in sheet.iter_rows(min_row=2) if r[2].value == "项目2!A14")
     assert row[0].value == "错误" and row[2].hyperlink.location == "'项目2'!C14"

@@ -129,8 +129,12 @@ def read_header(rows: list[Row], at: int, table=INDICATOR_HEADERS) -> ColumnMap:
             f = field_of(c.key, table) or _completes(top, i, c.key, table)
             if f:
                 parent = fields.get(i)
-                header = f"{parent[1]}/{c.text.strip()}" if parent else c.text.strip()
+                above = top[i].text.strip() if i < len(top) else ""
+                header = f"{parent[1]}/{c.text.strip()}" if parent else (above + c.text.strip() if
+                                                                        _completes(top, i, c.key, table) else
+                                                                        c.text.strip())
                 fields[i] = (f, header, c.loc)
+                unknown = [u for u in unknown if u is not (top[i] if i < len(top) else None)]
     # Two columns naming the same field: the first keeps it, unless the later is a sub-header
     # refinement (the 年度指标值 parent gives way to its 指标值 child).
     _dedupe(fields)
@@ -314,11 +318,11 @@ def align(cells: list[tuple[int, Cell]], cmap: ColumnMap, layout: str, fields: l
 
 def _by_position(cells, kinds, cols) -> Placed | None:
     out: dict[str, list[Cell]] = {}
-    for (pos, cell), kind in zip(cells, kinds):
+    for i, ((pos, cell), kind) in enumerate(zip(cells, kinds)):
         col = _span(cols, pos)
         if col is None or type_cost(kind, col.field) > FIT:
             return None
-        if col.field in out and col.field not in MULTI and kind != "blank":
+        if col.field in out and kind != "blank" and not _may_join(col.field, kinds, i):
             return None
         out.setdefault(col.field, []).append(cell)
     return Placed(out, [])
@@ -353,6 +357,18 @@ def _cheapest(cells, kinds, cols, trust) -> Placed:
     return best
 
 
+def _may_join(field_name: str, kinds: list[str], i: int) -> bool:
+    """May cell i join the cell before it in one field?  Text fields take any run of cells; a
+    target or actual takes an operator, one figure and a unit ("≥" "735" "人次"), never two
+    figures ("460" "5" are an actual and a 分值)."""
+    if field_name not in MULTI:
+        return False
+    if field_name not in ("target", "actual"):
+        return True
+    kind = kinds[i]
+    return kind in ("unit", "text", "blank") or (kind in ("num", "pct", "value") and i > 0 and kinds[i - 1] == "op")
+
+
 def _dp(cells, kinds, cols, shift, lam_name, lam) -> Placed:
     """Order-preserving assignment of cells to columns (a column may take several cells only
     when its field is MULTI); minimal total cost, skipping a cell costs SKIP."""
@@ -370,7 +386,7 @@ def _dp(cells, kinds, cols, shift, lam_name, lam) -> Placed:
             cand = (c0 + SKIP, path + (None,))
             if last not in nxt or cand[0] < nxt[last][0]:
                 nxt[last] = cand
-            start = last if last >= 0 and cols[last].field in MULTI else last + 1
+            start = last if last >= 0 and _may_join(cols[last].field, kinds, i) else last + 1
             for k in range(max(start, 0), m):
                 c = cost[i][k]
                 if c == INF:

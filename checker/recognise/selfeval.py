@@ -79,8 +79,7 @@ def looks_like_selfeval(grids: list[Grid]) -> bool:
         for n, row in enumerate(g.rows[:400]):
             first = next((c.key for c in row.cells if c.key), "")
             named = named or project_name_label(first) is not None
-            if not header and _is_indicator_header(row):
-                header = C.read_header(g.rows, n).has("actual")
+            header = header or (_is_indicator_header(g.rows, n) and C.read_header(g.rows, n).has("actual"))
         if named and header:
             return True
     return False
@@ -93,11 +92,16 @@ def read_selfeval(grids: list[Grid]) -> SelfEvalDoc:
     return doc
 
 
-def _is_indicator_header(row: Row) -> bool:
-    found = {C.field_of(c.key) for c in row.cells if c.key}
-    has_name = bool(found & {"name", "l2"})
+def _is_indicator_header(rows: list[Row], n: int) -> bool:
+    """A row naming the indicator columns (with the row under it, where header words are broken
+    over two rows: "年度" over "指标值")."""
+    found = {C.field_of(c.key) for c in rows[n].cells if c.key}
+    if not found & {"name", "l2"}:
+        return False
+    if not found & {"target", "actual", "weight", "score"}:
+        found = set(C.read_header(rows, n).fields)
     has_value = bool(found & {"target", "actual"})
-    return has_name and has_value or (has_name and bool(found & {"weight", "score"}) and len(found) >= 4)
+    return has_value or (bool(found & {"weight", "score"}) and len(found - {None}) >= 4)
 
 
 def _is_fund_header(row: Row) -> bool:
@@ -143,7 +147,7 @@ class GridReader:
         if self.table is None or self.mode == "after":
             self._between(row, first)
             return
-        if self.mode in ("header", "funds", "goal") and _is_indicator_header(row):
+        if self.mode in ("header", "funds", "goal") and _is_indicator_header(rows, n):
             self._indicator_header(rows, n)
             return
         handler = getattr(self, f"_{self.mode}_row")
@@ -247,7 +251,7 @@ class GridReader:
         if kind is None:
             return
         line, split = kind
-        if any(f["line"] == line for f in t.funds):
+        if any(f["line"] == line and (line == "total" or f["label"] == label) for f in t.funds):
             return  # a repeated line (a printed 小计) adds nothing
         values = {f: placed.get(f) for f in ("budget_initial", "budget", "spent", "weight", "rate", "score")}
         t.funds.append({"line": line, "split": split, "label": label, "loc": row.loc, "cells": values})
@@ -340,8 +344,8 @@ class GridReader:
         name = strip_item_prefix(name_cell.text) if name_cell else ""
         if SUBTOTAL.match(name):
             return  # a 小计 row restates its section; the sums are recomputed from the items
-        if not name and not placed.has("target") and not placed.has("actual"):
-            self._numbers_only(placed, heading, row)
+        if not name and not placed.has("target") and (heading or not placed.has("actual")):
+            self._numbers_only(placed, heading, row)   # no name, no target: not an indicator
             return
         if placed.unplaced:
             self._unplaced(placed.unplaced, row)
