@@ -261,3 +261,39 @@ def test_seed_003_with_weight_before_target(tmp_path, suffix):
     relaid = check([str(path)])
     assert len(relaid.projects) == 14
     assert key(relaid.findings) == key(original.findings)
+
+
+# --- funds printed side by side: 资金情况 (budget) | 资金使用情况 (spent); a 元 column -------------
+PAIRED = """专项名称\t普惠金融专项资金\t\t\t省级主管部门\t某省财政厅
+资金情况(万元)\t年度金额:\t208万元\t\t资金使用情况(万元)\t合计:\t109.8万元
+\t中央财政\t165万元\t\t\t中央财政\t84.5万元
+\t省级财政\t43万元\t\t\t省级财政\t22.3万元
+年度总体目标\t支持小微企业融资\t\t\t完成情况\t已支持
+绩效目标完成情况\t一级指标\t二级指标\t三级指标\t指标值\t完成值\t权重\t得分
+\t产出指标\t数量指标\t贷款发放额增长率\t≥10%\t15%\t50%\t50
+\t满意度指标\t服务对象满意度指标\t企业满意度\t≥80%\t90%\t50%\t50
+得分合计\t100。
+"""
+
+
+def test_paired_funds_and_percent_weights(tmp_path):
+    p = tmp_path / "paired.txt"
+    p.write_text(PAIRED, encoding="utf-8")
+    r = check([str(p)])
+    f = r.funds
+    assert list(zip(f["line"], f["budget"], f["spent"])) == [("total", 208, 109.8), ("central", 165, 84.5),
+                                                             ("provincial", 43, 22.3)]
+    assert found(r, "FUND.LINES_SUM") == [("年度金额:", "109.8", "106.8")]
+    assert list(r.indicators["weight"]) == [50, 50] and r.projects.iloc[0]["total_score"] == 100
+    assert not set(r.findings["rule"]) & {"SUM.TOTAL_WEIGHT", "SUM.TOTAL_SCORE", "IND.MISSING_SCORE"}
+
+
+def test_a_yuan_column_beside_wan_columns(tmp_path):
+    form = Form(funds_header=["年初预算数", "全年预算数", "全年执行数（元）", "分值", "执行率", "得分"],
+                funds=[["年度资金总额", "50", "50", "480000", "10", "96%", "9.6"],
+                       ["其中：当年财政拨款", "50", "50", "480000", "—", "—", "—"]],
+                rows=SELF_EVAL_ROWS[1:], total={"weight": "70", "score": "69.6"})
+    for suffix in (".txt", ".xlsx"):
+        fm, r = read(form, suffix, tmp_path)
+        assert r.funds.iloc[0]["spent"] == 48 and r.funds.iloc[0]["budget"] == 50
+        assert not set(r.findings["rule"]) & {"FUND.RATE_MISMATCH", "FUND.OVERSCORE", "FUND.UNDERSCORE"}

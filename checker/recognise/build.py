@@ -51,7 +51,8 @@ def _project(pid: str, path: str, seq: int, t, listed_name: str) -> dict:
 
 def _fund(pid: str, t, f: dict) -> dict:
     weight = t.fund_weight if f["line"] == "total" else None
-    return R.fund(pid, f["line"], f["label"], f["loc"], f["cells"], t.fund_scale, f["split"], weight)
+    scales = {c.field: c.scale for c in t.fund_map.columns if c.scale} if t.fund_map is not None else {}
+    return R.fund(pid, f["line"], f["label"], f["loc"], f["cells"], t.fund_scale, f["split"], weight, scales)
 
 
 def _indicators(pid: str, t) -> list[dict]:

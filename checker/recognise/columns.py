@@ -78,6 +78,7 @@ class Column:
     index: int          # column index of the header cell
     header: str         # the header text as printed (both rows when merged)
     loc: str
+    scale: float | None = None   # a money column's own unit in 元, where its header names one ("（元）")
 
 
 @dataclass

@@ -81,13 +81,17 @@ FUND_NUMBER_FIELDS = ("budget_initial", "budget", "spent", "rate", "score")
 
 
 def fund(pid: str, line: str, label: str, loc: str, cells: dict[str, Cell | None], scale: float,
-         split: str = "source", weight: float | None = None) -> dict:
-    """One 项目资金 line.  Amounts written with their unit in the cell ("372.29万元") are
-    converted to the block's unit (``scale`` in 元: 1e4 for 万元)."""
+         split: str = "source", weight: float | None = None, column_scales: dict[str, float] | None = None) -> dict:
+    """One 项目资金 line.  Amounts written with their unit in the cell ("372.29万元"), or in a
+    column whose header names another unit ("全年执行数（元）"), are converted to the block's
+    unit (``scale`` in 元: 1e4 for 万元)."""
     rec = {"project_id": pid, "line": line, "split": split, "label": label, "loc": loc}
     for col in FUND_NUMBER_FIELDS:
         cell = cells.get(col)
         rec[col], rec[f"{col}_dec"] = fund_number(cell, scale if col not in ("rate", "score") else None)
+        own = (column_scales or {}).get(col)
+        if own and own != scale and rec[col] is not None and cell is not None and not _has_unit(cell):
+            rec[col], rec[f"{col}_dec"] = _rescale(rec[col], rec[f"{col}_dec"], own / scale)
         rec[f"loc_{col}"] = cell.loc if cell is not None else ""
     w = cells.get("weight")
     rec["weight"] = fund_number(w, None)[0] if w is not None else weight
@@ -112,6 +116,16 @@ def fund_number(cell: Cell | None, scale: float | None) -> tuple[float | None, i
     # 372.29万元 in a 万元 block stays 372.29 with its own decimals; 744000元 becomes 74.4.
     shift = round(_log10(scale / factor)) if factor else 0
     return in_yuan / scale, max(v.decimals + max(shift, 0), 0)
+
+
+def _has_unit(cell: Cell) -> bool:
+    return any(u in cell.key for u in ("元", "万", "亿"))
+
+
+def _rescale(value: float, decimals: int, factor: float) -> tuple[float, int]:
+    """744000 in a 元 column of a 万元 block: 74.4 shown to 4 decimals (1 元 = 0.0001 万元)."""
+    shift = round(_log10(1 / factor)) if factor else 0
+    return value * factor, max(decimals + shift, 0)
 
 
 def _log10(x: float) -> float:

@@ -25,6 +25,7 @@ from checker.recognise.labels import (
 YEAR = re.compile(r"(20\d\d)\s*年度?")
 LIST_NO = re.compile(r"^[(（]?\d{1,3}[)）.、．]?$")  # 清单 numbering: 1 / 1. / 1、 / (1)
 GOAL_LABEL = ("总体目", "度总体", "年度目标", "预期目标", "年度总体", "总体目标")
+PAIRED_SPENT = ("资金使用情况", "使用情况", "资金执行情况", "支出情况")
 TOTAL_LABEL = ("总分", "合计", "总计", "得分合计", "综合得分", "总得分", "自评总分")
 TAIL_LABEL = ("其他需要说明", "偏差大或", "改进措施及", "单位主要负责人", "填报人", "联系电话", "审核意见",
               "项目负责人", "评价结论")
@@ -123,6 +124,7 @@ class GridReader:
         self.pending_year: int | None = None
         self.levels = {"l1": "", "l2": "", "seq": 0}
         self.skip = 0
+        self.paired_at = 0
 
     def read(self) -> None:
         rows = self.grid.rows
@@ -147,7 +149,7 @@ class GridReader:
         if self.table is None or self.mode == "after":
             self._between(row, first)
             return
-        if self.mode in ("header", "funds", "goal") and _is_indicator_header(rows, n):
+        if self.mode in ("header", "funds", "goal", "paired") and _is_indicator_header(rows, n):
             self._indicator_header(rows, n)
             return
         handler = getattr(self, f"_{self.mode}_row")
@@ -217,6 +219,42 @@ class GridReader:
             self._fund_header(row)
         elif starts_any(first, GOAL_LABEL):
             self._goal_label(row)
+        elif self._paired_funds_start(row):
+            self._paired_fund_row(row)
+
+    # --- funds printed as two blocks side by side: 资金情况 (budget) | 资金使用情况 (spent) ------
+    def _paired_funds_start(self, row: Row) -> bool:
+        keys = [c.key for c in row.cells]
+        left = any(k.startswith(("资金情况", "项目资金", "资金安排")) for k in keys)
+        right = next((i for i, k in enumerate(keys) if any(w in k for w in PAIRED_SPENT)), None)
+        if left and right is not None:
+            self.paired_at = right
+            self.table.fund_scale = fund_scale("".join(keys)) or self.table.fund_scale
+            self.mode = "paired"
+            return True
+        return False
+
+    def _paired_row(self, rows, n, row, first) -> None:
+        self.table.last_loc = row.loc
+        if starts_any(first, GOAL_LABEL):
+            self._goal_label(row)
+        else:
+            self._paired_fund_row(row)
+
+    def _paired_fund_row(self, row: Row) -> None:
+        """"中央财政 | 165万元 | … | 中央财政 | 84.5万元": the budget on the left, the spending on the right."""
+        cut = self.paired_at
+        left = [c for i, c in enumerate(row.cells) if c.key and i < cut]
+        right = [c for i, c in enumerate(row.cells) if c.key and i > cut]
+        label = next((c for c in left if fund_line(c.text)), None)
+        if label is None:
+            return
+        line, split = fund_line(label.text)
+        amount = lambda cs: next((c for c in reversed(cs) if C.cell_kind(c.key) in ("num", "value")), None)  # noqa: E731
+        t = self.table
+        if not any(f["line"] == line and (line == "total" or f["label"] == clean(label.text)) for f in t.funds):
+            t.funds.append({"line": line, "split": split, "label": clean(label.text), "loc": row.loc,
+                            "cells": {"budget": amount(left), "spent": amount(right)}})
 
     def _fund_header(self, row: Row) -> None:
         t = self.table
@@ -227,7 +265,9 @@ class GridReader:
         cmap.unknown = [c for c in cmap.unknown if row.cells.index(c) >= first_value]
         t.fund_map = cmap
         joined = "".join(c.key for c in row.cells)
-        t.fund_scale = fund_scale(joined) or t.fund_scale
+        t.fund_scale = fund_scale(row.cells[0].key) or fund_scale(joined) or t.fund_scale
+        for col in cmap.columns:   # "全年执行数（元）" beside 万元 columns
+            col.scale = fund_scale(col.header)
         for c in row.cells:
             w = declared_weight(c.text)
             if w is not None:
