@@ -42,7 +42,7 @@ def is_number(text: str) -> bool:
 
 
 def number_and_decimals(text: str) -> tuple[float | None, int]:
-    t = squash(text).removesuffix("分").replace(",", "")
+    t = squash(text).rstrip("。.").removesuffix("分").replace(",", "")
     if not _NUMBER.match(t):
         return None, 0
     return float(t), (len(t.split(".")[1]) if "." in t else 0)
