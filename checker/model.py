@@ -151,6 +151,61 @@ class Indicators(_Strict):
     loc_review: Series[str]
 
 
+# --- what recompute adds: the frames the rules read -------------------------------------
+MODES = ["pos", "neg", "eq", "tier", "same", "text", "full", ""]
+
+
+class RecomputedIndicators(Indicators):
+    """Indicators after ``checker.recompute``: the formula in force, normalised A and B, and
+    every recomputed score as an interval (precision-aware: see ``checker.precision``)."""
+    form_kind: Series[str] = pa.Field(isin=FORM_KINDS + [""])
+    is_rubric: Series[bool]
+    reverse_formula: Series[str] = pa.Field(isin=["ratio", "national"])  # 反向 formula in force (form beats profile)
+    band1_lo: Series[float]                                   # tier bands in force, percent of 分值
+    band2_lo: Series[float]
+    band2_hi: Series[float]
+    band3_hi: Series[float]
+    method_source: Series[str] = pa.Field(isin=["form", "profile"])
+    unit_issue: Series[str] = pa.Field(isin=["", "mismatch", "bare_wan"])  # A and B in different units
+    a: Series[float] = pa.Field(nullable=True)                # target in base units (percent in %)
+    a_lo: Series[float] = pa.Field(nullable=True)             # ±½ulp of the decimals written
+    a_hi: Series[float] = pa.Field(nullable=True)
+    b: Series[float] = pa.Field(nullable=True)                # actual, in the target's unit where it has none
+    b_lo: Series[float] = pa.Field(nullable=True)
+    b_hi: Series[float] = pa.Field(nullable=True)
+    mode: Series[str] = pa.Field(isin=MODES)                  # which recomputation applies ("" none)
+    ratio: Series[float] = pa.Field(nullable=True)            # share of 分值 due by the formula
+    expected_score: Series[float] = pa.Field(nullable=True)   # the score due
+    expected_lo: Series[float] = pa.Field(nullable=True)      # its interval
+    expected_hi: Series[float] = pa.Field(nullable=True)
+    basis: Series[str]                                        # the recomputation in a reviewer's words
+    due_deduction: Series[float] = pa.Field(nullable=True)    # 分值 − "扣X分" of the 评分说明
+    words_deduction: Series[str]
+    due_stated: Series[float] = pa.Field(nullable=True)       # "计N分"
+    words_stated: Series[str]
+    due_satisfaction: Series[float] = pa.Field(nullable=True)  # a satisfaction rule applied to the stated rate
+    words_satisfaction: Series[str]
+    score_table_dec: Series[int] = pa.Field(ge=0)             # decimals the 得分 column shows in the table
+    score_lo: Series[float] = pa.Field(nullable=True)         # the reported score's interval
+    score_hi: Series[float] = pa.Field(nullable=True)
+    review_table_dec: Series[int] = pa.Field(ge=0)            # the same for 复核分
+    review_lo: Series[float] = pa.Field(nullable=True)
+    review_hi: Series[float] = pa.Field(nullable=True)
+
+
+class RecomputedFunds(Funds):
+    """Funds after ``checker.recompute``: 执行率 and 资金得分 recomputed, and which line each line
+    is a part of."""
+    part_of: Series[str] = pa.Field(isin=["", "total", "fiscal"])   # the line it breaks down
+    breakdown: Series[str] = pa.Field(isin=["", "source", "level", "use"])
+    expected_rate: Series[float] = pa.Field(nullable=True)          # 全年执行数 / 全年预算数, percent
+    expected_rate_lo: Series[float] = pa.Field(nullable=True)
+    expected_rate_hi: Series[float] = pa.Field(nullable=True)
+    expected_score: Series[float] = pa.Field(nullable=True)         # 分值 × min(执行率, 1)
+    expected_score_lo: Series[float] = pa.Field(nullable=True)
+    expected_score_hi: Series[float] = pa.Field(nullable=True)
+
+
 class Listed(_Strict):
     """Names in a bundle's 项目清单 (list of projects), to match against its tables."""
     file: Series[str]
@@ -209,6 +264,15 @@ SCHEMAS = {
     "funds": Funds,
     "sections": Sections,
     "indicators": Indicators,
+    "listed": Listed,
+    "notes": Notes,
+}
+# The frames rules read (``checker.batch.Batch``), each validated where it is built.
+BATCH_SCHEMAS = {
+    "projects": Projects,
+    "funds": RecomputedFunds,
+    "sections": Sections,
+    "indicators": RecomputedIndicators,
     "listed": Listed,
     "notes": Notes,
 }

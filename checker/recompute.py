@@ -1,17 +1,9 @@
 """Recompute every indicator score and every fund figure, batch-wide.
 
-This is where the formulas live (DOMAIN §3).  It adds columns to the model's
-frames; rules compare those columns and emitters show them.  Nothing here judges:
-a rule decides what a difference means.
-
-Indicator columns added:
-  a, b                normalised target / actual (same unit; percent in %)
-  a_lo … b_hi         their intervals (±½ulp of the decimals written)
-  unit_issue          "" | "mismatch" (A, B ≥ 10³ apart with one side unit-less)
-                      | "bare_wan" ("≥200万" against a bare "200" outside 成本)
-  mode                "pos" | "neg" | "eq" | "tier" | "" (not recomputable)
-  expected_score, expected_lo, expected_hi, basis
-  score_table_dec, score_lo, score_hi   the reported score's interval
+This is where the formulas live (DOMAIN §3).  It adds columns to the model's frames —
+each documented in ``checker.model.RecomputedIndicators`` and ``RecomputedFunds`` and
+validated when recompute ends — and rules compare those columns.  Nothing here judges:
+a recomputed score is an interval, and a rule states which difference is a finding.
 """
 
 from __future__ import annotations
@@ -19,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from checker import model as M
 from checker import precision as P
 from checker.profile import Profile, form_overrides
 from checker.recognise.labels import squash
@@ -52,7 +45,7 @@ def recompute_indicators(ind: pd.DataFrame, projects: pd.DataFrame, profile: Pro
     _expected(df)
     _text_dues(df)
     _reported(df, projects)
-    return df
+    return M.RecomputedIndicators.validate(df)
 
 
 def _normalise(df: pd.DataFrame, profile: Profile) -> None:
@@ -272,4 +265,4 @@ def recompute_funds(funds: pd.DataFrame) -> pd.DataFrame:
     df["expected_score"] = w * np.minimum(df["expected_rate"], 100) / 100
     df["expected_score_lo"] = w * np.minimum(rate_lo, 100) / 100
     df["expected_score_hi"] = w * np.minimum(rate_hi, 100) / 100
-    return df
+    return M.RecomputedFunds.validate(df)
