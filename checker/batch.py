@@ -1,11 +1,17 @@
-"""The batch: every file's rows in one set of frames, recomputed, ready for rules."""
+"""The batch: every file's rows in one set of frames, recomputed, ready for rules.
+
+Tables several rules share (the 目标表 pairing, cost amounts, count × rate × period) are
+derived here once, on first use (``checker.derived``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
+from checker import derived as D
 from checker import model as M
 from checker.profile import Profile
 from checker.recompute import recompute_funds, recompute_indicators
@@ -13,16 +19,42 @@ from checker.recompute import recompute_funds, recompute_indicators
 
 @dataclass
 class Batch:
-    projects: pd.DataFrame
-    funds: pd.DataFrame
-    sections: pd.DataFrame
-    indicators: pd.DataFrame
-    listed: pd.DataFrame
+    projects: pd.DataFrame      # checker.model.Projects
+    funds: pd.DataFrame         # checker.model.RecomputedFunds
+    sections: pd.DataFrame      # checker.model.Sections
+    indicators: pd.DataFrame    # checker.model.RecomputedIndicators
+    listed: pd.DataFrame        # checker.model.Listed
     profile: Profile
-    notes: pd.DataFrame      # checker.model.Notes: read/recognition problems and internal failures
+    notes: pd.DataFrame         # checker.model.Notes: read/recognition problems and internal failures
 
     def project_funds(self, line: str = "total") -> pd.DataFrame:
         return self.funds[self.funds["line"] == line].drop_duplicates("project_id").set_index("project_id")
+
+    @cached_property
+    def total_funds(self) -> pd.DataFrame:
+        """The 年度资金总额 line of each project, by project_id."""
+        return self.project_funds("total")
+
+    @cached_property
+    def fund_units(self) -> pd.Series:
+        """The funds' unit as each form writes it (万元, 元), by project_id."""
+        return D.fund_units(self.projects)
+
+    @cached_property
+    def target_pairs(self) -> pd.DataFrame:
+        return D.target_pairs(self.projects)
+
+    @cached_property
+    def paired_indicators(self) -> pd.DataFrame:
+        return D.paired_indicators(self.indicators, self.target_pairs)
+
+    @cached_property
+    def cost_amounts(self) -> pd.DataFrame:
+        return D.cost_amounts(self.indicators, self.projects, self.total_funds)
+
+    @cached_property
+    def derived_amounts(self) -> pd.DataFrame:
+        return D.derived_amounts(self.indicators, self.projects, self.total_funds)
 
 
 def build_batch(file_models, profile: Profile, notes: list[dict] | None = None) -> Batch:
@@ -32,17 +64,17 @@ def build_batch(file_models, profile: Profile, notes: list[dict] | None = None) 
         return M.frame(schema, [r for fm in file_models for r in getattr(fm, attr)])
 
     projects = collect("projects", M.Projects)
-    funds = collect("funds", M.Funds)
-    sections = collect("sections", M.Sections)
-    indicators = collect("indicators", M.Indicators)
-    listed = collect("listed", M.Listed)
     note_rows = [r for fm in file_models for r in fm.notes] + list(notes or [])
-    return Batch(
+    batch = Batch(
         projects=projects,
-        funds=recompute_funds(funds),
-        sections=sections,
-        indicators=recompute_indicators(indicators, projects, profile),
-        listed=listed,
+        funds=recompute_funds(collect("funds", M.Funds)),
+        sections=collect("sections", M.Sections),
+        indicators=recompute_indicators(collect("indicators", M.Indicators), projects, profile),
+        listed=collect("listed", M.Listed),
         profile=profile,
         notes=M.frame(M.Notes, note_rows),
     )
+    # A target table's money rows carry what they come to, shown with the row, not as findings.
+    basis = D.target_basis(batch.indicators, projects, batch.total_funds, batch.derived_amounts)
+    batch.indicators["basis"] = batch.indicators["basis"].where(basis == "", basis)
+    return batch

@@ -64,6 +64,21 @@ def below(r_hi, e_lo) -> np.ndarray:
     return _r(r_hi) <= _r(e_lo)
 
 
+def overlap(a_lo, a_hi, b_lo, b_hi) -> np.ndarray:
+    """Two closed intervals of recomputed figures share a value."""
+    return ~apart_below(a_hi, b_lo) & ~apart_above(a_lo, b_hi)
+
+
+def exceeds(a, b) -> np.ndarray:
+    """Declared figures (weights, caps), compared as printed: a above b, float noise aside."""
+    return _r(a) > _r(b)
+
+
+def differs(a, b) -> np.ndarray:
+    """Declared figures compared as printed: not the same number."""
+    return _r(a) != _r(b)
+
+
 def apart_below(a_hi, b_lo) -> np.ndarray:
     """Two closed intervals of recomputed figures: [a] wholly below [b]."""
     return _r(a_hi) < _r(b_lo)

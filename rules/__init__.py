@@ -18,7 +18,8 @@ from typing import Callable
 
 import pandas as pd
 
-FAMILY_MODULES = ["funds", "indicators", "sums", "caps", "duplicates", "crossref", "text", "targets", "parse"]
+FAMILY_MODULES = ["funds", "indicators", "sums", "caps", "duplicates", "units", "deadlines", "costs", "pairing",
+                  "text", "targets", "parse"]
 HIT_COLUMNS = ["project_id", "section", "indicator", "location", "reported", "expected"]
 
 
@@ -81,6 +82,11 @@ def hits(frame: pd.DataFrame, **columns) -> pd.DataFrame:
         if col not in out.columns:
             out[col] = ""
     return out.reset_index(drop=True)
+
+
+def section_of(df: pd.DataFrame) -> pd.Series:
+    """Where a row belongs, for a finding: its 二级指标, else its 一级指标."""
+    return df["level2"].where(df["level2"] != "", df["level1"])
 
 
 def select(ids: list[str] | None, ignore: list[str] | None) -> list[Rule]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from checker import precision as P
-from rules import hits, rule
-from rules.indicators import section_of
+from rules import hits, rule, section_of
 
 
 @rule("CAP.ITEM_SCORE", "error",
@@ -19,7 +17,7 @@ def item_score(batch):
     Fails: 分值 5, 得分 6.   Passes: 分值 5, 得分 5.
     """
     i = batch.indicators
-    bad = i[i["score"].notna() & i["weight"].notna() & ~i["bonus"] & (np.round(i["score"] - i["weight"], 9) > 0)]
+    bad = i[i["score"].notna() & i["weight"].notna() & ~i["bonus"] & P.exceeds(i["score"], i["weight"])]
     return hits(bad, section=section_of(bad), indicator="name", location="loc_score",
                 reported=bad["score"].map(P.fmt), expected=bad["weight"].map(P.fmt))
 
@@ -41,7 +39,7 @@ def section_score(batch):
     b = s[s["level"] == 1].merge(l1, left_on=["project_id", "name"], right_on=["project_id", "level1"])
     c = s[s["level"] == 0].merge(l0, on="project_id")
     both = pd.concat([a, b, c], ignore_index=True)
-    bad = both[np.round(both["sum_s"] - both["weight"], 9) > 0]
+    bad = both[P.exceeds(both["sum_s"], both["weight"])]
     return hits(bad, section="name", indicator="", location="loc",
                 reported=bad["sum_s"].map(lambda x: P.fmt(round(x, 6))), expected=bad["weight"].map(P.fmt))
 
@@ -56,7 +54,7 @@ def total_cap(batch):
     """
     p = batch.projects
     cap = batch.profile.total_cap
-    bad = p[p["total_score"].notna() & (np.round(p["total_score"] - cap, 9) > 0)]
+    bad = p[p["total_score"].notna() & P.exceeds(p["total_score"], cap)]
     return hits(bad, section="总分", indicator="", location=bad["total_loc"].where(bad["total_loc"] != "", bad["loc"]),
                 reported=bad["total_score"].map(P.fmt), expected=P.fmt(cap))
 
@@ -72,6 +70,6 @@ def bonus_cap(batch):
     i = batch.indicators[batch.indicators["bonus"] & batch.indicators["score"].notna()]
     stated = i["method"].str.extract(r"最高(?:得|加|计)?\s*(\d+(?:\.\d+)?)\s*分")[0].astype(float)
     cap = stated.where(stated.notna(), i["weight"])
-    bad = i[cap.notna() & (np.round(i["score"] - cap, 9) > 0)]
+    bad = i[cap.notna() & P.exceeds(i["score"], cap)]
     return hits(bad, section="加分项", indicator="name", location="loc_score",
                 reported=bad["score"].map(P.fmt), expected=cap[bad.index].map(P.fmt))

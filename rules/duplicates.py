@@ -6,7 +6,7 @@ import hashlib
 
 import pandas as pd
 
-from checker.recognise.labels import squash
+from checker.grid import squash
 from rules import hits, rule
 
 

@@ -111,6 +111,6 @@ def overspent(batch):
     """
     f = batch.funds
     f = f[(f["line"] == "total") & f["spent"].notna() & f["budget"].notna()]
-    bad = f[np.round(f["spent"] - f["budget"], 9) > 0]
+    bad = f[P.exceeds(f["spent"], f["budget"])]
     return hits(bad, section="项目资金", indicator=bad["label"], location=bad["loc_spent"],
                 reported=bad["spent"].map(P.fmt), expected=bad["budget"].map(P.fmt))

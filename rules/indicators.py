@@ -6,12 +6,7 @@ import numpy as np
 import pandas as pd
 
 from checker import precision as P
-from rules import hits, rule
-
-
-def section_of(df):
-    return df["level2"].where(df["level2"] != "", df["level1"])
-
+from rules import hits, rule, section_of
 
 COLUMN_ZH = {"score": "得分", "review": "复核分"}
 COLUMN_EN = {"score": "Score", "review": "Review score"}
@@ -101,8 +96,8 @@ def full_marks_missed(batch):
     Fails: 分值 10, A ≥100, B 99.9, 得分 10.   Passes: B 100.
     """
     i = batch.indicators
-    full = np.round(i["score"] - i["weight"], 9) == 0
-    missed = i["mode"].isin(QUANT) & (np.round(i["ratio"], 9) < 1)
+    full = ~P.differs(i["score"], i["weight"])
+    missed = i["mode"].isin(QUANT) & P.exceeds(1.0, i["ratio"])
     over = _judged(i, "score") & P.above(i["score_lo"], i["expected_hi"])
     return _score_hits(i[full & missed & ~over])
 
@@ -117,7 +112,7 @@ def review_differs(batch):
     """
     i = batch.indicators
     both = i[i["score"].notna() & i["review"].notna()]
-    bad = both[np.round(both["score"] - both["review"], 9) != 0]
+    bad = both[P.differs(both["score"], both["review"])]
     return hits(bad, section=section_of(bad), indicator="name", location=bad["loc_review"],
                 reported=bad["review"].map(P.fmt), expected=bad["score"].map(P.fmt),
                 self_score=bad["score"].map(P.fmt), diff=(bad["score"] - bad["review"]).abs().map(P.fmt))
@@ -270,7 +265,7 @@ def missed_no_reason(batch):
     p = batch.projects.set_index("project_id")
     no_score = ~i["project_id"].map(p["has_score_column"]).fillna(True).astype(bool)
     has_reason = i["project_id"].map(p["has_reason_column"]).fillna(False).astype(bool)
-    quant_missed = i["mode"].isin(QUANT) & (np.round(i["ratio"], 9) < 1) & ~P.ties(
+    quant_missed = i["mode"].isin(QUANT) & P.exceeds(1.0, i["ratio"]) & ~P.ties(
         i["b_lo"], i["b_hi"], i["a_lo"], i["a_hi"])
     tier_missed = i["actual_tier"].fillna(1) > 1
     bad = i[no_score & has_reason & (quant_missed | tier_missed) & (i["part_of"] == 0)

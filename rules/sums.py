@@ -28,8 +28,8 @@ def _weight_verdict(sum_w, slack_own, declared):
     """'' when the weights add up exactly (weights are declared, not measured: the
     勾稽关系 must hold as printed), 'rounding' when the gap is within each item's own
     rounding (10/3 shown as 3.3), 'error' otherwise."""
-    exact = np.round(sum_w - declared, 9) == 0
-    ok_own = np.abs(np.round(sum_w - declared, 9)) <= np.round(slack_own, 9)
+    exact = ~P.differs(sum_w, declared)
+    ok_own = P.overlap(sum_w - slack_own, sum_w + slack_own, declared, declared)
     return np.select([exact, ok_own], ["", "rounding"], "error")
 
 
@@ -132,12 +132,21 @@ def weight_rounding(batch):
     Fails: 质量指标(10分) with 3.3 + 3.3 + 3.3 = 9.9.   Passes: 3.4 + 3.3 + 3.3 = 10.
     """
     w = section_weights(batch)
-    out = [_section_hits(w[w["verdict"] == "rounding"])]
+    return _section_hits(w[w["verdict"] == "rounding"])
+
+
+@rule("SUM.TOTAL_WEIGHT_ROUNDING", "warning",
+      "各项分值合计 {reported} 分（含资金执行分值），与总分值 {expected} 的差额来自分值四舍五入（如 10÷3 记为 3.3），建议调整使合计相符",
+      "Weights add up to {reported} (incl. funds), off the total {expected} because of rounded splits (10/3 as 3.3)")
+def total_weight_rounding(batch):
+    """Rounded weight splits (3.3, 1.43) leave the table's weights just short of or over 100.
+
+    Fails: 10 + 40 + 9.9 + 9.9 + 10.01 + 20 = 99.81.   Passes: weights adding to exactly 100.
+    """
     t = total_weights(batch)
     tr = t[t["verdict"] == "rounding"]
-    out.append(hits(tr, section="总分", indicator="", location="loc", reported=tr["sum_w"].map(lambda x: P.fmt(round(x, 6))),
-                    expected=tr["declared"].map(P.fmt), items=tr["n"].map(lambda x: str(int(x)))))
-    return pd.concat(out, ignore_index=True)
+    return hits(tr, section="总分", indicator="", location="loc", reported=tr["sum_w"].map(lambda x: P.fmt(round(x, 6))),
+                expected=tr["declared"].map(P.fmt))
 
 
 def total_weights(batch) -> pd.DataFrame:
@@ -187,13 +196,22 @@ def total_weight(batch):
     """
     t = total_weights(batch)
     bad = t[t["verdict"] == "error"]
-    out = hits(bad, section="总分", indicator="", location="loc", reported=bad["sum_w"].map(lambda x: P.fmt(round(x, 6))),
-               expected=bad["declared"].map(P.fmt))
+    return hits(bad, section="总分", indicator="", location="loc", reported=bad["sum_w"].map(lambda x: P.fmt(round(x, 6))),
+                expected=bad["declared"].map(P.fmt))
+
+
+@rule("SUM.DECLARED_TOTAL", "error",
+      "总分行标明的分值为 {reported}，满分应为 {expected} 分",
+      "The total row declares {reported} points; the full mark is {expected}")
+def declared_total(batch):
+    """The 总分 row declares a full mark other than the profile's (100).
+
+    Fails: 总分(120分).   Passes: 总分(100分).
+    """
     p = batch.projects
-    decl = p[p["total_weight"].notna() & (np.round(p["total_weight"] - batch.profile.total, 9) != 0)]
-    more = hits(decl, section="总分", indicator="", location="total_loc", reported=decl["total_weight"].map(P.fmt),
+    decl = p[p["total_weight"].notna() & P.differs(p["total_weight"], batch.profile.total)]
+    return hits(decl, section="总分", indicator="", location="total_loc", reported=decl["total_weight"].map(P.fmt),
                 expected=P.fmt(batch.profile.total))
-    return pd.concat([out, more], ignore_index=True)
 
 
 def _score_sums(batch, with_bonus: bool, col: str = "score") -> pd.DataFrame:
@@ -228,8 +246,7 @@ def _total_hits(g, stated, dec, loc, section):
       "{section}填报 {reported}，各指标得分合计（含资金执行得分、加分项）应为 {expected}",
       "{section} is {reported} but the scores (incl. funds, bonus) add up to {expected}")
 def total_score(batch):
-    """Stated 总分 differs from Σ item scores + 资金得分 (+ 加分项); a rubric's 合计 from Σ of
-    its leaves without the 加分项.
+    """Stated 总分 differs from Σ item scores + 资金得分 (+ 加分项); a 复核总分 likewise from Σ 复核分.
 
     Fails: scores 10 + 40 + 25 + 10, 总分 90.   Passes: 总分 85.
     """
@@ -241,13 +258,26 @@ def total_score(batch):
     use_base = ~separate.reindex(with_bonus.index).fillna(False) & p["subtotal_score"].reindex(with_bonus.index).notna()
     total_sums = with_bonus.where(~use_base, base.reindex(with_bonus.index), axis=0)
     out = [_total_hits(total_sums, p["total_score"], p["total_score_dec"], p["total_loc"], "总分")]
-    sub = p[separate]
-    out.append(_total_hits(base, sub["subtotal_score"], sub["subtotal_score_dec"], sub["subtotal_loc"], "合计"))
     reviewed = p[p["review_total"].notna()]
     if len(reviewed):
         out.append(_total_hits(_score_sums(batch, True, "review"), reviewed["review_total"],
                                reviewed["review_total_dec"], reviewed["review_total_loc"], "复核总分"))
     return pd.concat(out, ignore_index=True)
+
+
+@rule("SUM.SUBTOTAL_SCORE", "error",
+      "{section}填报 {reported}，各指标得分合计（不含加分项）应为 {expected}",
+      "{section} is {reported} but the scores without the bonus add up to {expected}")
+def subtotal_score(batch):
+    """A rubric's 合计 (printed before its 加分项 and 总分) differs from Σ of its leaves without
+    the 加分项.
+
+    Fails: leaves 5 + 20 + 55 + 16 = 96, 合计 98.   Passes: 合计 96.
+    """
+    p = batch.projects.set_index("project_id")
+    sub = p[p["subtotal_score"].notna() & (p["subtotal_loc"] != p["total_loc"])]
+    return _total_hits(_score_sums(batch, False), sub["subtotal_score"], sub["subtotal_score_dec"],
+                       sub["subtotal_loc"], "合计")
 
 
 GRADE_NAMES = {"优": "优", "良": "良", "中": "中", "差": "差", "合": "中", "不": "差"}

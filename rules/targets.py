@@ -7,9 +7,7 @@ import re
 import pandas as pd
 
 from checker import precision as P
-from rules import hits, rule
-from rules.crossref import _unit_label
-from rules.indicators import section_of
+from rules import hits, rule, section_of
 
 OUTPUT_KINDS = ["数量指标", "质量指标", "时效指标"]
 REQUIRED = [("产出指标", "数量指标"), ("产出指标", "质量指标"), ("产出指标", "时效指标"), ("产出指标", "成本指标"),
@@ -120,83 +118,6 @@ def no_operator(batch):
                 reported="target_raw", expected="≥ / ≤ / =")
 
 
-def money_in_wan(i: pd.DataFrame, unit: pd.Series | float = 1e4) -> pd.Series:
-    """Money targets in the funds' unit (万元 as a rule): 744000元 → 74.4; ≤61万元 → 61; 361800元/年 → 36.18."""
-    money = (i["target_kind"] == "quantity") & (i["target_unit"] == "元") & i["target_per"].isin(["", "/年"])
-    return (i["target_num"] * i["target_scale"] / unit).where(money)
-
-
-def _fund_unit(batch, i: pd.DataFrame) -> pd.Series:
-    return i["project_id"].map(batch.projects.set_index("project_id")["fund_scale"]).fillna(1e4)
-
-
-@rule("TARGET.AMOUNT_TIES", "info",
-      "金额指标 {reported} 折合 {wan} {unit}，与年度资金总额 {expected} {unit}一致",
-      "Amount {reported} = {wan} {unit} ties with the annual funds {expected} {unit}")
-def amount_ties(batch):
-    """A money target that equals the annual funds after unit normalisation (744000元 = 74.40万元).
-
-    Fails: (reported as info) 744000元 with funds 74.40.   Passes: (silent) 744000元 with funds 80.00.
-    """
-    i = _targets(batch)
-    wan = money_in_wan(i, _fund_unit(batch, i))
-    total = i["project_id"].map(batch.project_funds("total")["budget"])
-    dec = i["project_id"].map(batch.project_funds("total")["budget_dec"]).fillna(0)
-    lo, hi = P.reported(total, dec)
-    tie = wan.notna() & total.notna() & P.ties(lo, hi, wan, wan)
-    bad = i[tie]
-    return hits(bad, section=section_of(bad), indicator="name", location="loc_target", reported="target_raw",
-                expected=total[bad.index].map(lambda x: f"{x:.{int(dec[bad.index].max() if len(bad) else 2)}f}"),
-                wan=wan[bad.index].map(lambda x: P.fmt(round(x, 4))), unit=_unit_label(batch, bad))
-
-
-def derived_amounts(batch) -> pd.DataFrame:
-    """Per target table: count × rate × periods, when a headcount, a per-person rate and a
-    period are all given (155人, ≤400元/人 monthly, 12个月), and the amounts it should give."""
-    i = _targets(batch)
-    rows = []
-    funds = batch.project_funds("total")
-    for pid, t in i.groupby("project_id"):
-        rate = t[(t["target_unit"] == "元") & t["target_per"].str.startswith("/人")]
-        count = t[(t["target_kind"] == "quantity") & (t["target_unit"] == "人") & (t["target_per"] == "")]
-        if rate.empty or count.empty:
-            continue
-        r, c = rate.iloc[0], count.iloc[0]
-        words = r["name"] + r["target_raw"] + r["target_per"]
-        # The rate's period (月均, /月, 季度) times the project's length (项目期, a year if unstated).
-        length = batch.projects.set_index("project_id")["period_months"].get(pid)
-        length = 12.0 if length is None or pd.isna(length) else float(length)
-        per_months = 1 if "月" in words else (3 if "季" in words else 12)
-        periods = max(length / per_months, 1.0)
-        derived = r["target_num"] * r["target_scale"] * c["target_num"] * periods
-        unit = float(_fund_unit(batch, t).iloc[0])
-        amounts = sorted(set(round(x, 2) for x in money_in_wan(t).dropna() * 1e4))
-        if pid in funds.index and pd.notna(funds.loc[pid, "budget"]):
-            amounts = sorted(set(amounts) | {round(funds.loc[pid, "budget"] * unit, 2)})
-        unit_word = {1: "个月", 3: "个季度", 12: "年"}[per_months]
-        period = f"{P.fmt(periods)}{unit_word}"
-        suffix = "/月" if per_months == 1 and "/月" not in r["target_raw"] else ""
-        rows.append({"project_id": pid, "loc": r["loc_target"], "derived": derived,
-                     "formula": f"{c['target_raw']} × {r['target_raw']}{suffix} × {period}",
-                     "ties": any(abs(derived - a) < 0.5 for a in amounts),
-                     "amounts": "、".join(P.fmt(a) + "元" for a in amounts)})
-    return pd.DataFrame(rows, columns=["project_id", "loc", "derived", "formula", "ties", "amounts"])
-
-
-@rule("TARGET.DERIVED_AMOUNT", "info",
-      "{formula} = {reported} 元，与金额指标/年度资金一致",
-      "{formula} = {reported} 元 reproduces the stated amount")
-def derived_amount(batch):
-    """Count × rate × period reproduces the amount (155人 × 400元/人/月 × 12个月 = 744000元).
-
-    Fails: (reported as info) when it ties.   Passes: (silent) when no rate is given.
-    """
-    d = derived_amounts(batch)
-    ok = d[d["ties"].astype(bool)]
-    return hits(ok, section="成本指标", indicator="", location="loc", reported=ok["derived"].map(P.fmt),
-                expected=ok["amounts"], formula="formula")
-
-
 @rule("TARGET.DERIVED_MISMATCH", "warning",
       "{formula} = {reported} 元，与金额指标及年度资金（{expected}）均不一致",
       "{formula} = {reported} 元 matches neither the stated amounts nor the funds ({expected})")
@@ -205,7 +126,7 @@ def derived_mismatch(batch):
 
     Fails: 155人 × ≤400元/人 × 12个月 with funds 80.00.   Passes: with funds 74.40.
     """
-    d = derived_amounts(batch)
+    d = batch.derived_amounts
     bad = d[~d["ties"].astype(bool)]
     return hits(bad, section="成本指标", indicator="", location="loc", reported=bad["derived"].map(P.fmt),
                 expected="amounts", formula="formula")

@@ -7,8 +7,7 @@ import pandas as pd
 
 from checker import precision as P
 from checker import textcalc as T
-from rules import hits, rule
-from rules.indicators import section_of
+from rules import hits, rule, section_of
 
 
 def _rows(batch) -> pd.DataFrame:
@@ -69,7 +68,7 @@ def criteria_points(batch):
     i = i[parsed.notna()]
     parsed = parsed[i.index]
     total = parsed.map(lambda p: p[0])
-    bad = i[np.round(total - i["weight"], 9) != 0]
+    bad = i[P.differs(total, i["weight"])]
     return hits(bad, section=section_of(bad), indicator="name", location="loc",
                 reported=total[bad.index].map(P.fmt), expected=bad["weight"].map(P.fmt),
                 words=parsed[bad.index].map(lambda p: "、".join(p[1])))

@@ -1,0 +1,34 @@
+"""XREF: a target and its actual written in different units (万元 against 元, "≥200万" against "200")."""
+
+from __future__ import annotations
+
+from rules import hits, rule, section_of
+
+
+def _unit_hits(batch, issue: str):
+    i = batch.indicators
+    bad = i[i["unit_issue"] == issue]
+    return hits(bad, section=section_of(bad), indicator="name", location=bad["loc_actual"],
+                reported="actual_raw", expected="target_raw")
+
+
+@rule("XREF.UNIT_MISMATCH", "error",
+      "指标值 {expected} 与实际值 {reported} 相差逾千倍，疑为单位不一致（如万元与元），未据此计分",
+      "Target {expected} and actual {reported} are over 1000× apart: units differ (万元 vs 元?)")
+def unit_mismatch(batch):
+    """A and B written in different units (≈10⁴ apart), e.g. "≤2万元" against "5000".
+
+    Fails: A ≤2万元, B 5000.   Passes: A ≤2万元, B 0.5.
+    """
+    return _unit_hits(batch, "mismatch")
+
+
+@rule("XREF.UNIT_AMBIGUOUS", "warning",
+      "指标值 {expected} 带“万”而实际值 {reported} 未写单位，无法确认是否同一计量单位",
+      "Target {expected} is in 万 but the actual {reported} has no unit")
+def unit_ambiguous(batch):
+    """A written with 万 and no unit ("≥200万") against a bare B ("200").
+
+    Fails: A ≥200万, B 200.   Passes: A ≥200万人次, B 200万人次.
+    """
+    return _unit_hits(batch, "bare_wan")
