@@ -60,16 +60,16 @@ class Batch:
 def build_batch(file_models, profile: Profile, notes: list[dict] | None = None) -> Batch:
     """All files' rows in one set of frames; ``notes`` are file-level notes made outside the
     recognisers (unrecognised files, what a reader repaired)."""
-    def collect(attr, schema):
-        return M.frame(schema, [r for fm in file_models for r in getattr(fm, attr)])
+    def collect(attr, schema, validate=True):
+        return M.frame(schema, [r for fm in file_models for r in getattr(fm, attr)], validate)
 
     projects = collect("projects", M.Projects)
     note_rows = [r for fm in file_models for r in fm.notes] + list(notes or [])
     batch = Batch(
         projects=projects,
-        funds=recompute_funds(collect("funds", M.Funds)),
+        funds=recompute_funds(collect("funds", M.Funds, validate=False)),   # validated as RecomputedFunds
         sections=collect("sections", M.Sections),
-        indicators=recompute_indicators(collect("indicators", M.Indicators), projects, profile),
+        indicators=recompute_indicators(collect("indicators", M.Indicators, validate=False), projects, profile),
         listed=collect("listed", M.Listed),
         profile=profile,
         notes=M.frame(M.Notes, note_rows),

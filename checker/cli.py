@@ -140,17 +140,21 @@ def check(
 
 
 @app.command()
-def rules(rule_id: Optional[str] = typer.Argument(None, help="规则编号或类别，如 IND.OVERSCORE 或 SUM")) -> None:
+def rules(rule_id: Optional[str] = typer.Argument(None, help="规则编号或类别，如 IND.OVERSCORE 或 SUM"),
+          lang: Lang = typer.Option(Lang.zh, "--lang", help="说明语言")) -> None:
     """列出规则及其说明（含反例与正例）。"""
     from rules import load_all
+    from rules.docs import catalog, document
 
-    for r in sorted(load_all().values(), key=lambda r: r.id):
-        if rule_id and not (r.id == rule_id or r.family == rule_id):
-            continue
-        if rule_id:
-            typer.echo(f"{r.id} [{r.severity}]\n{r.doc.strip()}\n")
-        else:
-            typer.echo(f"{r.id:28} {r.severity:8} {r.summary}")
+    if not rule_id:
+        sys.stdout.write(catalog(lang.value))
+        return
+    chosen = [r for r in sorted(load_all().values(), key=lambda r: r.id)
+              if r.id == rule_id.upper() or r.family == rule_id.upper()]
+    if not chosen:
+        typer.echo(f"jixiao: 没有规则或类别 {rule_id}", err=True)
+        raise typer.Exit(2)
+    sys.stdout.write("\n".join(document(r, lang.value) for r in chosen))
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""The rule catalog.  One module per family; each rule is one decorated function.
+"""The rule catalog.  One module per family (XREF by subject); each rule is one decorated function.
 
 A rule receives the whole batch (model frames after recomputation, plus the
 profile) and returns a DataFrame of hits: ``project_id, section, indicator,
@@ -6,15 +6,20 @@ location, reported, expected`` and any parameters its message templates use.
 The engine fills file and project, formats the messages and validates the result
 against ``checker.model.Findings``.  A rule never reads files.
 
-The docstring of each rule is its documentation (``jixiao rules`` prints it): a
-one-line summary, then a failing and a passing example.
+Each rule's documentation is in two places side by side: its docstring (the English
+explanation) and ``rules/cases/<RULE.ID>.yml`` — its Chinese title and explanation and
+its test cases, tiny forms with the findings they must give.  The first failing and the
+first passing case are the examples ``jixiao rules ID`` prints: one source, run by the
+tests, so an example cannot drift from what the rule does.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from functools import lru_cache
+from importlib import resources
 
 import pandas as pd
 
@@ -35,17 +40,42 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        return (self.doc or "").strip().splitlines()[0] if self.doc else ""
+        """The docstring's first paragraph, on one line."""
+        first = (self.doc or "").strip().split("\n\n")[0]
+        return " ".join(line.strip() for line in first.splitlines())
 
     def title(self, lang: str = "zh") -> str:
         """One line saying what the rule checks, in the reviewer's language."""
-        if lang == "zh" and TITLES_ZH.get(self.id):
-            return TITLES_ZH[self.id]
+        if lang == "zh" and case_file(self.id).get("title"):
+            return case_file(self.id)["title"]
         return self.summary
 
+    def explanation(self, lang: str = "zh") -> str:
+        if lang == "zh" and case_file(self.id).get("doc"):
+            return case_file(self.id)["doc"]
+        rest = (self.doc or "").strip().split("\n\n")[1:]
+        return "\n\n".join(" ".join(line.strip() for line in p.splitlines()) for p in rest)
 
-# Chinese one-line titles by rule id (filled per rule; English summary as the fallback).
-TITLES_ZH: dict[str, str] = {}
+    def examples(self) -> tuple[dict | None, dict | None]:
+        """(failing case, passing case) from the rule's case file."""
+        cases = case_file(self.id).get("cases") or []
+        fails = next((c for c in cases if c.get("expect")), None)
+        passes = next((c for c in cases if not c.get("expect")), None)
+        return fails, passes
+
+
+CASES_DIR = "cases"
+
+
+@lru_cache(maxsize=None)
+def case_file(rule_id: str) -> dict:
+    """``rules/cases/<RULE.ID>.yml``: title, explanation and test cases of one rule."""
+    import yaml
+
+    path = resources.files("rules").joinpath(CASES_DIR, f"{rule_id}.yml")
+    if not path.is_file():
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
 REGISTRY: dict[str, Rule] = {}

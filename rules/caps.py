@@ -13,8 +13,6 @@ from rules import hits, rule, section_of
       "Score {reported} exceeds the indicator's weight {expected}")
 def item_score(batch):
     """An indicator scored above its own 分值.
-
-    Fails: 分值 5, 得分 6.   Passes: 分值 5, 得分 5.
     """
     i = batch.indicators
     bad = i[i["score"].notna() & i["weight"].notna() & ~i["bonus"] & P.exceeds(i["score"], i["weight"])]
@@ -27,8 +25,6 @@ def item_score(batch):
       "'{section}' is worth {expected} but its items score {reported}")
 def section_score(batch):
     """The scores under a heading add up to more than the weight the heading declares.
-
-    Fails: 可持续影响指标(10分) with one item scored 20.   Passes: scored 10.
     """
     i = batch.indicators[~batch.indicators["bonus"] & (batch.indicators["part_of"] == 0)]
     s = batch.sections[batch.sections["weight"].notna()]
@@ -49,8 +45,6 @@ def section_score(batch):
       "Total score {reported} exceeds the maximum {expected}")
 def total_cap(batch):
     """总分 above 100 (even with 加分项).
-
-    Fails: 总分 102.   Passes: 总分 100.
     """
     p = batch.projects
     cap = batch.profile.total_cap
@@ -64,8 +58,6 @@ def total_cap(batch):
       "Bonus score {reported} exceeds its stated maximum {expected}")
 def bonus_cap(batch):
     """A 加分项 scored above its own maximum ("最高得4分", else its 分值).
-
-    Fails: 加分项 分值 4, 得分 6.   Passes: 得分 2.
     """
     i = batch.indicators[batch.indicators["bonus"] & batch.indicators["score"].notna()]
     stated = i["method"].str.extract(r"最高(?:得|加|计)?\s*(\d+(?:\.\d+)?)\s*分")[0].astype(float)

@@ -13,8 +13,6 @@ from rules import hits, rule, section_of
       "Cost target {reported}{over_en} exceeds the project budget of {expected} {unit}")
 def cost_over_budget(batch):
     """A cost target (an amount) above the project's whole budget.
-
-    Fails: 预算 141.6, 成本指标 ≤177万元.   Passes: ≤141.6万元.
     """
     c = batch.cost_amounts
     bad = c[c["budget"].notna() & P.above(c["a_wan_lo"], c["budget"])]
@@ -33,8 +31,6 @@ def cost_over_budget(batch):
       "not the {expected} spent")
 def cost_sum(batch):
     """Cost actuals that do not add up to 全年执行数 when the cost targets add up to the budget.
-
-    Fails: targets 15+5+4 = 24 = 预算, actuals 2+9+2 = 13, 执行 24.   Passes: actuals 15+5+4.
     """
     c = batch.cost_amounts
     if c.empty:
@@ -61,8 +57,6 @@ def cost_sum(batch):
       "Nothing was spent, yet cost actuals of {reported} are reported")
 def spent_zero(batch):
     """全年执行数 0 while cost indicators report money spent.
-
-    Fails: 执行数 0, 移动终端成本 实际 0.46.   Passes: 实际 0.
     """
     c = batch.cost_amounts
     spent = c["project_id"].map(batch.total_funds["spent"])
@@ -85,8 +79,6 @@ RATE_NAMES = ("预算执行率", "资金执行率", "预算资金执行率", "�
 def exec_rate(batch):
     """A 预算执行率 indicator row (four-part forms put it among the indicators) whose actual is not
     what the funds block says: 全年执行数 ÷ 全年预算数.
-
-    Fails: 预算 24, 执行 24, 预算执行率 实际 95%.   Passes: 实际 100%.
     """
     i = batch.indicators
     named = i["name"].map(lambda n: any(w in n for w in RATE_NAMES))

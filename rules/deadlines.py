@@ -10,8 +10,6 @@ from rules import hits, rule, section_of
       "A {year} form sets the deadline '{reported}' in another year")
 def deadline_year(batch):
     """A deadline whose year is not the form's year (copied from last year's form).
-
-    Fails: (2024年度) 指标值 2023年12月31日之前.   Passes: 2024年12月31日之前.
     """
     i = batch.indicators
     year = i["project_id"].map(batch.projects.set_index("project_id")["year"])

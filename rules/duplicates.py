@@ -28,8 +28,6 @@ def signatures(batch) -> pd.Series:
       "Identical funds and indicators to '{other}' ({other_file}): the same table filed under two names")
 def duplicate_project(batch):
     """Two projects (in one bundle or across files) with identical funds and indicators.
-
-    Fails: 离休人员医药统筹费 and 离休人员医药费历史欠款 with the same rows.   Passes: different rows.
     """
     p = batch.projects.set_index("project_id")
     sig = signatures(batch).rename("sig")
@@ -49,8 +47,6 @@ def duplicate_project(batch):
       "Project '{indicator}' appears twice with identical content (also in {other_file})")
 def repeated_table(batch):
     """The same project, same name and same content, checked twice.
-
-    Fails: one table pasted twice in a bundle.   Passes: each table once.
     """
     p = batch.projects.set_index("project_id")
     df = p.join(signatures(batch).rename("sig"), how="inner").reset_index()
@@ -70,8 +66,6 @@ def _listed_key(name: str) -> str:
       "The project list names '{reported}' but the file has no table for it")
 def list_no_table(batch):
     """A name in the 项目清单 without a table in the same file.
-
-    Fails: 清单 lists 14 names, 13 tables follow.   Passes: every name has its table.
     """
     lst = batch.listed
     p = batch.projects
@@ -87,8 +81,6 @@ def list_no_table(batch):
       "Table '{reported}' is not in the file's project list")
 def table_not_listed(batch):
     """A table in a bundle whose 项目清单 does not name it.
-
-    Fails: a 15th table after a 14-name list.   Passes: the list names it.
     """
     files_with_list = set(batch.listed["file"])
     p = batch.projects
@@ -101,8 +93,6 @@ def table_not_listed(batch):
       "Department '{department}' coded {reported}; {count} other tables use {expected}")
 def department_code(batch):
     """The same 主管部门 name written with different codes across the batch.
-
-    Fails: 202-六安市金安区医疗保障局 among tables saying 262-….   Passes: all 262.
     """
     p = batch.projects[(batch.projects["department"] != "") & (batch.projects["department_code"] != "")]
     counts = p.groupby(["department", "department_code"]).size().rename("n").reset_index()
@@ -118,8 +108,6 @@ def department_code(batch):
       "Indicator '{indicator}' (target {reported}) appears twice in one table")
 def repeated_indicator(batch):
     """The same indicator row twice in one table.
-
-    Fails: 两行 “支付次数 | ≤12次”.   Passes: each indicator once.
     """
     i = batch.indicators[batch.indicators["name"] != ""]
     key = i["project_id"] + i["level2"] + i["name"].map(squash) + i["target_raw"].map(squash)

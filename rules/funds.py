@@ -16,8 +16,6 @@ COLUMN_ZH = {"budget_initial": "年初预算数", "budget": "全年预算数", "
       "Stated execution rate {reported}% but spent {spent} / budget {budget} = {expected}%")
 def rate_mismatch(batch):
     """Stated 执行率 differs from 全年执行数 / 全年预算数.
-
-    Fails: 预算 25, 执行 24.958, 执行率 98.00%.   Passes: 执行率 99.83% (24.958/25 = 99.832%).
     """
     f = batch.funds
     f = f[f["rate"].notna() & f["expected_rate"].notna()]
@@ -44,8 +42,6 @@ def _fund_score_hits(batch, direction):
       "Fund score {reported} exceeds weight {weight} × rate {rate}% = {expected}")
 def fund_overscore(batch):
     """资金得分 above 分值 × min(执行率, 1).
-
-    Fails: 分值 10, 预算 5, 执行 3.474, 得分 10.   Passes: 得分 6.95 (10 × 69.48%).
     """
     return _fund_score_hits(batch, "over")
 
@@ -55,8 +51,6 @@ def fund_overscore(batch):
       "Fund score {reported} below weight {weight} × rate {rate}% = {expected}")
 def fund_underscore(batch):
     """资金得分 below 分值 × min(执行率, 1).
-
-    Fails: 分值 10, 执行率 99.83%, 得分 9.00.   Passes: 得分 9.98.
     """
     return _fund_score_hits(batch, "under")
 
@@ -68,8 +62,6 @@ def lines_sum(batch):
     """A breakdown of the funds does not add up to its whole, in one column: 财政拨款 + 上年结转 +
     其他资金 against 年度资金总额; 基本支出 + 项目支出 against it too; 中央 + 省级 + 县级 against
     the 财政拨款 line they break down.
-
-    Fails: 总额 25 | 本年财政 20 | 结转 0.   Passes: 总额 25 | 本年财政 25 | 结转 0.
     """
     f = batch.funds
     out = [_breakdown_hits(f, col, zh) for col, zh in COLUMN_ZH.items()]
@@ -106,8 +98,6 @@ def _breakdown_hits(f: pd.DataFrame, col: str, zh: str) -> pd.DataFrame:
       "Spent {reported} exceeds the budget {expected}")
 def overspent(batch):
     """全年执行数 above 全年预算数 (spending beyond the budget).
-
-    Fails: 预算 15, 执行 16.   Passes: 预算 15, 执行 15.
     """
     f = batch.funds
     f = f[(f["line"] == "total") & f["spent"].notna() & f["budget"].notna()]

@@ -48,8 +48,6 @@ def _both(fn, modes, batch):
 def overscore(batch):
     """Score above 分值 × B/A (or A/B for ≤ targets) beyond the precision the form shows; a 复核分
     column is held to the same formula.
-
-    Fails: 分值 5, A ≥15台, B 7, 得分 3 (formula 2.33).   Passes: 得分 2.33.
     """
     return _both(_over, QUANT, batch)
 
@@ -59,8 +57,6 @@ def overscore(batch):
       "{column_en} {reported} below the formula's {expected} ({basis}; target {target}, actual {actual})")
 def underscore(batch):
     """Score below the formula beyond the form's precision (under-scoring).
-
-    Fails: 分值 5, A ≥300000, B 150000, 得分 2 (formula 2.5).   Passes: 得分 2.5.
     """
     return _both(_under, QUANT, batch)
 
@@ -70,8 +66,6 @@ def underscore(batch):
       "Qualitative result '{actual}' allows {expected}; {column_en} {reported} is above the band")
 def tier_above(batch):
     """A qualitative score above the band of its tier (达成/部分达成/未达成).
-
-    Fails: 分值 10, 实际 部分达成预期指标, 得分 9 (band 5~8).   Passes: 得分 7.
     """
     return _both(_over, TIER, batch)
 
@@ -81,8 +75,6 @@ def tier_above(batch):
       "Qualitative result '{actual}' allows {expected}; {column_en} {reported} is below the band")
 def tier_below(batch):
     """A qualitative score below the band of its tier.
-
-    Fails: 分值 10, 实际 达成预期指标, 得分 6 (band 8~10).   Passes: 得分 9.
     """
     return _both(_under, TIER, batch)
 
@@ -92,8 +84,6 @@ def tier_below(batch):
       "Full marks {reported} although actual {actual} misses target {target} (formula {expected})")
 def full_marks_missed(batch):
     """Full marks while B misses A, within the form's rounding (so not already over-scoring).
-
-    Fails: 分值 10, A ≥100, B 99.9, 得分 10.   Passes: B 100.
     """
     i = batch.indicators
     full = ~P.differs(i["score"], i["weight"])
@@ -107,8 +97,6 @@ def full_marks_missed(batch):
       "Self-assessed score {self_score} differs from the review score {reported} (by {diff})")
 def review_differs(batch):
     """A form with both 自评分 and 复核分: where the reviewer changed the score (for the record).
-
-    Fails: 自评分 10, 复核分 8.   Passes: 自评分 10, 复核分 10.
     """
     i = batch.indicators
     both = i[i["score"].notna() & i["review"].notna()]
@@ -125,8 +113,6 @@ def missing_score(batch):
     """An indicator with a target or actual but no readable 分值 or 得分, where the form has that
     column (a form without a 分值 column takes its weights from the headings).  The last row of a
     table that stops early is cut, not missing; "其中…" rows break an item down and carry none.
-
-    Fails: 申请流程合规性 | 合规 | 达成预期指标 | (blank) | (blank).   Passes: … | 10 | 10.
     """
     i = batch.indicators
     p = batch.projects.set_index("project_id")
@@ -149,8 +135,6 @@ def missing_score(batch):
       "Quantitative target {expected} but the actual is not a number: '{reported}'")
 def non_numeric_actual(batch):
     """A quantitative target (number, percent) whose actual is words, not a number.
-
-    Fails: A 100%, B 达成预期指标.   Passes: A 100%, B 100%.
     """
     i = batch.indicators
     bad = i[i["target_kind"].isin(["quantity", "percent"]) & i["target_num"].notna()
@@ -164,8 +148,6 @@ def non_numeric_actual(batch):
       "Score {reported} below weight {expected} with no deviation reason given")
 def no_reason(batch):
     """A score below its weight with an empty 偏差原因分析.
-
-    Fails: 分值 10, 得分 7, 偏差原因 (blank).   Passes: 偏差原因 "由于即将搬迁办公区…".
     """
     i = batch.indicators
     below = i["score"].notna() & i["weight"].notna() & P.below(i["score_hi"], i["weight"])
@@ -181,8 +163,6 @@ def no_reason(batch):
       "Actual {reported} is {times}× the target {expected}: the target may be set too low")
 def target_too_low(batch):
     """B ≥ 1.2 × A on a 正向 indicator: reviewers ask whether the target was set too low.
-
-    Fails: A ≥8次, B 13.   Passes: A ≥8次, B 9.
     """
     i = batch.indicators
     k = batch.profile.target_too_low_ratio
@@ -230,8 +210,6 @@ def _parts_hits(both, side: str, cmp):
       "The 其中 rows ({parts}) add up to {reported} {side_en}, more than the item's {expected}")
 def parts_exceed(batch):
     """The "其中…" rows under an item add up to more than the item itself (target or actual).
-
-    Fails: 种植面积 29.5亩, 其中 桃树 10亩 + 蔬菜 20亩.   Passes: 其中 1.5 + 5 + 20 + 3 = 29.5亩.
     """
     both = _parts(batch)
     over = lambda lo, hi, w_lo, w_hi: P.apart_above(lo, w_hi)  # noqa: E731
@@ -244,8 +222,6 @@ def parts_exceed(batch):
 def parts_short(batch):
     """The "其中…" rows under an item add up to less than the item (a breakdown left incomplete,
     or a figure wrong).
-
-    Fails: 养殖数量 192只, 其中 羊 150只 + 猪 12头.   Passes: 羊 180只 + 猪 12头.
     """
     both = _parts(batch)
     under = lambda lo, hi, w_lo, w_hi: P.apart_below(hi, w_lo)  # noqa: E731
@@ -258,8 +234,6 @@ def parts_short(batch):
 def missed_no_reason(batch):
     """Forms without a 得分 column (绩效目标自评表): an actual that misses its target, with the
     form's 未完成原因 / 偏差原因 column left empty.
-
-    Fails: 指标值 ≥300人, 实际值 250人, 未完成原因 (blank).   Passes: 未完成原因 "部分人员未到岗".
     """
     i = batch.indicators
     p = batch.projects.set_index("project_id")

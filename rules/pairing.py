@@ -15,8 +15,6 @@ from rules import hits, rule
       "Target '{reported}' differs from the target table's '{expected}' (target changed{how_en})")
 def target_changed(batch):
     """A self-evaluation's 年度指标值 differs from the filed target table's 指标值 for the same indicator.
-
-    Fails: 目标表 ≥15台, 自评表 ≥7台.   Passes: both ≥15台.
     """
     m = batch.paired_indicators
     both = m[m["_merge"] == "both"]
@@ -38,8 +36,6 @@ def target_changed(batch):
       "Indicator '{indicator}' ({expected}) of the target table is missing from the self-evaluation")
 def target_dropped(batch):
     """An indicator of the target table that the self-evaluation leaves out.
-
-    Fails: 目标表 has 远程查房终端台数, 自评表 does not.   Passes: both have it.
     """
     m = batch.paired_indicators
     bad = m[m["_merge"] == "right_only"].copy()
@@ -54,8 +50,6 @@ def target_dropped(batch):
       "Indicator '{indicator}' is not in the target table")
 def target_added(batch):
     """An indicator in the self-evaluation that the target table never set.
-
-    Fails: 自评表 adds 使用期限.   Passes: every indicator is in the target table.
     """
     m = batch.paired_indicators
     bad = m[m["_merge"] == "left_only"].copy()
@@ -69,8 +63,6 @@ def target_added(batch):
       "Budget {reported} differs from the target table's annual funds {expected}")
 def target_budget(batch):
     """The self-evaluation's budget differs from the target table's 年度资金总额.
-
-    Fails: 目标表 80.00, 自评表 年初预算 75.   Passes: both 80.
     """
     pairs = batch.target_pairs
     f = batch.total_funds

@@ -19,8 +19,6 @@ def _notes(batch, code: str):
 def unrecognised(batch):
     """A file read without error that holds none of the three forms: nothing in it was checked,
     so the gate must not pass it.
-
-    Fails: a meeting note saved as 会议纪要.txt.   Passes: a 自评表 with 项目名称 and 绩效指标.
     """
     return _notes(batch, "PARSE.UNRECOGNISED")
 
@@ -31,8 +29,6 @@ def unrecognised(batch):
 def read_repaired(batch):
     """The reader had to repair the file to read it (a cut final character, a stray control
     byte); the repaired text was checked.
-
-    Fails: a UTF-8 text whose last character is cut.   Passes: a clean UTF-8 text.
     """
     return _notes(batch, "PARSE.READ_REPAIRED")
 
@@ -43,8 +39,6 @@ def read_repaired(batch):
 def incomplete(batch):
     """A table that stops before its 总分 row (a lost page, an excerpt): said once, and no
     sum-to-100 or section-sum claim is made over rows that are not there.
-
-    Fails: a 自评表 whose last row is 满意度指标 with no 总分 row after it.   Passes: a table ending in 总分.
     """
     return _notes(batch, "PARSE.INCOMPLETE")
 
@@ -55,9 +49,6 @@ def incomplete(batch):
 def layout(batch):
     """A header jixiao cannot map to the columns it knows, or a row it cannot place under the
     header: those cells are named and not checked, rather than guessed.
-
-    Fails: an indicator header with a column headed 考核口径 and numbers under it.   Passes: a header
-    whose every column is known (三级指标, 年度指标值, 实际完成值, 分值, 得分, 偏差原因).
     """
     return _notes(batch, "PARSE.LAYOUT")
 
@@ -68,7 +59,5 @@ def layout(batch):
 def internal(batch):
     """jixiao itself failed on part of the input (a rule or recogniser raised an error); the rest
     of the batch was still checked.  Please report it with the file.
-
-    Fails: a recogniser error on one odd form.   Passes: every rule and recogniser ran.
     """
     return _notes(batch, "PARSE.INTERNAL")

@@ -116,8 +116,6 @@ def _section_hits(bad):
       "'{section}' declares {expected} points but its {items} items weigh {reported}")
 def section_weight(batch):
     """Item weights under a heading do not add up to the weight the heading declares.
-
-    Fails: 产出指标(50分) holding 5+5+10+10+10+10+10 = 60.   Passes: items adding to 50.
     """
     w = section_weights(batch)
     return _section_hits(w[w["verdict"] == "error"])
@@ -128,8 +126,6 @@ def section_weight(batch):
       "'{section}' declares {expected}; its items add to {reported} because of rounded splits (10/3 as 3.3)")
 def weight_rounding(batch):
     """Weights split by rounding (10/3 → 3.3) leave the heading short or over.
-
-    Fails: 质量指标(10分) with 3.3 + 3.3 + 3.3 = 9.9.   Passes: 3.4 + 3.3 + 3.3 = 10.
     """
     w = section_weights(batch)
     return _section_hits(w[w["verdict"] == "rounding"])
@@ -140,8 +136,6 @@ def weight_rounding(batch):
       "Weights add up to {reported} (incl. funds), off the total {expected} because of rounded splits (10/3 as 3.3)")
 def total_weight_rounding(batch):
     """Rounded weight splits (3.3, 1.43) leave the table's weights just short of or over 100.
-
-    Fails: 10 + 40 + 9.9 + 9.9 + 10.01 + 20 = 99.81.   Passes: weights adding to exactly 100.
     """
     t = total_weights(batch)
     tr = t[t["verdict"] == "rounding"]
@@ -191,8 +185,6 @@ def _declared_tops(batch, pids) -> pd.DataFrame:
       "Weights add up to {reported} (incl. funds), not the total {expected}")
 def total_weight(batch):
     """All item weights plus the fund weight do not add up to the total (100).
-
-    Fails: 10 + 50 + 30 + 15 = 105.   Passes: 10 + 50 + 30 + 10 = 100.
     """
     t = total_weights(batch)
     bad = t[t["verdict"] == "error"]
@@ -205,8 +197,6 @@ def total_weight(batch):
       "The total row declares {reported} points; the full mark is {expected}")
 def declared_total(batch):
     """The 总分 row declares a full mark other than the profile's (100).
-
-    Fails: 总分(120分).   Passes: 总分(100分).
     """
     p = batch.projects
     decl = p[p["total_weight"].notna() & P.differs(p["total_weight"], batch.profile.total)]
@@ -247,8 +237,6 @@ def _total_hits(g, stated, dec, loc, section):
       "{section} is {reported} but the scores (incl. funds, bonus) add up to {expected}")
 def total_score(batch):
     """Stated 总分 differs from Σ item scores + 资金得分 (+ 加分项); a 复核总分 likewise from Σ 复核分.
-
-    Fails: scores 10 + 40 + 25 + 10, 总分 90.   Passes: 总分 85.
     """
     p = batch.projects.set_index("project_id")
     separate = p["subtotal_score"].notna() & (p["subtotal_loc"] != p["total_loc"])
@@ -271,8 +259,6 @@ def total_score(batch):
 def subtotal_score(batch):
     """A rubric's 合计 (printed before its 加分项 and 总分) differs from Σ of its leaves without
     the 加分项.
-
-    Fails: leaves 5 + 20 + 55 + 16 = 96, 合计 98.   Passes: 合计 96.
     """
     p = batch.projects.set_index("project_id")
     sub = p[p["subtotal_score"].notna() & (p["subtotal_loc"] != p["total_loc"])]
@@ -288,8 +274,6 @@ GRADE_NAMES = {"优": "优", "良": "良", "中": "中", "差": "差", "合": "�
       "Stated grade '{reported}' does not match the total {total}, which is '{expected}'")
 def grade(batch):
     """A stated 评价等级 (优/良/中/差) that does not match the total.
-
-    Fails: 总分 86, 评价等级 优.   Passes: 总分 86, 评价等级 良.
     """
     p = batch.projects[(batch.projects["grade"] != "") & batch.projects["total_score"].notna()]
     g = batch.profile.grades
@@ -307,8 +291,6 @@ def grade(batch):
 def profile_weight(batch):
     """When a self-evaluation declares no level-1 weights at all, its sections are held to the
     profile's weights (national: 产出 50, 效益 30, 满意度 10).
-
-    Fails: 产出指标 (no weight) holding 60.   Passes: holding 50, or the heading says (40分).
     """
     i = _items(batch)
     i = i[(i["form_kind"] == "selfeval") & (i["level1"] != "") & _project_flag(i, batch, "has_weight_column")]

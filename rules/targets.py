@@ -26,8 +26,6 @@ def _targets(batch) -> pd.DataFrame:
       "The target table has no annual goal (年度目标)")
 def goal_empty(batch):
     """An empty 年度目标.
-
-    Fails: 年度目标 | (blank).   Passes: 年度目标 | 完成全县政务服务线上办件…
     """
     p = batch.projects
     bad = p[(p["kind"] == "target") & (p["goal"].str.strip() == "")]
@@ -40,8 +38,6 @@ def goal_empty(batch):
 def category_empty(batch):
     """A category of indicators (数量/质量/时效/成本, 效益, 满意度; or a printed heading
     such as 经济效益指标) with no indicator, reported once per table.
-
-    Fails: 生态效益指标 | (no rows).   Passes: 生态效益指标 | 节能降耗 | ≥5%.
     """
     p = batch.projects[batch.projects["kind"] == "target"]
     i = _targets(batch)
@@ -77,8 +73,6 @@ def _vague(value: str, kind: str, level2: str) -> bool:
 def not_measurable(batch):
     """数量/质量/时效 indicators need a number, a percentage or a date; vague phrases
     ("效果显著", "方便快捷") or a blank value there are warnings.
-
-    Fails: 质量指标 | 安康码应用 | 方便快捷.   Passes: 质量指标 | 安康码申诉处理率 | 100%.
     """
     i = _targets(batch)
     i = i[i["level2"].isin(OUTPUT_KINDS) & (i["name"] != "")]
@@ -94,8 +88,6 @@ def not_measurable(batch):
       "Cost indicator '{indicator}' is '{reported}': no amount to check against the budget")
 def cost_no_number(batch):
     """A cost indicator with no amount ("控制在预算内", or blank).
-
-    Fails: 成本指标 | 各项费用支出 | 控制在预算内.   Passes: 成本指标 | 项目经费 | ≤80万元.
     """
     i = _targets(batch)
     bad = i[(i["level2"] == "成本指标") & (i["name"] != "") & i["target_num"].isna()]
@@ -108,8 +100,6 @@ def cost_no_number(batch):
       "Target '{reported}' has no ≥, ≤ or =: unclear what counts as met")
 def no_operator(batch):
     """A numeric target without an operator ("1.4个工作日", "4次").
-
-    Fails: 时效指标 | 办结时限 | 1.4个工作日.   Passes: ≤1.4个工作日.
     """
     i = _targets(batch)
     bad = i[(i["target_kind"] == "quantity") & (i["target_op"] == "") & i["target_num"].notna()
@@ -123,8 +113,6 @@ def no_operator(batch):
       "{formula} = {reported} 元 matches neither the stated amounts nor the funds ({expected})")
 def derived_mismatch(batch):
     """Count × rate × period cannot reproduce any stated amount.
-
-    Fails: 155人 × ≤400元/人 × 12个月 with funds 80.00.   Passes: with funds 74.40.
     """
     d = batch.derived_amounts
     bad = d[~d["ties"].astype(bool)]

@@ -38,8 +38,6 @@ def _due_hits(batch, column):
       "The explanation says '{words}': {weight} less the deductions is {expected}, but {reported} is scored")
 def deduction(batch):
     """评分说明 "扣X分" (several add up; "扣完为止" floors at 0) ⇒ 得分 = 分值 − ΣX.
-
-    Fails: 分值 5, 评分说明 "…扣1分。", 得分 5.   Passes: 得分 4.
     """
     return _due_hits(batch, "due_deduction")
 
@@ -49,8 +47,6 @@ def deduction(batch):
       "The explanation says '{words}' but {reported} is scored")
 def stated_score(batch):
     """评分说明 "计N分" / "得N分" (one stated score, no deduction) ⇒ 得分 = N.
-
-    Fails: 评分说明 "…计3分。", 得分 4.   Passes: 得分 3.
     """
     return _due_hits(batch, "due_stated")
 
@@ -60,8 +56,6 @@ def stated_score(batch):
       "The scoring standard awards {reported} points in all ({words}), not the weight {expected}")
 def criteria_points(batch):
     """The points a 评分标准 lists ("得2分 … 得1分") do not add up to the row's 分值.
-
-    Fails: 分值 3, 评分标准 "1．…得2分；2．…得2分。".   Passes: "1．…得2分；2．…得1分。".
     """
     i = batch.indicators[batch.indicators["weight"].notna() & ~batch.indicators["bonus"]]
     parsed = i["method"].map(T.criteria_points)
@@ -80,8 +74,6 @@ def criteria_points(batch):
 def arithmetic(batch):
     """Arithmetic stated in the text, recomputed: "询问60位, 满意51人, 满意度85%",
     "2400元/人 × 160人 = 38.4万元", "345万元 + 1587.88万元 = 1932.88万元".
-
-    Fails: "询问60位，满意的有51人，满意度90%".   Passes: "…满意度85%".
     """
     i = batch.indicators
     rows = []
@@ -104,8 +96,6 @@ def arithmetic(batch):
       "By the rule '{words}' the score is {expected}, but {reported} is scored")
 def satisfaction(batch):
     """Satisfaction rules ("90%得满分，每低1个百分点扣0.2分") recomputed from the stated rate.
-
-    Fails: 分值 5, 满意度 85%, 得分 5.   Passes: 得分 4.
     """
     return _due_hits(batch, "due_satisfaction")
 
@@ -142,9 +132,6 @@ def _breakdown_hits(df):
 def breakdown(batch):
     """A total in the goal text whose "其中" parts do not add up to it, by more than the profile's
     narrative tolerance (1% of the total by default).
-
-    Fails: "共申请预算资金2026400元，其中运转400000元、报酬252000元、补助960000元…" (parts 1740000).
-    Passes: "共申请预算资金90万元。其中：30万元…；30万元…；30万元…".
     """
     b = _breakdowns(batch)
     return _breakdown_hits(b[b["share"] >= batch.profile.narrative_tolerance])
@@ -156,8 +143,6 @@ def breakdown(batch):
 def breakdown_minor(batch):
     """As TEXT.BREAKDOWN, where the parts miss the total by less than the narrative tolerance
     (a slip in a figure, worth correcting, not a contradiction in the accounts).
-
-    Fails: "共完成预算资金89.97万元。其中：30万元…；30万元…；29.99万元…".   Passes: parts adding to 89.97.
     """
     b = _breakdowns(batch)
     return _breakdown_hits(b[b["share"] < batch.profile.narrative_tolerance])

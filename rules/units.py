@@ -17,8 +17,6 @@ def _unit_hits(batch, issue: str):
       "Target {expected} and actual {reported} are over 1000× apart: units differ (万元 vs 元?)")
 def unit_mismatch(batch):
     """A and B written in different units (≈10⁴ apart), e.g. "≤2万元" against "5000".
-
-    Fails: A ≤2万元, B 5000.   Passes: A ≤2万元, B 0.5.
     """
     return _unit_hits(batch, "mismatch")
 
@@ -28,7 +26,5 @@ def unit_mismatch(batch):
       "Target {expected} is in 万 but the actual {reported} has no unit")
 def unit_ambiguous(batch):
     """A written with 万 and no unit ("≥200万") against a bare B ("200").
-
-    Fails: A ≥200万, B 200.   Passes: A ≥200万人次, B 200万人次.
     """
     return _unit_hits(batch, "bare_wan")

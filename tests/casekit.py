@@ -1,4 +1,4 @@
-"""Tiny forms for rule cases: the tab-separated text a reviewer sees, built from YAML.
+"""Tiny forms for rule cases (rules/cases/*.yml): the tab-separated text a reviewer sees.
 
 A case gives only what matters to it (indicator rows, the funds row, the 总分 row; another
 layout's indicator header with ``ind_header`` and ``sub_header``, goal text with ``goal``);
@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from rules.docs import DEFAULT_IND_HEADER
+
 HEADER = [
     "测试县部门项目支出绩效自评表",
     "(2024年度)",
@@ -23,7 +25,7 @@ FUND_HEADER = "项目资金(万元) | | | 年初预算数 | 全年预算数 | �
 FUNDS = [" | | 年度资金总额 | 10 | 10 | 10 | 10 | 100% | 10", " | | 本年财政 | 10 | 10 | 10 | — | |",
          " | | 上年结转资金 | 0 | 0 | 0 | — | |"]
 GOAL = ["年度总体目标 | 预期目标 | | | | 实际完成情况", " | 按期完成项目 | | | | 已按期完成"]
-IND_HEADER = "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值(A) | 全年实际值(B) | 分值 | 得分 | 偏差原因分析及改进措施"
+IND_HEADER = DEFAULT_IND_HEADER
 
 
 def tabs(line: str) -> str:
@@ -67,3 +69,28 @@ def load_cases(folder: Path) -> list[tuple[str, str, dict]]:
         for case in doc["cases"]:
             out.append((doc["rule"], case["name"], case))
     return out
+
+
+def run_case(rule_id: str, case: dict, folder: Path, profile=None):
+    """Read, recognise and check one case with the one rule under test (no file walk, no other
+    rule, no report): (findings of that rule, files' statuses, names of the indicators read)."""
+    from checker import model as M
+    from checker.batch import build_batch
+    from checker.engine import run_rules
+    from checker.profile import load_profile
+    from checker.readers import read_any
+    from checker.recognise import recognise_file
+    from rules import load_all
+
+    models, notes = [], []
+    for n, form in enumerate(case.get("files") or [case], start=1):
+        path = folder / f"form{n}.txt"
+        path.write_text(build_form(form), encoding="utf-8")
+        fm = recognise_file(str(path), read_any(str(path)), n)
+        models.append(fm)
+        if fm.kind == "unrecognised":
+            notes.append(M.note("PARSE.UNRECOGNISED", str(path), "", "", expected="自评表/评分表/目标表"))
+    batch = build_batch(models, profile or load_profile(), notes)
+    findings = run_rules(batch, [load_all()[rule_id]])
+    statuses = ["unrecognised" if fm.kind == "unrecognised" else "checked" for fm in models]
+    return findings, statuses, set(batch.indicators["name"])

@@ -28,10 +28,11 @@ class FileModel:
     layouts: list[dict] = field(default_factory=list)  # per table: the column maps read (for ``jixiao inspect``)
 
     def validate(self) -> None:
-        """Raise a pandera error if any of this file's rows break the model."""
+        """Raise ``checker.model.RecordError`` if any of this file's rows break the model (a fast
+        per-record check; the batch's frames go through pandera once)."""
         for attr, schema in (("projects", M.Projects), ("funds", M.Funds), ("sections", M.Sections),
                              ("indicators", M.Indicators), ("listed", M.Listed), ("notes", M.Notes)):
-            M.frame(schema, getattr(self, attr))
+            M.check_records(schema, getattr(self, attr), attr)
 
 
 def recognise_file(path: str, grids: list[Grid], file_no: int) -> FileModel:

@@ -1,0 +1,63 @@
+"""``jixiao rules``: the catalog and each rule's documentation, in Chinese or English.
+
+A rule's examples are its first failing and first passing test case (``rules/cases``),
+printed as the rows a reviewer would see and the finding they give.
+"""
+
+from __future__ import annotations
+
+from rules import Rule, load_all
+
+DEFAULT_IND_HEADER = "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值(A) | 全年实际值(B) | 分值 | 得分 | 偏差原因分析及改进措施"
+SEVERITY = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
+            "en": {"error": "error", "warning": "warning", "info": "info"}}
+FAMILY = {"zh": {"FUND": "资金", "IND": "指标", "SUM": "合计", "CAP": "上限", "DUP": "重复", "XREF": "勾稽",
+                 "TEXT": "文字", "TARGET": "目标表", "PARSE": "读取"}}
+WORDS = {"zh": {"fails": "反例（报出）", "passes": "正例（不报）", "gives": "报出", "nothing": "不报出任何问题",
+                "reported": "填报", "expected": "应为"},
+         "en": {"fails": "Fails", "passes": "Passes", "gives": "gives", "nothing": "no finding",
+                "reported": "reported", "expected": "expected"}}
+
+
+def catalog(lang: str = "zh") -> str:
+    lines = []
+    for r in sorted(load_all().values(), key=lambda r: r.id):
+        lines.append(f"{r.id:28} {SEVERITY[lang][r.severity]:8} {r.title(lang)}")
+    return "\n".join(lines) + "\n"
+
+
+def document(rule: Rule, lang: str = "zh") -> str:
+    family = FAMILY.get(lang, {}).get(rule.family, rule.family)
+    out = [f"{rule.id}  [{SEVERITY[lang][rule.severity]}]  {family}", rule.title(lang)]
+    if rule.explanation(lang):
+        out += ["", rule.explanation(lang)]
+    fails, passes = rule.examples()
+    for word, case in (("fails", fails), ("passes", passes)):
+        if case is not None:
+            out += ["", f"{WORDS[lang][word]}: {case['name']}"] + [f"    {line}" for line in _rows(case)]
+            out.append(f"    → {_outcome(case, lang)}")
+    return "\n".join(out) + "\n"
+
+
+def _rows(case: dict) -> list[str]:
+    if "form" in case:
+        return [line for line in case["form"].strip("\n").split("\n")]
+    header = case.get("ind_header", DEFAULT_IND_HEADER).split("|", 1)[1].strip()
+    return [header] + list(case.get("sub_header", [])) + [r.strip() for r in case.get("indicators", [])] + \
+        list(case.get("after", []))
+
+
+def _outcome(case: dict, lang: str) -> str:
+    w = WORDS[lang]
+    if not case.get("expect"):
+        return w["nothing"]
+    parts = []
+    for e in case["expect"]:
+        where = e.get("indicator") or e.get("section") or ""
+        bits = [where] if where else []
+        if "reported" in e:
+            bits.append(f"{w['reported']} {e['reported']}")
+        if "expected" in e:
+            bits.append(f"{w['expected']} {e['expected']}")
+        parts.append("，".join(bits) if lang == "zh" else ", ".join(bits))
+    return f"{w['gives']}: " + "；".join(parts)
