@@ -10,7 +10,6 @@ import sys
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional, Tuple
 
 import typer
 
@@ -46,7 +45,7 @@ class SplitBy(str, Enum):
     department = "department"
 
 
-def _load_baseline(compare: Optional[Path], fail_on_new: bool):
+def _load_baseline(compare: Path | None, fail_on_new: bool):
     """The --compare report's findings, read before the run so a bad path costs nothing."""
     from checker.compare import BaselineError, load_baseline
 
@@ -62,7 +61,7 @@ def _load_baseline(compare: Optional[Path], fail_on_new: bool):
         raise typer.Exit(2) from None
 
 
-def _split(values: Optional[List[str]]) -> Optional[List[str]]:
+def _split(values: list[str] | None) -> list[str] | None:
     if not values:
         return None
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
@@ -70,19 +69,19 @@ def _split(values: Optional[List[str]]) -> Optional[List[str]]:
 
 @app.command()
 def check(
-    paths: List[str] = typer.Argument(..., help="文件或目录（递归）"),
+    paths: list[str] = typer.Argument(..., help="文件或目录（递归）"),
     format: Format = typer.Option(Format.text, "--format", "-f", help="输出格式"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件而不是标准输出"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="写入文件而不是标准输出"),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="达到该级别即以 1 退出"),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="消息语言"),
-    profile: Optional[str] = typer.Option(None, "--profile", help="评分配置 YAML"),
-    select: Optional[List[str]] = typer.Option(None, "--select", help="只运行这些规则或类别 (IND,SUM.TOTAL_WEIGHT)"),
-    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="不运行这些规则或类别"),
-    annotate: Optional[Path] = typer.Option(None, "--annotate", help="把 Excel 输入的批注副本写到该目录（不改动原文件）"),
+    profile: str | None = typer.Option(None, "--profile", help="评分配置 YAML"),
+    select: list[str] | None = typer.Option(None, "--select", help="只运行这些规则或类别 (IND,SUM.TOTAL_WEIGHT)"),
+    ignore: list[str] | None = typer.Option(None, "--ignore", help="不运行这些规则或类别"),
+    annotate: Path | None = typer.Option(None, "--annotate", help="把 Excel 输入的批注副本写到该目录（不改动原文件）"),
     # --- reports: resubmissions, send-back, big HTML -------------------------------------------
-    compare: Optional[Path] = typer.Option(None, "--compare", help="与上次的 JSON 报告比对：标出新增、遗留、已修正"),
+    compare: Path | None = typer.Option(None, "--compare", help="与上次的 JSON 报告比对：标出新增、遗留、已修正"),
     fail_on_new: bool = typer.Option(False, "--fail-on-new", help="只有新增问题才使核查不通过（需 --compare）"),
-    split_by: Optional[Tuple[SplitBy, Path]] = typer.Option(
+    split_by: tuple[SplitBy, Path] | None = typer.Option(
         None, "--split-by", metavar="project|department DIR", help="每个项目或主管部门一份报告，写到 DIR（附索引页）"),
     html_max_mb: float = typer.Option(5.0, "--html-max-mb", help="HTML 超过该大小（MB）时改写为索引页加分页目录"),
     # ---------------------------------------------------------------------------------------------
@@ -90,8 +89,8 @@ def check(
     """核查 PATHS 中的表格并报告所有不一致之处。"""
     started = datetime.now(UTC)
     from checker.engine import check as run
-    from checker.profile import ProfileError, load_profile
     from checker.gate import passed
+    from checker.profile import ProfileError, load_profile
 
     try:
         prof = load_profile(profile)
@@ -140,7 +139,7 @@ def check(
 
 
 @app.command()
-def rules(rule_id: Optional[str] = typer.Argument(None, help="规则编号或类别，如 IND.OVERSCORE 或 SUM"),
+def rules(rule_id: str | None = typer.Argument(None, help="规则编号或类别，如 IND.OVERSCORE 或 SUM"),
           lang: Lang = typer.Option(Lang.zh, "--lang", help="说明语言")) -> None:
     """列出规则及其说明（含反例与正例）。"""
     from rules import load_all

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from checker import __version__, model as M
+from checker import __version__
+from checker import model as M
 from checker.batch import Batch, build_batch
 from checker.fingerprint import with_fingerprints
 from checker.gate import SEVERITY_RANK

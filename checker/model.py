@@ -12,7 +12,7 @@ the precision the form itself shows (see ``checker.precision``).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 import pandera.pandas as pa
@@ -286,7 +286,7 @@ def empty_frame(schema: type[pa.DataFrameModel]) -> pd.DataFrame:
     return _empty(schema).copy()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _empty(schema: type[pa.DataFrameModel]) -> pd.DataFrame:
     return schema.validate(pd.DataFrame({c: pd.Series(dtype=_dtype(schema, c)) for c in schema.to_schema().columns}))
 
@@ -306,7 +306,7 @@ class RecordError(ValueError):
 _PY_TYPES = {"str": (str,), "int64": (int,), "float64": (int, float), "bool": (bool,)}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _record_spec(schema: type[pa.DataFrameModel]) -> tuple:
     spec = []
     for name, col in schema.to_schema().columns.items():

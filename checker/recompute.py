@@ -69,7 +69,8 @@ def _normalise(df: pd.DataFrame, profile: Profile) -> None:
     # A bare actual is read in the target's unit ("≤7万元" against "7").
     scaled_a = (df["target_scale"] != 1).to_numpy() & b_bare
     s = df["target_scale"].to_numpy()
-    b[scaled_a], b_lo[scaled_a], b_hi[scaled_a] = b[scaled_a] * s[scaled_a], b_lo[scaled_a] * s[scaled_a], b_hi[scaled_a] * s[scaled_a]
+    for arr in (b, b_lo, b_hi):
+        arr[scaled_a] = arr[scaled_a] * s[scaled_a]
 
     one_side_bare = scaled_a | ((df["actual_scale"] != 1).to_numpy() & a_bare)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -127,7 +128,8 @@ def _expected(df: pd.DataFrame) -> None:
             f_lo[m] = np.where(identical, f[m], np.minimum.reduce(corners))
             f_hi[m] = np.where(identical, f[m], np.maximum.reduce(corners))
             if mode == "eq":  # the peak at B = A lies inside the corners' span
-                straddle = (df["b_lo"].to_numpy()[m] <= df["a_hi"].to_numpy()[m]) & (df["b_hi"].to_numpy()[m] >= df["a_lo"].to_numpy()[m])
+                col = {x: df[x].to_numpy()[m] for x in ("a_lo", "a_hi", "b_lo", "b_hi")}
+                straddle = P.overlap(col["b_lo"], col["b_hi"], col["a_lo"], col["a_hi"])
                 f_hi[m] = np.where(straddle, 1.0, f_hi[m])
     tier = df["actual_tier"].where(df["mode"] == "tier")
     tier = tier.where(df["mode"] != "same", 1.0) if "same" in set(df["mode"]) else tier

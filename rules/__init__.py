@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import pandas as pd
@@ -67,7 +67,7 @@ class Rule:
 CASES_DIR = "cases"
 
 
-@lru_cache(maxsize=None)
+@cache
 def case_file(rule_id: str) -> dict:
     """``rules/cases/<RULE.ID>.yml``: title, explanation and test cases of one rule."""
     import yaml

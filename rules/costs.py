@@ -26,7 +26,8 @@ def cost_over_budget(batch):
 
 
 @rule("XREF.COST_SUM", "error",
-      "成本指标（{names}）指标值合计 {targets} {unit}覆盖全年预算，但实际值合计 {reported} {unit}与全年执行数 {expected} {unit}不符",
+      "成本指标（{names}）指标值合计 {targets} {unit}覆盖全年预算，"
+      "但实际值合计 {reported} {unit}与全年执行数 {expected} {unit}不符",
       "Cost targets ({names}: {targets} {unit}) cover the budget, yet their actuals add up to {reported}, "
       "not the {expected} spent")
 def cost_sum(batch):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from rules import Rule, load_all
 
-DEFAULT_IND_HEADER = "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值(A) | 全年实际值(B) | 分值 | 得分 | 偏差原因分析及改进措施"
+DEFAULT_IND_HEADER = ("绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值(A) | 全年实际值(B) | 分值 | 得分 | "
+                      "偏差原因分析及改进措施")
 SEVERITY = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
             "en": {"error": "error", "warning": "warning", "info": "info"}}
 FAMILY = {"zh": {"FUND": "资金", "IND": "指标", "SUM": "合计", "CAP": "上限", "DUP": "重复", "XREF": "勾稽",

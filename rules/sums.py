@@ -122,7 +122,8 @@ def section_weight(batch):
 
 
 @rule("SUM.WEIGHT_ROUNDING", "warning",
-      "“{section}”标明 {expected} 分，其下指标分值合计 {reported} 分，差额来自分值四舍五入（如 10÷3 记为 3.3），建议调整使合计相符",
+      "“{section}”标明 {expected} 分，其下指标分值合计 {reported} 分，"
+      "差额来自分值四舍五入（如 10÷3 记为 3.3），建议调整使合计相符",
       "'{section}' declares {expected}; its items add to {reported} because of rounded splits (10/3 as 3.3)")
 def weight_rounding(batch):
     """Weights split by rounding (10/3 → 3.3) leave the heading short or over.
@@ -132,7 +133,8 @@ def weight_rounding(batch):
 
 
 @rule("SUM.TOTAL_WEIGHT_ROUNDING", "warning",
-      "各项分值合计 {reported} 分（含资金执行分值），与总分值 {expected} 的差额来自分值四舍五入（如 10÷3 记为 3.3），建议调整使合计相符",
+      "各项分值合计 {reported} 分（含资金执行分值），与总分值 {expected} 的差额"
+      "来自分值四舍五入（如 10÷3 记为 3.3），建议调整使合计相符",
       "Weights add up to {reported} (incl. funds), off the total {expected} because of rounded splits (10/3 as 3.3)")
 def total_weight_rounding(batch):
     """Rounded weight splits (3.3, 1.43) leave the table's weights just short of or over 100.

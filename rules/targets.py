@@ -48,13 +48,13 @@ def category_empty(batch):
     rows = []
     for pid, loc in zip(p["project_id"], p["loc"]):
         printed = s[(s["project_id"] == pid) & (s["level"] == 2)]
-        empty = {n: l for n, l in zip(printed["name"], printed["loc"]) if (pid, n) not in have2}
+        empty = {n: where for n, where in zip(printed["name"], printed["loc"]) if (pid, n) not in have2}
         for l1, l2 in REQUIRED:
             if l2 and (pid, l2) not in have2:
                 empty.setdefault(l2, loc)
             if l2 is None and (pid, l1) not in have1:
                 empty.setdefault(l1, loc)
-        rows += [{"project_id": pid, "section": n, "location": l} for n, l in empty.items()]
+        rows += [{"project_id": pid, "section": n, "location": where} for n, where in empty.items()]
     df = pd.DataFrame(rows, columns=["project_id", "section", "location"])
     return hits(df, section="section", indicator="", location="location", reported="（空）", expected="至少一项指标")
 
@@ -76,10 +76,11 @@ def not_measurable(batch):
     """
     i = _targets(batch)
     i = i[i["level2"].isin(OUTPUT_KINDS) & (i["name"] != "")]
-    vague = pd.Series([_vague(v, k, l) for v, k, l in zip(i["target_raw"], i["target_kind"], i["level2"])],
+    vague = pd.Series([_vague(v, k, lv2) for v, k, lv2 in zip(i["target_raw"], i["target_kind"], i["level2"])],
                       index=i.index, dtype=bool)
     bad = i[vague]
-    return hits(bad, section=section_of(bad), indicator="name", location=bad["loc_target"].where(bad["loc_target"] != "", bad["loc"]),
+    where = bad["loc_target"].where(bad["loc_target"] != "", bad["loc"])
+    return hits(bad, section=section_of(bad), indicator="name", location=where,
                 reported=bad["target_raw"].where(bad["target_raw"] != "", "（空）"), expected="数值/比率/时限")
 
 

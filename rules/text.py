@@ -21,7 +21,8 @@ def _mismatch(rows: pd.DataFrame, due: pd.Series) -> pd.Series:
 
 
 def _text_hits(bad, due, words, **extra):
-    return hits(bad, section=section_of(bad), indicator="name", location=bad["loc_score"].where(bad["loc_score"] != "", bad["loc"]),
+    where = bad["loc_score"].where(bad["loc_score"] != "", bad["loc"])
+    return hits(bad, section=section_of(bad), indicator="name", location=where,
                 reported=bad["score"].map(P.fmt), expected=due.map(lambda x: P.fmt(round(x, 4))),
                 weight=bad["weight"].map(P.fmt), words=words, **extra)
 

@@ -34,7 +34,7 @@ def tabs(line: str) -> str:
 
 def build_form(case: dict) -> str:
     if "form" in case:
-        return "\n".join(tabs(l) for l in case["form"].strip("\n").split("\n")) + "\n"
+        return "\n".join(tabs(line) for line in case["form"].strip("\n").split("\n")) + "\n"
     lines = list(case.get("header", HEADER))
     if not any("项目资金" in line for line in lines):
         lines.append(FUND_HEADER)
@@ -47,7 +47,7 @@ def build_form(case: dict) -> str:
     elif not case.get("incomplete"):
         lines.append("总分 | | | | | | 100 |")  # a whole table: sums are judged (its score left blank)
     lines += case.get("after", [])
-    return "\n".join(tabs(l) for l in lines) + "\n"
+    return "\n".join(tabs(line) for line in lines) + "\n"
 
 
 def named_rows(case: dict) -> list[str]:

@@ -34,7 +34,8 @@ def test_bad_profile_is_refused(tmp_path):
 def test_form_statements_override():
     seed_note = "1. 若为定性指标, 则根据“三档”原则分别按照指标值的100-80% (含)、80-50% (含)、50-0%来记分。"
     assert form_overrides(seed_note)["bands"][2] == (50.0, 80.0)
-    assert form_overrides("若定量指标为反向指标，则得分计算方法: 年度指标值 (A) /全年实际值 (B) ×该指标分值")["reverse_formula"] == "ratio"
+    stated = "若定量指标为反向指标，则得分计算方法: 年度指标值 (A) /全年实际值 (B) ×该指标分值"
+    assert form_overrides(stated)["reverse_formula"] == "ratio"
     assert form_overrides("") == {}
 
 

@@ -46,7 +46,8 @@ def find(findings, rule, project=None, indicator=None, section=None, reported=No
 
 def one(findings, rule, **kw):
     m = find(findings, rule, **kw)
-    assert len(m) == 1, f"expected one {rule} {kw}, got:\n{findings[findings['rule'] == rule][['project', 'section', 'indicator', 'reported', 'expected']].to_string()}"
+    shown = findings[findings["rule"] == rule][["project", "section", "indicator", "reported", "expected"]]
+    assert len(m) == 1, f"expected one {rule} {kw}, got:\n{shown.to_string()}"
     return m.iloc[0]
 
 

@@ -103,55 +103,75 @@ class ColumnMap:
         return [{"field": c.field, "column": c.index + 1, "header": c.header, "loc": c.loc} for c in self.columns]
 
 
+Fields = dict[int, tuple[str, str, str]]   # column index -> (field, header as printed, loc)
+
+
 def read_header(rows: list[Row], at: int, table=INDICATOR_HEADERS) -> ColumnMap:
     """The column map of the header at ``rows[at]``, merged with a sub-header row under it
     (指标性质 | 指标值 | 度量单位 under 年度指标值; 自评分 | 复核分 under 得分)."""
     top = rows[at].cells
-    fields: dict[int, tuple[str, str, str]] = {}     # index -> (field, header, loc)
-    unknown: list[Cell] = []
-    declared = []
-    for i, c in enumerate(top):
-        f = field_of(c.key, table)
-        if f:
-            fields[i] = (f, c.text.strip(), c.loc)
-        elif c.key:
-            w = declared_weight(c.text)
-            if w is not None and not (level1_of(c.text) or level2_of(c.text)):
-                declared.append((strip_weight(c.key), w, c.loc))
-            if not _is_block_label(c):
-                unknown.append(c)
-    used = 1
+    fields, unknown, declared = _top_row(top, table)
     sub = rows[at + 1].cells if at + 1 < len(rows) else []
+    used = 1
     if _is_sub_header(top, sub, table):
         used = 2
-        for i, c in enumerate(sub):
-            if not c.key:
-                continue
-            f = field_of(c.key, table) or _completes(top, i, c.key, table)
-            if f:
-                parent = fields.get(i)
-                above = top[i].text.strip() if i < len(top) else ""
-                header = f"{parent[1]}/{c.text.strip()}" if parent else (above + c.text.strip() if
-                                                                        _completes(top, i, c.key, table) else
-                                                                        c.text.strip())
-                fields[i] = (f, header, c.loc)
-                unknown = [u for u in unknown if u is not (top[i] if i < len(top) else None)]
+        unknown = _merge_sub_header(top, sub, table, fields, unknown)
     # Two columns naming the same field: the first keeps it, unless the later is a sub-header
     # refinement (the 年度指标值 parent gives way to its 指标值 child).
     _dedupe(fields)
     # A column nobody knows keeps its cells to itself: they are not read, and not guessed into
     # a neighbouring field.
     for c in unknown:
-        i = top.index(c)
-        fields.setdefault(i, ("unknown", c.text.strip(), c.loc))
+        fields.setdefault(top.index(c), ("unknown", c.text.strip(), c.loc))
     columns = [Column(f, i, h, loc) for i, (f, h, loc) in sorted(fields.items())]
     if not any(c.field == "name" for c in columns):
         # A two-level table: the 二级 column names the items.
-        for c in columns:
-            if c.field == "l2":
-                c.field = "name"
-                break
+        first_l2 = next((c for c in columns if c.field == "l2"), None)
+        if first_l2 is not None:
+            first_l2.field = "name"
     return ColumnMap(columns=columns, unknown=unknown, rows=used, declared=declared)
+
+
+def _top_row(top: list[Cell], table) -> tuple[Fields, list[Cell], list[tuple[str, float, str]]]:
+    """Fields the header row names, the cells it does not understand, and weights its block labels
+    declare ("年度绩效目标 (80分)")."""
+    fields: Fields = {}
+    unknown: list[Cell] = []
+    declared = []
+    for i, c in enumerate(top):
+        f = field_of(c.key, table)
+        if f:
+            fields[i] = (f, c.text.strip(), c.loc)
+            continue
+        if not c.key:
+            continue
+        w = declared_weight(c.text)
+        if w is not None and not (level1_of(c.text) or level2_of(c.text)):
+            declared.append((strip_weight(c.key), w, c.loc))
+        if not _is_block_label(c):
+            unknown.append(c)
+    return fields, unknown, declared
+
+
+def _merge_sub_header(top: list[Cell], sub: list[Cell], table, fields: Fields, unknown: list[Cell]) -> list[Cell]:
+    """The second header row refines the first: a child names its own field (指标值 under
+    年度指标值), or completes a word broken over the two rows ("年度" over "指标值")."""
+    for i, c in enumerate(sub):
+        if not c.key:
+            continue
+        completed = _completes(top, i, c.key, table)
+        f = field_of(c.key, table) or completed
+        if not f:
+            continue
+        parent = fields.get(i)
+        above = top[i].text.strip() if i < len(top) else ""
+        if parent:
+            header = f"{parent[1]}/{c.text.strip()}"
+        else:
+            header = above + c.text.strip() if completed else c.text.strip()
+        fields[i] = (f, header, c.loc)
+        unknown = [u for u in unknown if not (i < len(top) and u is top[i])]
+    return unknown
 
 
 def _dedupe(fields: dict[int, tuple[str, str, str]]) -> None:
@@ -399,7 +419,7 @@ def _dp(cells, kinds, cols, shift, lam_name, lam) -> Placed:
     total, path = min(states.values(), key=lambda t: t[0])
     out: dict[str, list[Cell]] = {}
     unplaced = []
-    for (pos, cell), k in zip(cells, path):
+    for (_, cell), k in zip(cells, path):
         if k is None:
             unplaced.append(cell)
         else:

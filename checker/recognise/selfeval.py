@@ -18,8 +18,21 @@ from checker.grid import Cell, Grid, Row
 from checker.model import note
 from checker.recognise import columns as C
 from checker.recognise.labels import (
-    DEPARTMENT_LABELS, UNIT_LABELS, clean, declared_weight, fund_line, fund_scale, is_noise_row, is_number, level1_of,
-    level2_of, number_and_decimals, period_months, project_name_label, starts_any, strip_item_prefix,
+    DEPARTMENT_LABELS,
+    UNIT_LABELS,
+    clean,
+    declared_weight,
+    fund_line,
+    fund_scale,
+    is_noise_row,
+    is_number,
+    level1_of,
+    level2_of,
+    number_and_decimals,
+    period_months,
+    project_name_label,
+    starts_any,
+    strip_item_prefix,
 )
 
 YEAR = re.compile(r"(20\d\d)\s*年度?")

@@ -17,7 +17,14 @@ from checker.recognise import FileModel, project_id
 from checker.recognise import columns as C
 from checker.recognise import records as R
 from checker.recognise.labels import (
-    clean, fund_line, fund_scale, level1_of, level2_of, number_and_decimals, period_months, project_name_label,
+    clean,
+    fund_line,
+    fund_scale,
+    level1_of,
+    level2_of,
+    number_and_decimals,
+    period_months,
+    project_name_label,
 )
 from checker.recognise.selfeval import GridReader, SelfEvalDoc, _first, _labelled, _split_code
 
