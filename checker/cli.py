@@ -1,15 +1,21 @@
 """``jixiao`` command line: a CI-style gate for budget performance forms.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on;
-2 usage error or an input that could not be read (after checking the others).
+2 a usage error (checked before any file is read), an input that could not be read or was
+skipped for cause, or nothing to check (every other file is still checked).
+
+``check`` runs in three steps, each a small function, so a new option is one parameter plus
+a line in the step that uses it: ``_plan`` (options + config file → a checked ``Plan``, or
+a usage error), ``_run`` (the engine, with a progress bar), ``_emit`` (reports, exit code).
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -39,67 +45,319 @@ class Lang(str, Enum):
     en = "en"
 
 
-def _split(values: Optional[List[str]]) -> Optional[List[str]]:
+class Executor(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+class UsageError(Exception):
+    """A problem with the command line or its files, found before anything is checked."""
+
+
+def _split(values: list[str] | None) -> list[str] | None:
     if not values:
         return None
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
 
 
+@dataclass
+class Plan:
+    """Everything ``check`` will do, with the config file and the flags already merged."""
+    paths: list[str]
+    format: str = "text"
+    output: Path | None = None
+    fail_on: str = "error"
+    lang: str = "zh"
+    profile: object = None
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    annotate: Path | None = None
+    quiet: bool = False
+    options: object = None          # checker.engine.RunOptions
+    extra: dict = field(default_factory=dict)   # room for options added later (reports …)
+
+
 @app.command()
 def check(
-    paths: List[str] = typer.Argument(..., help="文件或目录（递归）"),
+    paths: list[str] = typer.Argument(..., help="文件或目录（递归，目录中的每个文件都会列出）"),
     format: Format = typer.Option(Format.text, "--format", "-f", help="输出格式"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件而不是标准输出"),
-    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="达到该级别即以 1 退出"),
-    lang: Lang = typer.Option(Lang.zh, "--lang", help="消息语言"),
-    profile: Optional[str] = typer.Option(None, "--profile", help="评分配置 YAML"),
-    select: Optional[List[str]] = typer.Option(None, "--select", help="只运行这些规则或类别 (IND,SUM.TOTAL_WEIGHT)"),
-    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="不运行这些规则或类别"),
-    annotate: Optional[Path] = typer.Option(None, "--annotate", help="把 Excel 输入的批注副本写到该目录（不改动原文件）"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="写入文件而不是标准输出"),
+    fail_on: FailOn | None = typer.Option(None, "--fail-on", help="达到该级别即以 1 退出（默认 error）"),
+    lang: Lang | None = typer.Option(None, "--lang", help="消息语言（默认 zh）"),
+    profile: str | None = typer.Option(None, "--profile", help="评分配置 YAML"),
+    select: list[str] | None = typer.Option(None, "--select", help="只运行这些规则或类别 (IND,SUM.TOTAL_WEIGHT)"),
+    ignore: list[str] | None = typer.Option(None, "--ignore", help="不运行这些规则或类别"),
+    annotate: Path | None = typer.Option(None, "--annotate", help="把 Excel 输入的批注副本写到该目录（不改动原文件）"),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="并行读取的工作进程数（默认：全部 CPU 核）"),
+    executor: Executor | None = typer.Option(None, "--executor", help="local（本机进程）或 dask（集群）"),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask 调度器地址，如 tcp://10.0.0.5:8786"),
+    skip_unsupported: bool | None = typer.Option(None, "--skip-unsupported/--no-skip-unsupported",
+                                                 help="不支持的文件类型只列出为已跳过，不使核查失败"),
+    limit: list[str] | None = typer.Option(None, "--limit", help="限值 NAME=VALUE，如 per-file-seconds=120"),
+    config: Path | None = typer.Option(None, "--config", help="配置文件（默认从当前目录向上查找 jixiao.toml）"),
+    no_config: bool = typer.Option(False, "--no-config", help="不读取任何配置文件"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度条"),
 ) -> None:
     """核查 PATHS 中的表格并报告所有不一致之处。"""
-    from checker.engine import check as run
-    from checker.profile import ProfileError, load_profile
-    from reports import render
-    from checker.gate import passed
+    flags = dict(paths=paths, format=format.value, output=output, fail_on=fail_on and fail_on.value,
+                 lang=lang and lang.value, profile=profile, select=_split(select), ignore=_split(ignore),
+                 annotate=annotate, jobs=jobs, executor=executor and executor.value, scheduler=scheduler,
+                 skip_unsupported=skip_unsupported, limit=limit or [], config=config, no_config=no_config,
+                 quiet=quiet)
+    try:
+        plan = _plan(flags)
+    except UsageError as exc:
+        _fail(str(exc))
+    result = _run(plan)
+    raise typer.Exit(_emit(plan, result))
+
+
+def _fail(message: str) -> None:
+    for line in message.splitlines():
+        typer.echo(f"jixiao: {line}", err=True)
+    raise typer.Exit(2)
+
+
+# ---------------------------------------------------------------- plan: options, config, checks
+
+
+def _plan(flags: dict) -> Plan:
+    from checker.engine import RunOptions, with_severity
+    from checker.executors import make_limits
+    from checker.selection import UnknownRuleError, canonical, canonical_severity
+    from checker.settings import SettingsError, config_path, limits_from, load_settings
 
     try:
-        prof = load_profile(profile)
+        cfg = load_settings(config_path(flags["config"] and str(flags["config"]), flags["no_config"]))
+        limits = {**cfg.limits, **limits_from(_limit_flags(flags["limit"]), "--limit")}
+        select = canonical(_pick(flags["select"], cfg.select), "--select")
+        ignore = canonical(_pick(flags["ignore"], cfg.ignore), "--ignore")
+        prof = _profile(_pick(flags["profile"], cfg.profile))
+        prof = with_severity(prof, canonical_severity(prof.severity, f"{prof.name}: severity"))
+    except (SettingsError, UnknownRuleError) as exc:
+        raise UsageError(str(exc)) from exc
+    plan = Plan(paths=flags["paths"], format=flags["format"], output=flags["output"],
+                fail_on=_pick(flags["fail_on"], cfg.fail_on, "error"), lang=_pick(flags["lang"], cfg.lang, "zh"),
+                profile=with_severity(prof, cfg.severity), select=select, ignore=ignore,
+                annotate=flags["annotate"], quiet=flags["quiet"])
+    kind = _pick(flags["executor"], cfg.executor, "local")
+    plan.options = RunOptions(
+        jobs=_pick(flags["jobs"], cfg.jobs, os.cpu_count() or 1), executor=kind,
+        scheduler=_pick(flags["scheduler"], cfg.scheduler), limits=make_limits(limits),
+        skip_unsupported=bool(_pick(flags["skip_unsupported"], cfg.skip_unsupported, False)),
+        per_path=cfg.per_path)
+    _check_executor(plan.options)
+    _check_output(plan.output, plan.paths)
+    _check_annotate(plan.annotate)
+    return plan
+
+
+def _pick(*values):
+    """The first value that was given: a flag, then the config file, then the default."""
+    return next((v for v in values if v is not None), None)
+
+
+def _limit_flags(items: list[str]) -> dict:
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise UsageError(f"--limit {item!r}: 应写成 NAME=VALUE，如 per-file-seconds=120")
+        try:
+            out[name.strip()] = float(value) if "." in value else int(value)
+        except ValueError:
+            raise UsageError(f"--limit {item!r}: {value!r} 不是数字") from None
+    return out
+
+
+def _profile(path: str | None):
+    from checker.profile import ProfileError, load_profile
+
+    if path is not None:
+        _readable_text(path, "评分配置")
+    try:
+        return load_profile(path)
     except ProfileError as exc:
-        typer.echo(f"jixiao: {exc}", err=True)
-        raise typer.Exit(2)
-    result = run(paths, prof, lang.value, _split(select), _split(ignore))
-    result.fail_on = fail_on.value
-    text = render(result, format.value)
-    if output:
-        output.write_text(text, encoding="utf-8", newline="")
+        raise UsageError(str(exc)) from exc
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:  # a YAML of the wrong shape
+        raise UsageError(f"{path}: 评分配置格式有误（{type(exc).__name__}: {exc}）") from exc
+
+
+def _readable_text(path: str, what: str) -> None:
+    p = Path(path)
+    if p.is_dir():
+        raise UsageError(f"{path}: 是一个目录，不是{what}文件")
+    try:
+        p.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise UsageError(f"{path}: 无法读取{what}（{exc.strerror or exc}）") from exc
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: {what}不是 UTF-8 编码") from exc
+
+
+def _check_executor(opts) -> None:
+    if opts.executor != "dask":
+        return
+    if not opts.scheduler:
+        raise UsageError("--executor dask 需要 --scheduler 地址（如 tcp://10.0.0.5:8786）")
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise UsageError("--executor dask 需要安装 dask[distributed]（pip install 'jixiao[dask]'）") from None
+
+
+def _check_output(output: Path | None, paths: list[str]) -> None:
+    if output is None:
+        return
+    if output.is_dir():
+        raise UsageError(f"-o {output}: 是一个目录，请给出报告的文件名")
+    parent = output.parent
+    if not parent.is_dir():
+        raise UsageError(f"-o {output}: 目录 {parent} 不存在")
+    if not os.access(parent, os.W_OK):
+        raise UsageError(f"-o {output}: 目录 {parent} 不可写")
+    if output.exists() and any(_same(output, p) for p in paths):
+        raise UsageError(f"-o {output}: 这是一个输入文件，jixiao 不会覆盖输入")
+
+
+def _same(a: Path, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _check_annotate(folder: Path | None) -> None:
+    if folder is None:
+        return
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--annotate {folder}: 不是目录（批注副本写入一个目录）")
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), Path("."))
+    if not existing.is_dir():
+        raise UsageError(f"--annotate {folder}: {existing} 不是目录")
+    if not os.access(existing, os.W_OK):
+        raise UsageError(f"--annotate {folder}: 目录 {existing} 不可写")
+
+
+# ---------------------------------------------------------------- run
+
+
+def _run(plan: Plan):
+    from checker.engine import check as run_check
+
+    with _progress(plan.quiet) as (on_start, on_file):
+        plan.options.on_start, plan.options.on_file = on_start, on_file
+        result = run_check(plan.paths, plan.profile, plan.lang, plan.select, plan.ignore, options=plan.options)
+    result.fail_on = plan.fail_on
+    return result
+
+
+class _progress:
+    """A progress bar on stderr when it is a terminal (never with -q or when piped)."""
+
+    def __init__(self, quiet: bool):
+        self.bar = None
+        if not quiet and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+            # refreshed from the main thread only: workers are forked, and a refresh thread would be copied mid-lock
+            self.bar = Progress("核查", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                console=Console(stderr=True), auto_refresh=False, transient=True)
+        self.task = None
+
+    def __enter__(self):
+        if self.bar is None:
+            return None, None
+        self.bar.start()
+        return self.start, self.advance
+
+    def start(self, total: int) -> None:
+        self.task = self.bar.add_task("", total=total)
+        self.bar.refresh()
+
+    def advance(self, _outcome) -> None:
+        self.bar.advance(self.task)
+        self.bar.refresh()
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
+
+
+# ---------------------------------------------------------------- emit
+
+
+def _emit(plan: Plan, result) -> int:
+    from checker.atomic import write_atomic
+    from checker.gate import exit_code, file_failed
+    from reports import render
+
+    text = render(result, plan.format)
+    if plan.output:
+        try:
+            write_atomic(plan.output, text)
+        except OSError as exc:
+            typer.echo(f"jixiao: -o {plan.output}: 无法写出报告（{exc.strerror or exc}）", err=True)
+            return 2
     else:
-        sys.stdout.write(text)
-    if annotate:
-        from reports.annotate_xlsx import annotate as write_annotated
-        for written in write_annotated(result, str(annotate)):
-            typer.echo(f"jixiao: 已写出批注副本 {written}", err=True)
+        _stdout(text)
+    code = exit_code(result)
+    if plan.annotate and not _annotate(plan, result):
+        code = 2
     for s in result.files:
-        if s.status == "unreadable":
+        if file_failed(s, result.skip_unsupported):
             typer.echo(f"{s.path}: {s.error_message}", err=True)
-    if output and format != Format.text:
+    if not any(s.status in ("checked", "unrecognised") for s in result.files):
+        typer.echo("jixiao: 没有找到可核查的文件", err=True)
+    if plan.output and plan.format != "text":
         from reports.text import summary_line
         typer.echo(summary_line(result), err=True)
-    if any(s.status == "unreadable" for s in result.files) or not result.files:
-        if not result.files:
-            typer.echo("jixiao: 没有找到可核查的文件", err=True)
-        raise typer.Exit(2)
-    raise typer.Exit(0 if passed(result) else 1)
+    return code
+
+
+def _stdout(text: str) -> None:
+    """Reports carry only escaped file names; write UTF-8 whatever the terminal's locale says."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
+
+
+def _annotate(plan: Plan, result) -> bool:
+    from reports.annotate_xlsx import annotate as write_annotated
+
+    try:
+        written = write_annotated(result, str(plan.annotate))
+    except (OSError, ValueError) as exc:
+        typer.echo(f"jixiao: --annotate {plan.annotate}: 无法写出批注副本（{exc}）", err=True)
+        return False
+    for path in written:
+        typer.echo(f"jixiao: 已写出批注副本 {path}", err=True)
+    return True
+
+
+# ---------------------------------------------------------------- other commands
 
 
 @app.command()
-def rules(rule_id: Optional[str] = typer.Argument(None, help="规则编号或类别，如 IND.OVERSCORE 或 SUM")) -> None:
+def rules(rule_id: str | None = typer.Argument(None, help="规则编号或类别，如 IND.OVERSCORE 或 SUM")) -> None:
     """列出规则及其说明（含反例与正例）。"""
+    from checker.selection import UnknownRuleError, matching
     from rules import load_all
 
-    for r in sorted(load_all().values(), key=lambda r: r.id):
-        if rule_id and not (r.id == rule_id or r.family == rule_id):
-            continue
+    if rule_id:
+        try:
+            chosen = matching(rule_id, "rules")
+        except UnknownRuleError as exc:
+            _fail(str(exc))
+    else:
+        chosen = list(load_all().values())
+    for r in sorted(chosen, key=lambda r: r.id):
         if rule_id:
             typer.echo(f"{r.id} [{r.severity}]\n{r.doc.strip()}\n")
         else:
