@@ -331,14 +331,29 @@ def _stdout(text: str) -> None:
 def _annotate(plan: Plan, result) -> bool:
     from reports.annotate_xlsx import annotate as write_annotated
 
+    from checker.inputs import display_name
+
     try:
-        written = write_annotated(result, str(plan.annotate))
+        written = write_annotated(_with_real_names(result), str(plan.annotate))
     except (OSError, ValueError) as exc:
-        typer.echo(f"jixiao: --annotate {plan.annotate}: 无法写出批注副本（{exc}）", err=True)
+        typer.echo(f"jixiao: --annotate {plan.annotate}: 无法写出批注副本（{display_name(str(exc))}）", err=True)
         return False
     for path in written:
-        typer.echo(f"jixiao: 已写出批注副本 {path}", err=True)
+        typer.echo(f"jixiao: 已写出批注副本 {display_name(str(path))}", err=True)
     return True
+
+
+def _with_real_names(result):
+    """The result as the annotator needs it: files under their real names, so one whose name
+    is not valid UTF-8 (shown escaped everywhere else) can still be opened and copied."""
+    from dataclasses import replace
+
+    real = {s.path: s.source for s in result.files if s.source}
+    if not real:
+        return result
+    files = [replace(s, path=s.real_path) for s in result.files]
+    findings = result.findings.assign(file=result.findings["file"].map(lambda f: real.get(f, f)))
+    return replace(result, files=files, findings=findings)
 
 
 # ---------------------------------------------------------------- other commands
