@@ -329,9 +329,8 @@ def _stdout(text: str) -> None:
 
 
 def _annotate(plan: Plan, result) -> bool:
-    from reports.annotate_xlsx import annotate as write_annotated
-
     from checker.inputs import display_name
+    from reports.annotate_xlsx import annotate as write_annotated
 
     try:
         written = write_annotated(_with_real_names(result), str(plan.annotate))

@@ -146,7 +146,7 @@ def limits_from(raw: dict, where: str) -> dict[str, float]:
     known = limit_defaults()
     out = {}
     names = {k.replace("_", "-"): k for k in known}
-    _no_unknown(raw, tuple(names), f"{where}: limits")
+    _no_unknown({k.replace("_", "-"): v for k, v in raw.items()}, tuple(names), f"{where}: limits")
     for key, value in raw.items():
         name = names[key.replace("_", "-")]
         default = known[name]

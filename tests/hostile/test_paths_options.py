@@ -41,7 +41,8 @@ def files(res) -> dict[str, dict]:
 def good_checked(doc_or_res) -> None:
     doc = json.loads(doc_or_res.stdout) if hasattr(doc_or_res, "stdout") else doc_or_res
     mine = [f for f in doc["findings"] if f["file"].endswith(GOOD.name)]
-    assert any(f["rule"] == "SUM.SECTION_WEIGHT" and f["section"] == "社会效益指标" and f["reported"] == "20" for f in mine)
+    assert any(f["rule"] == "SUM.SECTION_WEIGHT" and f["section"] == "社会效益指标" and f["reported"] == "20"
+               for f in mine)
 
 
 # ---------------------------------------------------------------- output paths
