@@ -28,15 +28,20 @@ class Batch:
 def build_batch(file_models, profile: Profile, notes: list[dict] | None = None) -> Batch:
     """All files' rows in one set of frames; ``notes`` are file-level notes made outside the
     recognisers (unrecognised files, what a reader repaired)."""
-    def collect(attr, schema):
-        return M.frame(schema, [r for fm in file_models for r in getattr(fm, attr)])
+    if hasattr(file_models, "frame"):  # a checker.rowstore.RowStore: rows kept as tuples, file by file
+        collect, models = file_models.frame, []
+        notes = file_models.notes + list(notes or [])
+    else:
+        def collect(attr, schema):
+            return M.frame(schema, [r for fm in file_models for r in getattr(fm, attr)])
+        models = file_models
 
     projects = collect("projects", M.Projects)
     funds = collect("funds", M.Funds)
     sections = collect("sections", M.Sections)
     indicators = collect("indicators", M.Indicators)
     listed = collect("listed", M.Listed)
-    note_rows = [r for fm in file_models for r in fm.notes] + list(notes or [])
+    note_rows = [r for fm in models for r in fm.notes] + list(notes or [])
     return Batch(
         projects=projects,
         funds=recompute_funds(funds),

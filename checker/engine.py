@@ -18,8 +18,8 @@ from checker.executors import EngineLimits, Outcome, Task, make_executor, run
 from checker.gate import SEVERITY_RANK
 from checker.inputs import Input, expand
 from checker.profile import Profile, load_profile
-from checker.recognise import FileModel, recognise_file  # noqa: F401  (re-exported: tests patch it)
 from checker.result import FileStatus, Result
+from checker.rowstore import RowStore
 from checker.selection import canonical, canonical_severity
 from rules import Rule, select
 
@@ -69,11 +69,11 @@ def check(paths: list[str], profile: Profile | None = None, lang: str = "zh",
     opts = options or RunOptions()
     profile = profile or load_profile()
     profile = replace(profile, severity=canonical_severity(profile.severity, f"{profile.name}: severity"))
-    chosen = select(canonical(select_ids, "--select"), canonical(ignore_ids, "--ignore"))
+    chosen = choose_rules(canonical(select_ids, "--select"), canonical(ignore_ids, "--ignore"))
     inputs = expand(paths)
-    statuses, models, notes = read_all(inputs, opts)
-    batch = build_batch(models, profile, notes)
-    del models
+    statuses, store, notes = read_all(inputs, opts)
+    batch = build_batch(store, profile, notes)
+    store.release()
     findings = run_rules(batch, chosen)
     findings = _per_path(findings, opts.per_path)
     findings = M.Findings.validate(_order(findings, statuses))
@@ -82,8 +82,20 @@ def check(paths: list[str], profile: Profile | None = None, lang: str = "zh",
                   skip_unsupported=opts.skip_unsupported, extra={"profile": profile.name})
 
 
-def read_all(inputs: list[Input], opts: RunOptions) -> tuple[list[FileStatus], list[FileModel], list[dict]]:
-    """Statuses of every input in order, the models of those read, and engine-made notes."""
+def choose_rules(select_ids: list[str] | None, ignore_ids: list[str] | None) -> list[Rule]:
+    """The rules to run.  The PARSE rules run whatever ``--select`` says (like a linter's syntax
+    errors): a file nobody could read as a form must not pass because only IND was selected.
+    Only ``--ignore`` (or a profile's ``off``) silences them."""
+    chosen = select(select_ids, ignore_ids)
+    if select_ids is not None:
+        ids = {r.id for r in chosen}
+        chosen += [r for r in select(["PARSE"], ignore_ids) if r.id not in ids]
+    return sorted(chosen, key=lambda r: r.id)
+
+
+def read_all(inputs: list[Input], opts: RunOptions) -> tuple[list[FileStatus], RowStore, list[dict]]:
+    """Statuses of every input in order, the rows of the files read (each file's model folded
+    in and dropped as it arrives), and engine-made notes."""
     statuses: list[FileStatus | None] = [None] * len(inputs)
     tasks = []
     for n, i in enumerate(inputs):
@@ -94,7 +106,7 @@ def read_all(inputs: list[Input], opts: RunOptions) -> tuple[list[FileStatus], l
             tasks.append(Task(n, i.path, i.display, n + 1))
     if opts.on_start:
         opts.on_start(len(tasks))
-    models: list[FileModel] = []
+    store = RowStore()
     notes: list[dict] = []
     executor = make_executor(opts.executor, opts.jobs, opts.limits, opts.scheduler)
     for out in run(executor, tasks, opts.on_file):
@@ -103,8 +115,8 @@ def read_all(inputs: list[Input], opts: RunOptions) -> tuple[list[FileStatus], l
                                          sha256=out.sha256, reason=out.reason, source=_source(i))
         notes += out.notes
         if out.model is not None:
-            models.append(out.model)
-    return [s for s in statuses if s is not None], models, notes
+            store.add(out.model)
+    return [s for s in statuses if s is not None], store, notes
 
 
 def _source(i: Input) -> str:

@@ -321,3 +321,18 @@ def test_a_symlink_loop_is_named_once(tmp_path):
         ("sub/001_selfeval_yanchi_2024.txt", "checked", ""),
         ("sub/back", "skipped", "符号链接形成循环，未再次进入该目录"),
     ]
+
+
+def test_unrecognised_files_fail_even_when_only_one_family_is_selected(tmp_path):
+    d = tmp_path / "minutes"
+    d.mkdir()
+    (d / "会议纪要.txt").write_text("会议纪要\n今天讨论了预算。\n", encoding="utf-8")
+    (d / "通知.csv").write_text("标题,日期\n通知,2024-01-01\n", encoding="utf-8")
+    res = run(d, "--select", "CAP", "--format", "json")
+    assert res.exit_code == 1
+    doc = json.loads(res.stdout)
+    assert [(Path(f["path"]).name, f["status"]) for f in doc["files"]] == \
+        [("会议纪要.txt", "unrecognised"), ("通知.csv", "unrecognised")]
+    assert [(Path(f["file"]).name, f["rule"], f["severity"]) for f in doc["findings"]] == \
+        [("会议纪要.txt", "PARSE.UNRECOGNISED", "error"), ("通知.csv", "PARSE.UNRECOGNISED", "error")]
+    assert run(d, "--select", "CAP", "--ignore", "PARSE.UNRECOGNISED").exit_code == 0  # only when asked
