@@ -1,5 +1,9 @@
 """Writing a report so that a reader never sees half of it: a temporary file in the same folder,
-then ``os.replace`` (atomic on one filesystem).  A failed write leaves the old file untouched."""
+then ``os.replace`` (atomic on one filesystem).  A failed write leaves the old file untouched.
+
+Only regular files are replaced: ``-o /dev/null``, ``-o /dev/stdout`` or a named pipe are
+written to in place (replacing them would put a plain file where the device was), and a
+symlink is followed so the file it names is replaced, not the link."""
 
 from __future__ import annotations
 
@@ -10,8 +14,12 @@ from pathlib import Path
 
 
 def write_atomic(path: str | Path, data: str | bytes, encoding: str = "utf-8") -> None:
-    path = Path(path)
+    path = Path(os.path.realpath(path))
     raw = data.encode(encoding) if isinstance(data, str) else data
+    if path.exists() and not path.is_file():  # a device or a pipe: there is nothing to replace
+        with open(path, "wb") as fh:
+            fh.write(raw)
+        return
     fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:

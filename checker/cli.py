@@ -211,7 +211,11 @@ def _check_output(output: Path | None, paths: list[str]) -> None:
         return
     if output.is_dir():
         raise UsageError(f"-o {output}: 是一个目录，请给出报告的文件名")
-    parent = output.parent
+    if output.exists() and not output.is_file():  # /dev/null, /dev/stdout, a pipe: written in place
+        if not os.access(output, os.W_OK):
+            raise UsageError(f"-o {output}: 不可写")
+        return
+    parent = Path(os.path.realpath(output)).parent
     if not parent.is_dir():
         raise UsageError(f"-o {output}: 目录 {parent} 不存在")
     if not os.access(parent, os.W_OK):

@@ -336,3 +336,23 @@ def test_unrecognised_files_fail_even_when_only_one_family_is_selected(tmp_path)
     assert [(Path(f["file"]).name, f["rule"], f["severity"]) for f in doc["findings"]] == \
         [("会议纪要.txt", "PARSE.UNRECOGNISED", "error"), ("通知.csv", "PARSE.UNRECOGNISED", "error")]
     assert run(d, "--select", "CAP", "--ignore", "PARSE.UNRECOGNISED").exit_code == 0  # only when asked
+
+
+def test_output_to_a_device_is_written_in_place_not_replaced():
+    import stat
+
+    if not stat.S_ISCHR(os.stat(os.devnull).st_mode):
+        pytest.skip("no character device at os.devnull here")
+    res = run(GOOD, "--format", "json", "-o", os.devnull)
+    assert res.exit_code == 1
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)  # still the device, not a report file
+
+
+def test_output_through_a_symlink_replaces_the_file_it_names(tmp_path):
+    real = tmp_path / "reports" / "r.txt"
+    real.parent.mkdir()
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "latest.txt"
+    link.symlink_to(real)
+    assert run(GOOD, "-o", link).exit_code == 1
+    assert link.is_symlink() and "SUM.SECTION_WEIGHT" in real.read_text(encoding="utf-8")
