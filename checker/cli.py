@@ -108,8 +108,23 @@ def check(
         plan = _plan(flags)
     except UsageError as exc:
         _fail(str(exc))
-    result = _run(plan)
-    raise typer.Exit(_emit(plan, result))
+    try:
+        result = _run(plan)
+        code = _emit(plan, result)
+    except Exception as exc:  # a bug in jixiao: exit 2, never 1 (the code for "findings")
+        _internal_error(exc)
+    raise typer.Exit(code)
+
+
+def _internal_error(exc: Exception) -> None:
+    from checker.inputs import display_name
+
+    typer.echo(f"jixiao: 内部错误（{type(exc).__name__}: {display_name(' '.join(str(exc).split()))}），"
+               "请附上输入文件报告此问题（设置 JIXIAO_DEBUG=1 可显示详细信息）", err=True)
+    if os.environ.get("JIXIAO_DEBUG"):
+        import traceback
+        traceback.print_exception(exc, file=sys.stderr)
+    raise typer.Exit(2)
 
 
 def _fail(message: str) -> None:

@@ -284,6 +284,8 @@ class LocalPool:
         todo = deque(tasks)
         done: dict[int, Outcome] = {}
         order = deque(t.index for t in todo)
+        if not todo:
+            return
         if not self.workers:
             self.workers = [_Worker(self.ctx, self.limits) for _ in range(min(self.jobs, len(todo)) or 1)]
         try:

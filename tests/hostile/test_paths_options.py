@@ -356,3 +356,16 @@ def test_output_through_a_symlink_replaces_the_file_it_names(tmp_path):
     link.symlink_to(real)
     assert run(GOOD, "-o", link).exit_code == 1
     assert link.is_symlink() and "SUM.SECTION_WEIGHT" in real.read_text(encoding="utf-8")
+
+
+def test_an_internal_error_is_one_line_and_exit_2_not_1(monkeypatch):
+    from checker import engine
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("batch frames out of step")
+
+    monkeypatch.setattr(engine, "build_batch", broken)
+    res = run(GOOD, "-j", "1")
+    assert res.exit_code == 2 and res.stdout == ""
+    assert res.stderr.strip() == ("jixiao: 内部错误（RuntimeError: batch frames out of step），请附上输入文件报告此问题"
+                                  "（设置 JIXIAO_DEBUG=1 可显示详细信息）")
