@@ -113,6 +113,9 @@ def check(
         code = _emit(plan, result)
     except Exception as exc:  # a bug in jixiao: exit 2, never 1 (the code for "findings")
         _internal_error(exc)
+    finally:
+        if hasattr(plan.options.scheduler, "close"):  # the Dask client opened by _plan
+            plan.options.scheduler.close()
     raise typer.Exit(code)
 
 
@@ -216,9 +219,13 @@ def _check_executor(opts) -> None:
     if not opts.scheduler:
         raise UsageError("--executor dask 需要 --scheduler 地址（如 tcp://10.0.0.5:8786）")
     try:
-        import distributed  # noqa: F401
+        from distributed import Client
     except ImportError:
         raise UsageError("--executor dask 需要安装 dask[distributed]（pip install 'jixiao[dask]'）") from None
+    try:  # connect now, so an unreachable cluster is a usage error before anything is read
+        opts.scheduler = Client(opts.scheduler, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise UsageError(f"--scheduler {opts.scheduler}: 无法连接 Dask 调度器（{type(exc).__name__}: {exc}）") from None
 
 
 def _check_output(output: Path | None, paths: list[str]) -> None:

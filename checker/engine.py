@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import functools
 import os
+import re
+import string
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
@@ -194,9 +197,8 @@ def _finish(r: Rule, hits: pd.DataFrame, projects: pd.DataFrame, severity: str) 
     else:
         hits["file"] = by_project.fillna("")
     hits["project"] = hits["project_id"].map(projects["name"]).fillna("")
-    records = hits.to_dict("records")
-    hits["message"] = [_format(r.message_zh, rec) for rec in records]
-    hits["message_en"] = [_format(r.message_en, rec) for rec in records]
+    hits["message"] = _messages(r.message_zh, hits)
+    hits["message_en"] = _messages(r.message_en, hits)
     hits["rule"], hits["family"], hits["severity"] = r.id, r.family, severity
     return hits[FINDING_COLUMNS]
 
@@ -206,8 +208,24 @@ class _Default(dict):
         return ""
 
 
-def _format(template: str, params: dict) -> str:
-    return template.format_map(_Default(params))
+def _messages(template: str, hits: pd.DataFrame) -> list[str]:
+    """The template filled from each hit's columns (a missing column reads as "").  Only the
+    columns the template names are touched: no dict of every column per finding."""
+    names = _fields(template)
+    if not names:
+        return [template.format_map(_Default())] * len(hits)
+    columns = [hits[n].tolist() if n in hits.columns else [""] * len(hits) for n in names]
+    return [template.format_map(_Default(zip(names, values))) for values in zip(*columns)]
+
+
+@functools.lru_cache(maxsize=512)
+def _fields(template: str) -> tuple[str, ...]:
+    names: list[str] = []
+    for _, field_name, _, _ in string.Formatter().parse(template):
+        base = re.split(r"[.\[]", field_name, maxsplit=1)[0] if field_name else ""
+        if base and base not in names:
+            names.append(base)
+    return tuple(names)
 
 
 def _order(findings: pd.DataFrame, statuses: list[FileStatus]) -> pd.DataFrame:

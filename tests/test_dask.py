@@ -52,3 +52,11 @@ def test_dask_without_a_scheduler_is_a_usage_error():
     res = runner.invoke(app, ["check", "--no-config", str(DATA / "001_selfeval_yanchi_2024.txt"), "--executor", "dask"])
     assert res.exit_code == 2
     assert res.stderr.strip() == "jixiao: --executor dask 需要 --scheduler 地址（如 tcp://10.0.0.5:8786）"
+
+
+def test_an_unreachable_scheduler_is_a_usage_error_before_reading():
+    res = runner.invoke(app, ["check", "--no-config", str(DATA / "001_selfeval_yanchi_2024.txt"),
+                              "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"])
+    assert res.exit_code == 2 and res.stdout == ""
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("jixiao: --scheduler tcp://127.0.0.1:9: 无法连接 Dask 调度器（")
