@@ -332,10 +332,10 @@ def _emit(plan: Plan, result) -> int:
     code = exit_code(result)
     if plan.annotate and not _annotate(plan, result):
         code = 2
-    for s in result.files:
-        if file_failed(s, result.skip_unsupported):
-            typer.echo(f"{s.path}: {s.error_message}", err=True)
-    if not any(s.status in ("checked", "unrecognised") for s in result.files):
+    failed = [s for s in result.files if file_failed(s, result.skip_unsupported)]
+    for s in failed:
+        typer.echo(f"{s.path}: {s.error_message}", err=True)
+    if not failed and not any(s.status in ("checked", "unrecognised") for s in result.files):
         typer.echo("jixiao: 没有找到可核查的文件", err=True)
     if plan.output and plan.format != "text":
         from reports.text import summary_line

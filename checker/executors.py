@@ -27,6 +27,7 @@ from multiprocessing.connection import wait
 
 from checker import model as M
 from checker.grid import SkippedInput, UnreadableInput
+from checker.inputs import display_name
 from checker.readers import read_any
 from checker.recognise import FileModel, recognise_file
 
@@ -157,7 +158,8 @@ def _sha256(path: str) -> str:
 
 
 def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())
+    """An exception as one line any writer can print (a file name in it may hold undecodable bytes)."""
+    return display_name(" ".join(str(exc).split()))
 
 
 def timeout_message(seconds: float) -> str:

@@ -369,3 +369,19 @@ def test_an_internal_error_is_one_line_and_exit_2_not_1(monkeypatch):
     assert res.exit_code == 2 and res.stdout == ""
     assert res.stderr.strip() == ("jixiao: 内部错误（RuntimeError: batch frames out of step），请附上输入文件报告此问题"
                                   "（设置 JIXIAO_DEBUG=1 可显示详细信息）")
+
+
+def test_a_reader_message_naming_an_undecodable_file_is_escaped(tmp_path, monkeypatch):
+    from checker import executors
+    from checker.grid import UnreadableInput
+
+    def reader(path, *args, **kwargs):
+        raise UnreadableInput(f"cannot open {path}\nsecond line")
+
+    monkeypatch.setattr(executors, "read_any", reader)
+    bad = _bad_name(tmp_path, ".txt")
+    shutil.copy(GOOD, bad)
+    res = run(bad, "-j", "1")
+    assert res.exit_code == 2
+    shown = str(tmp_path) + "/\\xe9t\\xe9_form.txt"
+    assert res.stderr.strip() == f"{shown}: cannot open {shown} second line"
