@@ -38,7 +38,7 @@ class RowStore:
         columns = self.columns[table]
         strings = self._strings
         if len(record) == len(columns) and all(map(str.__eq__, record, columns)):  # the usual case
-            return tuple([strings.setdefault(v, v) if type(v) is str else v for v in record.values()])
+            return tuple([_shared(strings, v) for v in record.values()])
         position = self._position[table]
         for key in record:
             if key not in position:
@@ -70,6 +70,9 @@ class RowStore:
 
 
 def _shared(strings: dict, value):
-    if type(value) is str:
-        return strings.setdefault(value, value)
+    """One object for equal strings and floats (weights, scores, units, cell addresses recur in
+    every form).  Zero is left alone: 0.0 and -0.0 are equal as keys but print differently."""
+    kind = type(value)
+    if kind is str or (kind is float and value):
+        return strings.setdefault((kind, value), value) if kind is float else strings.setdefault(value, value)
     return value
