@@ -152,3 +152,14 @@ def test_missing_explicit_config(project):
     res = run("forms/yanchi.txt", "--config", project / "nope.toml")
     assert res.exit_code == 2
     assert res.stderr.strip() == f"jixiao: {project / 'nope.toml'}: 无法读取配置文件（No such file or directory）"
+
+
+@pytest.mark.parametrize("flag, message", [
+    ("per-file-seconds", "jixiao: --limit 'per-file-seconds': 应写成 NAME=VALUE，如 per-file-seconds=120"),
+    ("per-file-seconds=soon", "jixiao: --limit 'per-file-seconds=soon': 'soon' 不是数字"),
+    ("per-file-secs=5", "jixiao: --limit: limits: 未知的设置项 'per-file-secs'，是否指 per-file-seconds？"),
+    ("worker-memory-mib=0", "jixiao: --limit: limits.worker-memory-mib 应为正数，而不是 0"),
+])
+def test_bad_limit_flag(project, flag, message):
+    res = run("forms/yanchi.txt", "--limit", flag)
+    assert res.exit_code == 2 and res.stderr.strip() == message
