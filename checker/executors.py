@@ -15,6 +15,7 @@ reason and the batch goes on.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import inspect
 import multiprocessing as mp
@@ -193,6 +194,7 @@ class InProcess:
 
 def _worker_main(conn, limits: EngineLimits) -> None:
     """A worker process: cap its memory, then read and recognise files until told to stop."""
+    gc.freeze()  # what the fork inherited is never collected here, so its pages stay shared
     _cap_memory(limits.worker_memory_mib)
     while True:
         try:
