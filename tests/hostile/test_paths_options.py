@@ -385,3 +385,15 @@ def test_a_reader_message_naming_an_undecodable_file_is_escaped(tmp_path, monkey
     assert res.exit_code == 2
     shown = str(tmp_path) + "/\\xe9t\\xe9_form.txt"
     assert res.stderr.strip() == f"{shown}: cannot open {shown} second line"
+
+
+def test_a_named_pipe_in_a_folder_is_listed_not_read(tmp_path):
+    d = tmp_path / "batch"
+    d.mkdir()
+    shutil.copy(GOOD, d / GOOD.name)
+    os.mkfifo(d / "feed.txt")  # reading it would wait for a writer forever
+    res = run(d, "--format", "json")
+    assert res.exit_code == 2
+    assert (files(res)["feed.txt"]["status"], files(res)["feed.txt"]["error_message"]) == \
+        ("skipped", "不是普通文件，未核查")
+    good_checked(res)
