@@ -134,8 +134,8 @@ def _per_path(findings, overrides: list[PathOverride]):
     files = findings["file"]
     for o in overrides:
         hit = files.map({f: o.matches(f) for f in files.unique() if f}).fillna(False).astype(bool)
-        if o.select is not None:
-            keep &= ~hit | _named(findings, o.select)
+        if o.select is not None:  # PARSE findings stay, as under --select
+            keep &= ~hit | _named(findings, o.select) | (findings["family"] == "PARSE")
         if o.ignore:
             keep &= ~(hit & _named(findings, o.ignore))
         for name, level in o.severity.items():

@@ -163,3 +163,11 @@ def test_missing_explicit_config(project):
 def test_bad_limit_flag(project, flag, message):
     res = run("forms/yanchi.txt", "--limit", flag)
     assert res.exit_code == 2 and res.stderr.strip() == message
+
+
+def test_per_path_select_keeps_unrecognised_files_failing(project):
+    (project / "forms" / "纪要.txt").write_text("会议纪要\n今天讨论了预算。\n", encoding="utf-8")
+    (project / "jixiao.toml").write_text('[per-path."forms/*"]\nselect = ["CAP"]\n', encoding="utf-8")
+    doc = json.loads(run("forms", "-f", "json").stdout)
+    assert {(Path(f["file"]).name, f["rule"]) for f in doc["findings"]} == \
+        {("纪要.txt", "PARSE.UNRECOGNISED"), ("yanchi.txt", "CAP.SECTION_SCORE")}
