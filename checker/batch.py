@@ -60,11 +60,20 @@ class Batch:
 def build_batch(file_models, profile: Profile, notes: list[dict] | None = None) -> Batch:
     """All files' rows in one set of frames; ``notes`` are file-level notes made outside the
     recognisers (unrecognised files, what a reader repaired)."""
-    def collect(attr, schema, validate=True):
-        return M.frame(schema, [r for fm in file_models for r in getattr(fm, attr)], validate)
+    if hasattr(file_models, "frame"):  # a checker.rowstore.RowStore: rows kept as tuples, file by file
+        store = file_models
+
+        def collect(attr, schema, validate=True):
+            return store.frame(attr, schema, validate)
+        models = []
+        notes = store.notes + list(notes or [])
+    else:
+        def collect(attr, schema, validate=True):
+            return M.frame(schema, [r for fm in file_models for r in getattr(fm, attr)], validate)
+        models = file_models
 
     projects = collect("projects", M.Projects)
-    note_rows = [r for fm in file_models for r in fm.notes] + list(notes or [])
+    note_rows = [r for fm in models for r in fm.notes] + list(notes or [])
     batch = Batch(
         projects=projects,
         funds=recompute_funds(collect("funds", M.Funds, validate=False)),   # validated as RecomputedFunds

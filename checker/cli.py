@@ -1,12 +1,20 @@
 """``jixiao`` command line: a CI-style gate for budget performance forms.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on;
-2 usage error or an input that could not be read (after checking the others).
+2 a usage error (checked before any file is read), an input that could not be read or was
+skipped for cause, or nothing to check (every other file is still checked).
+
+``check`` runs in three steps, each a small function, so a new option is one parameter plus
+a line in the step that uses it: ``_plan`` (options + config file → a checked ``Plan``, or
+a usage error), ``_run`` (the engine, with a progress bar), ``_emit`` (reports, exit code).
 """
 
 from __future__ import annotations
 
+import io
+import os
 import sys
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
@@ -45,20 +53,13 @@ class SplitBy(str, Enum):
     department = "department"
 
 
-def _load_baseline(compare: Path | None, fail_on_new: bool):
-    """The --compare report's findings, read before the run so a bad path costs nothing."""
-    from checker.compare import BaselineError, load_baseline
+class Executor(str, Enum):
+    local = "local"
+    dask = "dask"
 
-    if compare is None:
-        if fail_on_new:
-            typer.echo("jixiao: --fail-on-new 需要与 --compare 一起使用", err=True)
-            raise typer.Exit(2)
-        return None
-    try:
-        return load_baseline(compare)
-    except BaselineError as exc:
-        typer.echo(f"jixiao: {exc}", err=True)
-        raise typer.Exit(2) from None
+
+class UsageError(Exception):
+    """A problem with the command line or its files, found before anything is checked."""
 
 
 def _split(values: list[str] | None) -> list[str] | None:
@@ -67,93 +68,394 @@ def _split(values: list[str] | None) -> list[str] | None:
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
 
 
+@dataclass
+class Plan:
+    """Everything ``check`` will do, with the config file and the flags already merged."""
+    paths: list[str]
+    format: str = "text"
+    output: Path | None = None
+    fail_on: str = "error"
+    lang: str = "zh"
+    profile: object = None
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    annotate: Path | None = None
+    quiet: bool = False
+    options: object = None          # checker.engine.RunOptions
+    extra: dict = field(default_factory=dict)   # room for options added later (reports …)
+
+
 @app.command()
 def check(
-    paths: list[str] = typer.Argument(..., help="文件或目录（递归）"),
+    paths: list[str] = typer.Argument(..., help="文件或目录（递归，目录中的每个文件都会列出）"),
     format: Format = typer.Option(Format.text, "--format", "-f", help="输出格式"),
     output: Path | None = typer.Option(None, "--output", "-o", help="写入文件而不是标准输出"),
-    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="达到该级别即以 1 退出"),
-    lang: Lang = typer.Option(Lang.zh, "--lang", help="消息语言"),
+    fail_on: FailOn | None = typer.Option(None, "--fail-on", help="达到该级别即以 1 退出（默认 error）"),
+    lang: Lang | None = typer.Option(None, "--lang", help="消息语言（默认 zh）"),
     profile: str | None = typer.Option(None, "--profile", help="评分配置 YAML"),
     select: list[str] | None = typer.Option(None, "--select", help="只运行这些规则或类别 (IND,SUM.TOTAL_WEIGHT)"),
     ignore: list[str] | None = typer.Option(None, "--ignore", help="不运行这些规则或类别"),
     annotate: Path | None = typer.Option(None, "--annotate", help="把 Excel 输入的批注副本写到该目录（不改动原文件）"),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="并行读取的工作进程数（默认：全部 CPU 核）"),
+    executor: Executor | None = typer.Option(None, "--executor", help="local（本机进程）或 dask（集群）"),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask 调度器地址，如 tcp://10.0.0.5:8786"),
+    skip_unsupported: bool | None = typer.Option(None, "--skip-unsupported/--no-skip-unsupported",
+                                                 help="不支持的文件类型只列出为已跳过，不使核查失败"),
+    limit: list[str] | None = typer.Option(None, "--limit", help="限值 NAME=VALUE，如 per-file-seconds=120"),
+    config: Path | None = typer.Option(None, "--config", help="配置文件（默认从当前目录向上查找 jixiao.toml）"),
+    no_config: bool = typer.Option(False, "--no-config", help="不读取任何配置文件"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度条"),
     # --- reports: resubmissions, send-back, big HTML -------------------------------------------
     compare: Path | None = typer.Option(None, "--compare", help="与上次的 JSON 报告比对：标出新增、遗留、已修正"),
     fail_on_new: bool = typer.Option(False, "--fail-on-new", help="只有新增问题才使核查不通过（需 --compare）"),
     split_by: tuple[SplitBy, Path] | None = typer.Option(
         None, "--split-by", metavar="project|department DIR", help="每个项目或主管部门一份报告，写到 DIR（附索引页）"),
     html_max_mb: float = typer.Option(5.0, "--html-max-mb", help="HTML 超过该大小（MB）时改写为索引页加分页目录"),
-    # ---------------------------------------------------------------------------------------------
 ) -> None:
     """核查 PATHS 中的表格并报告所有不一致之处。"""
-    started = datetime.now(UTC)
-    from checker.engine import check as run
-    from checker.gate import passed
-    from checker.profile import ProfileError, load_profile
+    flags = dict(paths=paths, format=format.value, output=output, fail_on=fail_on and fail_on.value,
+                 lang=lang and lang.value, profile=profile, select=_split(select), ignore=_split(ignore),
+                 annotate=annotate, jobs=jobs, executor=executor and executor.value, scheduler=scheduler,
+                 skip_unsupported=skip_unsupported, limit=limit or [], config=config, no_config=no_config,
+                 quiet=quiet, compare=compare, fail_on_new=fail_on_new,
+                 split_by=(split_by[0].value, split_by[1]) if split_by else None, html_max_mb=html_max_mb)
+    try:
+        plan = _plan(flags)
+    except UsageError as exc:
+        _fail(str(exc))
+    try:
+        result = _run(plan)
+        code = _emit(plan, result)
+    except Exception as exc:  # a bug in jixiao: exit 2, never 1 (the code for "findings")
+        _internal_error(exc)
+    finally:
+        if hasattr(plan.options.scheduler, "close"):  # the Dask client opened by _plan
+            plan.options.scheduler.close()
+    raise typer.Exit(code)
+
+
+def _internal_error(exc: Exception) -> None:
+    from checker.inputs import display_name
+
+    typer.echo(f"jixiao: 内部错误（{type(exc).__name__}: {display_name(' '.join(str(exc).split()))}），"
+               "请附上输入文件报告此问题（设置 JIXIAO_DEBUG=1 可显示详细信息）", err=True)
+    if os.environ.get("JIXIAO_DEBUG"):
+        import traceback
+        traceback.print_exception(exc, file=sys.stderr)
+    raise typer.Exit(2)
+
+
+def _fail(message: str) -> None:
+    for line in message.splitlines():
+        typer.echo(f"jixiao: {line}", err=True)
+    raise typer.Exit(2)
+
+
+# ---------------------------------------------------------------- plan: options, config, checks
+
+
+def _plan(flags: dict) -> Plan:
+    from checker.engine import RunOptions, with_severity
+    from checker.executors import make_limits
+    from checker.selection import UnknownRuleError, canonical, canonical_severity
+    from checker.settings import SettingsError, config_path, limits_from, load_settings
 
     try:
-        prof = load_profile(profile)
-    except ProfileError as exc:
-        typer.echo(f"jixiao: {exc}", err=True)
-        raise typer.Exit(2)
-    baseline = _load_baseline(compare, fail_on_new)
-    result = run(paths, prof, lang.value, _split(select), _split(ignore))
-    result.fail_on = fail_on.value
-    # --- reports: comparison, output, send-back ----------------------------------------------------
-    from checker.compare import compare as compare_findings
-    from checker.compare import gate_view
-    from reports.outputs import write_report
+        cfg = load_settings(config_path(flags["config"] and str(flags["config"]), flags["no_config"]))
+        limits = {**cfg.limits, **limits_from(_limit_flags(flags["limit"]), "--limit")}
+        select = canonical(_pick(flags["select"], cfg.select), "--select")
+        ignore = canonical(_pick(flags["ignore"], cfg.ignore), "--ignore")
+        prof = _profile(_pick(flags["profile"], cfg.profile))
+        prof = with_severity(prof, canonical_severity(prof.severity, f"{prof.name}: severity"))
+    except (SettingsError, UnknownRuleError) as exc:
+        raise UsageError(str(exc)) from exc
+    plan = Plan(paths=flags["paths"], format=flags["format"], output=flags["output"],
+                fail_on=_pick(flags["fail_on"], cfg.fail_on, "error"), lang=_pick(flags["lang"], cfg.lang, "zh"),
+                profile=with_severity(prof, cfg.severity), select=select, ignore=ignore,
+                annotate=flags["annotate"], quiet=flags["quiet"])
+    kind = _pick(flags["executor"], cfg.executor, "local")
+    plan.options = RunOptions(
+        jobs=_pick(flags["jobs"], cfg.jobs, os.cpu_count() or 1), executor=kind,
+        scheduler=_pick(flags["scheduler"], cfg.scheduler), limits=make_limits(limits),
+        skip_unsupported=bool(_pick(flags["skip_unsupported"], cfg.skip_unsupported, False)),
+        per_path=cfg.per_path)
+    _check_executor(plan.options)
+    _check_output(plan.output, plan.paths)
+    _check_annotate(plan.annotate)
+    plan.extra = {"baseline": _load_baseline(flags["compare"], flags["fail_on_new"]), "compare": flags["compare"],
+                  "fail_on_new": flags["fail_on_new"], "split_by": flags["split_by"],
+                  "html_max_bytes": int(flags["html_max_mb"] * 1_000_000)}
+    return plan
 
+
+def _load_baseline(compare: Path | None, fail_on_new: bool):
+    """The --compare report's findings, read before the run so a bad path costs nothing."""
+    from checker.compare import BaselineError, load_baseline
+
+    if compare is None:
+        if fail_on_new:
+            raise UsageError("--fail-on-new 需要与 --compare 一起使用")
+        return None
+    try:
+        return load_baseline(compare)
+    except BaselineError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _pick(*values):
+    """The first value that was given: a flag, then the config file, then the default."""
+    return next((v for v in values if v is not None), None)
+
+
+def _limit_flags(items: list[str]) -> dict:
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise UsageError(f"--limit {item!r}: 应写成 NAME=VALUE，如 per-file-seconds=120")
+        try:
+            out[name.strip()] = float(value) if "." in value else int(value)
+        except ValueError:
+            raise UsageError(f"--limit {item!r}: {value!r} 不是数字") from None
+    return out
+
+
+def _profile(path: str | None):
+    from checker.profile import ProfileError, load_profile
+
+    if path is not None:
+        _readable_text(path, "评分配置")
+    try:
+        return load_profile(path)
+    except ProfileError as exc:
+        raise UsageError(str(exc)) from exc
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:  # a YAML of the wrong shape
+        raise UsageError(f"{path}: 评分配置格式有误（{type(exc).__name__}: {exc}）") from exc
+
+
+def _readable_text(path: str, what: str) -> None:
+    p = Path(path)
+    if p.is_dir():
+        raise UsageError(f"{path}: 是一个目录，不是{what}文件")
+    try:
+        p.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise UsageError(f"{path}: 无法读取{what}（{exc.strerror or exc}）") from exc
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: {what}不是 UTF-8 编码") from exc
+
+
+def _check_executor(opts) -> None:
+    if opts.executor != "dask":
+        return
+    if not opts.scheduler:
+        raise UsageError("--executor dask 需要 --scheduler 地址（如 tcp://10.0.0.5:8786）")
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("--executor dask 需要安装 dask[distributed]（pip install 'jixiao[dask]'）") from None
+    try:  # connect now, so an unreachable cluster is a usage error before anything is read
+        opts.scheduler = Client(opts.scheduler, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise UsageError(f"--scheduler {opts.scheduler}: 无法连接 Dask 调度器（{type(exc).__name__}: {exc}）") from None
+
+
+def _check_output(output: Path | None, paths: list[str]) -> None:
+    if output is None:
+        return
+    if output.is_dir():
+        raise UsageError(f"-o {output}: 是一个目录，请给出报告的文件名")
+    if output.exists() and not output.is_file():  # /dev/null, /dev/stdout, a pipe: written in place
+        if not os.access(output, os.W_OK):
+            raise UsageError(f"-o {output}: 不可写")
+        return
+    parent = Path(os.path.realpath(output)).parent
+    if not parent.is_dir():
+        raise UsageError(f"-o {output}: 目录 {parent} 不存在")
+    if not os.access(parent, os.W_OK):
+        raise UsageError(f"-o {output}: 目录 {parent} 不可写")
+    if output.exists() and any(_same(output, p) for p in paths):
+        raise UsageError(f"-o {output}: 这是一个输入文件，jixiao 不会覆盖输入")
+
+
+def _same(a: Path, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _check_annotate(folder: Path | None) -> None:
+    if folder is None:
+        return
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--annotate {folder}: 不是目录（批注副本写入一个目录）")
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), Path("."))
+    if not existing.is_dir():
+        raise UsageError(f"--annotate {folder}: {existing} 不是目录")
+    if not os.access(existing, os.W_OK):
+        raise UsageError(f"--annotate {folder}: 目录 {existing} 不可写")
+
+
+# ---------------------------------------------------------------- run
+
+
+def _run(plan: Plan):
+    from checker.compare import compare
+    from checker.engine import check as run_check
+
+    started = datetime.now(UTC)
+    with _progress(plan.quiet) as (on_start, on_file):
+        plan.options.on_start, plan.options.on_file = on_start, on_file
+        result = run_check(plan.paths, plan.profile, plan.lang, plan.select, plan.ignore, options=plan.options)
+    result.fail_on = plan.fail_on
     result.extra["started"] = started
-    if annotate:  # the report says which Excel inputs get no annotated copy
+    if plan.extra["baseline"] is not None:
+        result.extra["comparison"] = compare(result.findings, plan.extra["baseline"], str(plan.extra["compare"]),
+                                             plan.extra["fail_on_new"])
+    if plan.annotate:  # the report says which Excel inputs get no annotated copy
         from reports.annotate_xlsx import skipped_inputs
         result.extra["no_annotated_copy"] = skipped_inputs(result)
-    if baseline is not None:
-        result.extra["comparison"] = compare_findings(result.findings, baseline, str(compare), fail_on_new)
-    write_report(result, format.value, output, int(html_max_mb * 1_000_000))
-    if annotate:
-        from reports.annotate_xlsx import annotate as write_annotated
-        from reports.annotate_xlsx import skipped_inputs, skipped_note
-        for written in write_annotated(result, str(annotate)):
-            typer.echo(f"jixiao: 已写出批注副本 {written}", err=True)
-        for path in skipped_inputs(result):
-            typer.echo(f"jixiao: {skipped_note(path, result.lang)}", err=True)
-    if split_by:
-        from reports.split import write_split
-        written = write_split(result, split_by[1], split_by[0].value)
-        reports = sum(p.suffix == ".html" for p in written[1:])
-        typer.echo(f"jixiao: 已写出 {reports} 份退回报告，索引 {written[0]}", err=True)
-    # -------------------------------------------------------------------------------------------------
-    for s in result.files:
-        if s.status == "unreadable":
-            typer.echo(f"{s.path}: {s.error_message}", err=True)
-    if output and format != Format.text:
+    return result
+
+
+class _progress:
+    """A progress bar on stderr when it is a terminal (never with -q or when piped)."""
+
+    def __init__(self, quiet: bool):
+        self.bar = None
+        if not quiet and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+            # refreshed from the main thread only: workers are forked, and a refresh thread would be copied mid-lock
+            self.bar = Progress("核查", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                console=Console(stderr=True), auto_refresh=False, transient=True)
+        self.task = None
+
+    def __enter__(self):
+        if self.bar is None:
+            return None, None
+        self.bar.start()
+        return self.start, self.advance
+
+    def start(self, total: int) -> None:
+        self.task = self.bar.add_task("", total=total)
+        self.bar.refresh()
+
+    def advance(self, _outcome) -> None:
+        self.bar.advance(self.task)
+        self.bar.refresh()
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
+
+
+# ---------------------------------------------------------------- emit
+
+
+def _emit(plan: Plan, result) -> int:
+    from checker.compare import gate_view
+    from checker.gate import exit_code, file_failed
+    from reports.outputs import write_report
+
+    try:
+        with _utf8_stdout() as stream:
+            write_report(result, plan.format, plan.output, plan.extra["html_max_bytes"], stream)
+    except OSError as exc:
+        typer.echo(f"jixiao: -o {plan.output}: 无法写出报告（{exc.strerror or exc}）", err=True)
+        return 2
+    code = exit_code(gate_view(result))
+    if plan.annotate and not _annotate(plan, result):
+        code = 2
+    if plan.extra["split_by"]:
+        _split_reports(result, *plan.extra["split_by"])
+    failed = [s for s in result.files if file_failed(s, result.skip_unsupported)]
+    for s in failed:
+        typer.echo(f"{s.path}: {s.error_message}", err=True)
+    if not failed and not any(s.status in ("checked", "unrecognised") for s in result.files):
+        typer.echo("jixiao: 没有找到可核查的文件", err=True)
+    if plan.output and plan.format != "text":
         from reports.text import summary_line
         typer.echo(summary_line(result), err=True)
-    if any(s.status == "unreadable" for s in result.files) or not result.files:
-        if not result.files:
-            typer.echo("jixiao: 没有找到可核查的文件", err=True)
-        raise typer.Exit(2)
-    raise typer.Exit(0 if passed(gate_view(result)) else 1)
+    return code
+
+
+class _utf8_stdout:
+    """Standard output as UTF-8 text whatever the terminal's locale says (reports carry only
+    escaped file names)."""
+
+    def __enter__(self):
+        buffer = getattr(sys.stdout, "buffer", None)
+        sys.stdout.flush()
+        self.stream = io.TextIOWrapper(buffer, encoding="utf-8", newline="") if buffer is not None else sys.stdout
+        return self.stream
+
+    def __exit__(self, *exc):
+        self.stream.flush()
+        if self.stream is not sys.stdout:
+            self.stream.detach()   # leave sys.stdout's buffer open
+        return False
+
+
+def _split_reports(result, by: str, folder: Path) -> None:
+    from reports.split import write_split
+
+    written = write_split(result, folder, by)
+    reports = sum(p.suffix == ".html" for p in written[1:])
+    typer.echo(f"jixiao: 已写出 {reports} 份退回报告，索引 {written[0]}", err=True)
+
+
+def _annotate(plan: Plan, result) -> bool:
+    from checker.inputs import display_name
+    from reports.annotate_xlsx import annotate as write_annotated
+
+    try:
+        written = write_annotated(_with_real_names(result), str(plan.annotate))
+    except (OSError, ValueError) as exc:
+        typer.echo(f"jixiao: --annotate {plan.annotate}: 无法写出批注副本（{display_name(str(exc))}）", err=True)
+        return False
+    for path in written:
+        typer.echo(f"jixiao: 已写出批注副本 {display_name(str(path))}", err=True)
+    from reports.annotate_xlsx import skipped_note
+    for path in result.extra.get("no_annotated_copy", []):
+        typer.echo(f"jixiao: {skipped_note(path, result.lang)}", err=True)
+    return True
+
+
+def _with_real_names(result):
+    """The result as the annotator needs it: files under their real names, so one whose name
+    is not valid UTF-8 (shown escaped everywhere else) can still be opened and copied."""
+    from dataclasses import replace
+
+    real = {s.path: s.source for s in result.files if s.source}
+    if not real:
+        return result
+    files = [replace(s, path=s.real_path) for s in result.files]
+    findings = result.findings.assign(file=result.findings["file"].map(lambda f: real.get(f, f)))
+    return replace(result, files=files, findings=findings)
+
+
+# ---------------------------------------------------------------- other commands
 
 
 @app.command()
 def rules(rule_id: str | None = typer.Argument(None, help="规则编号或类别，如 IND.OVERSCORE 或 SUM"),
           lang: Lang = typer.Option(Lang.zh, "--lang", help="说明语言")) -> None:
     """列出规则及其说明（含反例与正例）。"""
-    from rules import load_all
+    from checker.selection import UnknownRuleError, matching
     from rules.docs import catalog, document
 
     if not rule_id:
-        sys.stdout.write(catalog(lang.value))
+        _stdout_text(catalog(lang.value))
         return
-    chosen = [r for r in sorted(load_all().values(), key=lambda r: r.id)
-              if r.id == rule_id.upper() or r.family == rule_id.upper()]
-    if not chosen:
-        typer.echo(f"jixiao: 没有规则或类别 {rule_id}", err=True)
-        raise typer.Exit(2)
-    sys.stdout.write("\n".join(document(r, lang.value) for r in chosen))
+    try:
+        chosen = matching(rule_id, "rules")
+    except UnknownRuleError as exc:
+        _fail(str(exc))
+    _stdout_text("\n".join(document(r, lang.value) for r in sorted(chosen, key=lambda r: r.id)))
 
 
 @app.command()
@@ -164,21 +466,24 @@ def inspect(
     """显示 jixiao 如何读取一张表：栏目对照、层级与分值、每项指标及其单元格位置、资金。"""
     from rich.console import Console
 
-    from checker.grid import UnreadableInput
+    from checker.grid import SkippedInput, UnreadableInput
     from checker.inspect import inspect_file, render_json, render_text
 
     if format not in ("text", "json"):
-        typer.echo(f"jixiao: --format 只能是 text 或 json，而不是 {format}", err=True)
-        raise typer.Exit(2)
+        _fail(f"--format 只能是 text 或 json，而不是 {format}")
     try:
         data = inspect_file(path)
-    except UnreadableInput as exc:
-        typer.echo(f"{path}: {exc}", err=True)
-        raise typer.Exit(2) from exc
+    except (UnreadableInput, SkippedInput) as exc:
+        _fail(f"{path}: {exc}")
     if format == "json":
-        sys.stdout.write(render_json(data))
+        _stdout_text(render_json(data))
     else:
         render_text(data, Console(width=160))
+
+
+def _stdout_text(text: str) -> None:
+    with _utf8_stdout() as stream:
+        stream.write(text)
 
 
 @app.command()

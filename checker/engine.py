@@ -2,84 +2,154 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import contextlib
+import fnmatch
+import functools
+import os
+import re
+import string
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePath
 
 import pandas as pd
 
 from checker import __version__
 from checker import model as M
 from checker.batch import Batch, build_batch
+from checker.executors import EngineLimits, Outcome, Task, make_executor, run
 from checker.fingerprint import with_fingerprints
 from checker.gate import SEVERITY_RANK
-from checker.grid import UnreadableInput
+from checker.inputs import Input, expand
 from checker.profile import Profile, load_profile
-from checker.readers import read_any, supported
-from checker.recognise import FileModel, recognise_file
 from checker.result import FileStatus, Result
+from checker.rowstore import RowStore
+from checker.selection import canonical, canonical_severity
 from rules import Rule, select
 
 FINDING_COLUMNS = [c for c in M.Findings.to_schema().columns if c != "fingerprint"]  # filled once ordered
 
 
-def expand_paths(paths: list[str]) -> tuple[list[str], list[str]]:
-    """Files given, plus supported files under directories (recursive, sorted).
+@dataclass(frozen=True)
+class PathOverride:
+    """Settings for the files a glob names (``[per-path."县级/*"]`` in a config file)."""
+    pattern: str
+    base: str = ""                       # folder the pattern is relative to (the config file's)
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    severity: dict = field(default_factory=dict)
 
-    Returns (files, missing) — missing are paths that do not exist at all.
-    """
-    files, missing = [], []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            files += sorted(str(f) for f in p.rglob("*") if f.is_file() and supported(f)
-                            and not f.name.startswith((".", "~$")))
-        elif p.exists():
-            files.append(str(p))
-        else:
-            files.append(str(p))  # kept in order; reported as unreadable
-            missing.append(str(p))
-    return files, missing
+    def matches(self, path: str) -> bool:
+        candidates = [path.replace(os.sep, "/")]
+        if self.base:
+            with contextlib.suppress(ValueError):  # a file outside the config's folder
+                candidates.append(Path(os.path.abspath(path)).relative_to(self.base).as_posix())
+        return any(fnmatch.fnmatch(c, self.pattern) or PurePath(c).match(self.pattern) for c in candidates)
+
+
+@dataclass
+class RunOptions:
+    """How to run a check, beyond which rules: where files are read and what bounds them."""
+    jobs: int = 0                        # 0: in this process; N: N worker processes
+    executor: str = "local"              # local | dask
+    scheduler: object = None             # Dask scheduler address (or a distributed.Client)
+    limits: EngineLimits = field(default_factory=EngineLimits)
+    skip_unsupported: bool = False
+    per_path: list[PathOverride] = field(default_factory=list)
+    on_start: Callable[[int], None] | None = None       # told how many files will be read
+    on_file: Callable[[Outcome], None] | None = None    # told after each file (a progress bar)
+
+
+def expand_paths(paths: list[str]) -> tuple[list[str], list[str]]:
+    """Files given or found (every file, see checker.inputs), and those that do not exist."""
+    inputs = expand(paths)
+    return [i.path for i in inputs], [i.path for i in inputs if i.skip == "missing"]
 
 
 def check(paths: list[str], profile: Profile | None = None, lang: str = "zh",
-          select_ids: list[str] | None = None, ignore_ids: list[str] | None = None) -> Result:
+          select_ids: list[str] | None = None, ignore_ids: list[str] | None = None,
+          options: RunOptions | None = None) -> Result:
+    """Check every file under ``paths``.  Unknown rule ids raise ``UnknownRuleError``."""
+    opts = options or RunOptions()
     profile = profile or load_profile()
-    files, missing = expand_paths(paths)
-    statuses: list[FileStatus] = []
-    models: list[FileModel] = []
-    notes: list[dict] = []
-    for n, path in enumerate(files, start=1):
-        if path in missing:
-            statuses.append(FileStatus(path, "unreadable", "", 0, "文件不存在"))
-            continue
-        try:
-            grids = read_any(path)
-        except UnreadableInput as exc:
-            statuses.append(FileStatus(path, "unreadable", "", 0, str(exc)))
-            continue
-        except Exception as exc:  # a reader bug must not sink the batch
-            statuses.append(FileStatus(path, "unreadable", "", 0, f"读取失败: {type(exc).__name__}: {exc}"))
-            continue
-        for g in grids:
-            notes += [M.note("PARSE.READ_REPAIRED", path, w, w, location=g.name) for w in g.warnings]
-        try:
-            fm = recognise_file(path, grids, n)
-        except Exception as exc:  # a recogniser bug on one odd form must not sink the batch
-            fm = FileModel(path=path, kind="unrecognised")
-            notes.append(M.note("PARSE.INTERNAL", path, f"识别表格时出错: {type(exc).__name__}: {exc}",
-                                f"recogniser failed: {type(exc).__name__}: {exc}"))
-        models.append(fm)
-        if fm.kind == "unrecognised":
-            statuses.append(FileStatus(path, "unrecognised", "unrecognised", 0))
-            if not any(x["code"] == "PARSE.INTERNAL" and x["file"] == path for x in notes):
-                notes.append(M.note("PARSE.UNRECOGNISED", path, "", "", expected="自评表/评分表/目标表"))
-        else:
-            statuses.append(FileStatus(path, "checked", fm.kind, len(fm.projects)))
-    batch = build_batch(models, profile, notes)
-    findings = run_rules(batch, select(select_ids, ignore_ids))
+    profile = replace(profile, severity=canonical_severity(profile.severity, f"{profile.name}: severity"))
+    chosen = choose_rules(canonical(select_ids, "--select"), canonical(ignore_ids, "--ignore"))
+    inputs = expand(paths)
+    statuses, store, notes = read_all(inputs, opts)
+    batch = build_batch(store, profile, notes)
+    store.release()
+    findings = run_rules(batch, chosen)
+    findings = _per_path(findings, opts.per_path)
     findings = M.Findings.validate(with_fingerprints(_order(findings, statuses)))
     return Result(files=statuses, projects=_with_totals(batch), funds=batch.funds, sections=batch.sections,
                   indicators=batch.indicators, findings=findings, lang=lang, version=__version__,
-                  extra={"profile": profile.name})
+                  skip_unsupported=opts.skip_unsupported, extra={"profile": profile.name})
+
+
+def choose_rules(select_ids: list[str] | None, ignore_ids: list[str] | None) -> list[Rule]:
+    """The rules to run.  The PARSE rules run whatever ``--select`` says (like a linter's syntax
+    errors): a file nobody could read as a form must not pass because only IND was selected.
+    Only ``--ignore`` (or a profile's ``off``) silences them."""
+    chosen = select(select_ids, ignore_ids)
+    if select_ids is not None:
+        ids = {r.id for r in chosen}
+        chosen += [r for r in select(["PARSE"], ignore_ids) if r.id not in ids]
+    return sorted(chosen, key=lambda r: r.id)
+
+
+def read_all(inputs: list[Input], opts: RunOptions) -> tuple[list[FileStatus], RowStore, list[dict]]:
+    """Statuses of every input in order, the rows of the files read (each file's model folded
+    in and dropped as it arrives), and engine-made notes."""
+    statuses: list[FileStatus | None] = [None] * len(inputs)
+    tasks = []
+    for n, i in enumerate(inputs):
+        if i.skip:
+            status = "unreadable" if i.skip == "missing" else "skipped"
+            statuses[n] = FileStatus(i.display, status, "", 0, i.note, reason=i.skip, source=_source(i))
+        else:
+            tasks.append(Task(n, i.path, i.display, n + 1))
+    if opts.on_start:
+        opts.on_start(len(tasks))
+    store = RowStore()
+    notes: list[dict] = []
+    executor = make_executor(opts.executor, opts.jobs, opts.limits, opts.scheduler)
+    for out in run(executor, tasks, opts.on_file):
+        i = inputs[out.index]
+        statuses[out.index] = FileStatus(i.display, out.status, out.kind, out.projects, out.message,
+                                         sha256=out.sha256, reason=out.reason, source=_source(i))
+        notes += out.notes
+        if out.model is not None:
+            store.add(out.model)
+    return [s for s in statuses if s is not None], store, notes
+
+
+def _source(i: Input) -> str:
+    return i.path if i.path != i.display else ""
+
+
+def _per_path(findings, overrides: list[PathOverride]):
+    """Per-path settings: drop the rules a path does not select or ignores, re-grade the rest."""
+    if not overrides or findings.empty:
+        return findings
+    keep = pd.Series(True, index=findings.index)
+    files = findings["file"]
+    for o in overrides:
+        hit = files.map({f: o.matches(f) for f in files.unique() if f}).fillna(False).astype(bool)
+        if o.select is not None:  # PARSE findings stay, as under --select
+            keep &= ~hit | _named(findings, o.select) | (findings["family"] == "PARSE")
+        if o.ignore:
+            keep &= ~(hit & _named(findings, o.ignore))
+        for name, level in o.severity.items():
+            mine = hit & _named(findings, [name])
+            if level == "off":
+                keep &= ~mine
+            else:
+                findings.loc[mine, "severity"] = level
+    return findings[keep].reset_index(drop=True)
+
+
+def _named(findings, names: list[str]):
+    return findings["rule"].isin(names) | findings["family"].isin(names)
 
 
 def run_rules(batch: Batch, rules: list[Rule]) -> pd.DataFrame:
@@ -92,13 +162,14 @@ def run_rules(batch: Batch, rules: list[Rule]) -> pd.DataFrame:
         if r.family == "PARSE" and failures:
             batch.notes = pd.concat([batch.notes, pd.DataFrame(failures, columns=M.NOTE_COLUMNS)], ignore_index=True)
             failures = []
-        severity = batch.profile.severity.get(r.id, batch.profile.severity.get(r.family, r.severity))
+        severity = rule_severity(r, batch.profile)
         if severity == "off" or (batch.projects.empty and r.family != "PARSE"):
             continue  # an "off" rule never runs; with no table read only the PARSE notes can say anything
         try:
             out = r.func(batch)
         except Exception as exc:  # report it and go on: the other rules' findings still count
-            failures.append(M.note("PARSE.INTERNAL", "", f"规则 {r.id} 执行出错，相关检查未完成: {type(exc).__name__}: {exc}",
+            failures.append(M.note("PARSE.INTERNAL", "",
+                                   f"规则 {r.id} 执行出错，相关检查未完成: {type(exc).__name__}: {exc}",
                                    f"rule {r.id} failed: {type(exc).__name__}: {exc}", section=r.id))
             continue
         if out is None or len(out) == 0:
@@ -109,6 +180,16 @@ def run_rules(batch: Batch, rules: list[Rule]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def rule_severity(r: Rule, profile: Profile) -> str:
+    """A rule's severity after the profile's (and config's) ``severity:``: rule id, then family."""
+    return profile.severity.get(r.id, profile.severity.get(r.family, r.severity))
+
+
+def with_severity(profile: Profile, overrides: dict) -> Profile:
+    """The profile with ``overrides`` (rule id or family → level) laid over its ``severity:``."""
+    return replace(profile, severity={**profile.severity, **overrides}) if overrides else profile
+
+
 def _finish(r: Rule, hits: pd.DataFrame, projects: pd.DataFrame, severity: str) -> pd.DataFrame:
     hits = hits.fillna("").astype(str)
     by_project = hits["project_id"].map(projects["file"]) if len(projects) else pd.Series("", index=hits.index)
@@ -117,9 +198,8 @@ def _finish(r: Rule, hits: pd.DataFrame, projects: pd.DataFrame, severity: str) 
     else:
         hits["file"] = by_project.fillna("")
     hits["project"] = hits["project_id"].map(projects["name"]).fillna("")
-    records = hits.to_dict("records")
-    hits["message"] = [_format(r.message_zh, rec) for rec in records]
-    hits["message_en"] = [_format(r.message_en, rec) for rec in records]
+    hits["message"] = _messages(r.message_zh, hits)
+    hits["message_en"] = _messages(r.message_en, hits)
     hits["rule"], hits["family"], hits["severity"] = r.id, r.family, severity
     return hits[FINDING_COLUMNS]
 
@@ -129,8 +209,24 @@ class _Default(dict):
         return ""
 
 
-def _format(template: str, params: dict) -> str:
-    return template.format_map(_Default(params))
+def _messages(template: str, hits: pd.DataFrame) -> list[str]:
+    """The template filled from each hit's columns (a missing column reads as "").  Only the
+    columns the template names are touched: no dict of every column per finding."""
+    names = _fields(template)
+    if not names:
+        return [template.format_map(_Default())] * len(hits)
+    columns = [hits[n].tolist() if n in hits.columns else [""] * len(hits) for n in names]
+    return [template.format_map(_Default(zip(names, values))) for values in zip(*columns)]
+
+
+@functools.lru_cache(maxsize=512)
+def _fields(template: str) -> tuple[str, ...]:
+    names: list[str] = []
+    for _, field_name, _, _ in string.Formatter().parse(template):
+        base = re.split(r"[.\[]", field_name, maxsplit=1)[0] if field_name else ""
+        if base and base not in names:
+            names.append(base)
+    return tuple(names)
 
 
 def _order(findings: pd.DataFrame, statuses: list[FileStatus]) -> pd.DataFrame:

@@ -29,9 +29,32 @@ def worst(severities) -> str:
     return min(ranked, key=SEVERITY_RANK.__getitem__) if ranked else ""
 
 
+# Skipped files that do not fail the gate: OS and Office litter found in a folder, and a folder
+# reached again through a symlink (its files were already listed).  Unsupported types fail it
+# unless --skip-unsupported; everything else skipped (too deep, no access, a reader's refusal)
+# means a submission was not checked, so it fails.
+HARMLESS_SKIPS = ("hidden", "temporary", "symlink-loop")
+
+
+def file_failed(status, skip_unsupported: bool = False) -> bool:
+    """Does this file alone stop the batch from passing (exit 2)?"""
+    if status.status == UNREADABLE:
+        return True
+    if status.status != SKIPPED:
+        return False
+    reason = getattr(status, "reason", "")
+    if reason in HARMLESS_SKIPS:
+        return False
+    return not (reason == "unsupported" and skip_unsupported)
+
+
 def input_failed(result) -> bool:
-    """A file that could not be read or was skipped: the batch was not wholly checked."""
-    return any(s.status in (UNREADABLE, SKIPPED) for s in result.files) or not result.files
+    """A file that could not be read or was skipped for cause, or nothing read at all: the
+    batch was not wholly checked."""
+    skip = getattr(result, "skip_unsupported", False)
+    if any(file_failed(s, skip) for s in result.files):
+        return True
+    return not any(s.status in (CHECKED, UNRECOGNISED) for s in result.files)
 
 
 def passed(result) -> bool:
@@ -43,7 +66,8 @@ def passed(result) -> bool:
 
 
 def exit_code(result) -> int:
-    """0 passed; 1 findings at or above --fail-on; 2 an input unreadable or skipped."""
+    """0 passed; 1 findings at or above --fail-on; 2 an input unreadable, skipped for cause,
+    or nothing read at all."""
     if input_failed(result):
         return 2
     return 0 if passed(result) else 1

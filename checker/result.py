@@ -17,6 +17,12 @@ class FileStatus:
     projects: int = 0
     error_message: str = ""  # why a file is unreadable or skipped, in one line
     sha256: str = ""         # of the input's bytes, so a printed report can be tied to the file it judged
+    reason: str = ""         # why skipped/unreadable, for machines: unsupported, hidden, temporary, timeout …
+    source: str = ""         # the real file name to reopen it (``path`` is the name shown, escaped)
+
+    @property
+    def real_path(self) -> str:
+        return self.source or self.path
 
 
 @dataclass
@@ -25,11 +31,12 @@ class Result:
     projects: pd.DataFrame      # checker.model.Projects + column recomputed_total (float, NaN if n/a)
     funds: pd.DataFrame         # checker.model.Funds + expected_rate, expected_score (float, NaN if n/a)
     sections: pd.DataFrame      # checker.model.Sections + item_weight_sum, item_score_sum
-    indicators: pd.DataFrame    # checker.model.Indicators + expected_score, expected_lo, expected_hi (float), basis (str)
+    indicators: pd.DataFrame    # checker.model.Indicators + expected_score, expected_lo/hi (float), basis (str)
     findings: pd.DataFrame      # checker.model.Findings
     lang: str = "zh"
     version: str = ""
     fail_on: str = "error"
+    skip_unsupported: bool = False   # --skip-unsupported: unsupported files listed, not failing the gate
     extra: dict = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:

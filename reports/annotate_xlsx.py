@@ -17,7 +17,7 @@ from pathlib import Path
 
 from checker.gate import SEVERITY_RANK, worst
 from reports import labels
-from reports.atomic import atomic_open
+from checker.atomic import atomic_open
 from reports.locations import cell_ref
 from reports.safe_cells import set_text
 

@@ -10,17 +10,19 @@ import sys
 from pathlib import Path
 
 from reports import render
-from reports.atomic import atomic_open, atomic_write_text
+from checker.atomic import atomic_open, atomic_write_text
 
 
-def write_report(result, fmt: str, output: Path | None, html_max_bytes: int | None = None) -> list[Path]:
-    """Write the report; returns the files written (none for standard output)."""
+def write_report(result, fmt: str, output: Path | None, html_max_bytes: int | None = None,
+                 stream=None) -> list[Path]:
+    """Write the report; returns the files written (none for standard output, or ``stream``)."""
     if output is None:
+        out = stream or sys.stdout
         if fmt == "json":
             from reports.json_report import write_json
-            write_json(result, sys.stdout)
+            write_json(result, out)
         else:
-            sys.stdout.write(render(result, fmt))
+            out.write(render(result, fmt))
         return []
     if fmt == "json":
         from reports.json_report import write_json

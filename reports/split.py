@@ -19,7 +19,7 @@ from checker.compare import comparison_of
 from checker.gate import SEVERITIES
 from reports import labels
 from reports.annotate_xlsx import NOT_ANNOTATED, WRITABLE, annotate
-from reports.atomic import atomic_write_text
+from checker.atomic import atomic_write_text
 from reports.clock import generated_at, local_text
 from reports.filenames import unique_names
 from reports.frames import columns, positions

@@ -93,6 +93,8 @@ def test_rules_command_lists_catalog():
     res = runner.invoke(app, ["rules"])
     assert "IND.OVERSCORE" in res.stdout and "XREF.UNIT_MISMATCH" in res.stdout
     res = runner.invoke(app, ["rules", "IND.OVERSCORE"])
+    assert "反例（报出）" in res.stdout and "正例（不报）" in res.stdout and "移动终端台数" in res.stdout
+    res = runner.invoke(app, ["rules", "IND.OVERSCORE", "--lang", "en"])
     assert "Fails" in res.stdout and "Passes" in res.stdout
 
 

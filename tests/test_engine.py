@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import rules
-from checker import engine
+from checker import engine, executors
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -28,7 +28,7 @@ def test_a_crashing_recogniser_leaves_the_file_listed(monkeypatch, tmp_path):
     def boom(path, grids, n):
         raise ValueError("odd form")
 
-    monkeypatch.setattr(engine, "recognise_file", boom)
+    monkeypatch.setattr(executors, "recognise_file", boom)
     r = engine.check([str(DATA / "001_selfeval_yanchi_2024.txt")])
     assert [(s.status, s.kind) for s in r.files] == [("unrecognised", "unrecognised")]
     assert "odd form" in r.findings[r.findings["rule"] == "PARSE.INTERNAL"].iloc[0]["message"]

@@ -1,0 +1,81 @@
+"""The rows of a whole batch, gathered file by file as the workers finish, in little memory.
+
+A recogniser's ``FileModel`` holds a dict per row (about 115 KB for a 35-indicator table);
+kept for 10,000 tables that alone is over a gigabyte.  The store keeps each row as a tuple
+in its table's column order and shares equal strings across files (the same labels, units
+and cell addresses recur in every form), so a file's model can be dropped as soon as it is
+folded in.  ``frame`` builds exactly what ``checker.model.frame`` builds from the dicts
+(same column order, NaN for a key a row lacks, same validation).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from checker import model as M
+
+TABLES = ("projects", "funds", "sections", "indicators", "listed")
+_MISSING = float("nan")   # what DataFrame.from_records puts where a dict lacks a key
+
+
+class RowStore:
+    def __init__(self) -> None:
+        self.columns: dict[str, list[str]] = {t: [] for t in TABLES}
+        self._position: dict[str, dict[str, int]] = {t: {} for t in TABLES}
+        self.rows: dict[str, list[tuple]] = {t: [] for t in TABLES}
+        self.notes: list[dict] = []
+        self._strings: dict[str, str] = {}
+
+    def add(self, file_model) -> None:
+        """Fold one file's rows in (the model itself may then be dropped)."""
+        for table in TABLES:
+            rows = self.rows[table]
+            for record in getattr(file_model, table):
+                rows.append(self._row(table, record))
+        self.notes += file_model.notes
+
+    def _row(self, table: str, record: dict) -> tuple:
+        columns = self.columns[table]
+        strings = self._strings
+        if len(record) == len(columns) and all(map(str.__eq__, record, columns)):  # the usual case
+            return tuple([_shared(strings, v) for v in record.values()])
+        position = self._position[table]
+        for key in record:
+            if key not in position:
+                position[key] = len(columns)
+                columns.append(key)
+        return tuple(_shared(strings, record[c]) if c in record else _MISSING for c in columns)
+
+    def frame(self, table: str, schema, validate: bool = True) -> pd.DataFrame:
+        """The validated frame of one table, as ``checker.model.frame`` would build it from dicts
+        (``validate=False`` where recompute validates what it returns).  The table's rows are
+        handed over: the store no longer holds them afterwards."""
+        rows, self.rows[table] = self.rows[table], []
+        if not rows:
+            return M.empty_frame(schema)
+        width = len(self.columns[table])
+        if any(len(r) != width for r in rows):  # rows folded in before a later file added a column
+            rows = [r + (_MISSING,) * (width - len(r)) for r in rows]
+        df = pd.DataFrame.from_records(rows, columns=self.columns[table])
+        del rows
+        order = [c for c in schema.to_schema().columns if c in df.columns]
+        df = df[order + [c for c in df.columns if c not in order]]   # the schema's column order
+        return schema.validate(df, lazy=True) if validate else df
+
+    def release(self) -> None:
+        """Drop the rows once the batch frames are built."""
+        for table in TABLES:
+            self.rows[table] = []
+        self._strings = {}
+
+    def __len__(self) -> int:
+        return len(self.rows["projects"])
+
+
+def _shared(strings: dict, value):
+    """One object for equal strings and floats (weights, scores, units, cell addresses recur in
+    every form).  Zero is left alone: 0.0 and -0.0 are equal as keys but print differently."""
+    kind = type(value)
+    if kind is str or (kind is float and value):
+        return strings.setdefault((kind, value), value) if kind is float else strings.setdefault(value, value)
+    return value

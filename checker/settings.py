@@ -1,0 +1,229 @@
+"""Project settings: ``jixiao.toml``, or ``[tool.jixiao]`` in ``pyproject.toml``.
+
+Found from the working directory upward (``jixiao.toml`` first, then a ``pyproject.toml``
+that has a ``[tool.jixiao]`` table), stopping at the filesystem root or at a folder holding
+``.git``.  Command-line flags override what a file says.  Every key and rule id is checked:
+a misspelling is an error naming it, never a setting silently ignored.
+
+    select = ["IND", "SUM"]
+    ignore = ["IND.TARGET_TOO_LOW"]
+    fail-on = "warning"
+    profile = "profiles/national.yaml"     # relative to this file
+    jobs = 4
+    skip-unsupported = true
+
+    [severity]                             # rule id or family -> error | warning | info | off
+    "IND.NO_REASON" = "info"
+
+    [limits]
+    per-file-seconds = 120
+
+    [per-path."县级/*"]                     # files this glob names (relative to this file)
+    ignore = ["DUP"]
+    severity = { "XREF.UNIT_AMBIGUOUS" = "off" }
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from checker.engine import PathOverride
+from checker.executors import limit_defaults
+from checker.gate import FAIL_ON, SEVERITIES
+from checker.selection import UnknownRuleError, canonical, canonical_severity
+
+CONFIG_NAMES = ("jixiao.toml", "pyproject.toml")
+LEVELS = (*SEVERITIES, "off")
+EXECUTORS = ("local", "dask")
+LANGS = ("zh", "en")
+TOP_KEYS = ("select", "ignore", "severity", "fail-on", "profile", "jobs", "executor", "scheduler",
+            "skip-unsupported", "lang", "limits", "per-path")
+PER_PATH_KEYS = ("select", "ignore", "severity")
+
+
+class SettingsError(ValueError):
+    """A config file that cannot be used; the message is one line per problem."""
+
+
+@dataclass
+class Settings:
+    source: str = ""                       # the config file read ("" when none)
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    severity: dict[str, str] = field(default_factory=dict)
+    fail_on: str | None = None
+    profile: str | None = None             # made absolute against the config file's folder
+    jobs: int | None = None
+    executor: str | None = None
+    scheduler: str | None = None
+    skip_unsupported: bool | None = None
+    lang: str | None = None
+    limits: dict[str, float] = field(default_factory=dict)
+    per_path: list[PathOverride] = field(default_factory=list)
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest config file from ``start`` (the working directory) upward."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        own = folder / "jixiao.toml"
+        if own.is_file():
+            return own
+        py = folder / "pyproject.toml"
+        if py.is_file() and _has_tool_table(py):
+            return py
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        return "jixiao" in _parse(path).get("tool", {})
+    except SettingsError:
+        return True  # a broken pyproject.toml that may hold our table: load it and say why
+
+
+def load_settings(path: Path | str | None) -> Settings:
+    """Settings from a config file (``None``: no file, the defaults)."""
+    if path is None:
+        return Settings()
+    path = Path(path)
+    raw = _parse(path)
+    if path.name == "pyproject.toml":
+        raw = raw.get("tool", {}).get("jixiao")
+        if raw is None:
+            raise SettingsError(f"{path}: 没有 [tool.jixiao] 设置")
+    return _settings(raw, path)
+
+
+def _parse(path: Path) -> dict:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SettingsError(f"{path}: 无法读取配置文件（{exc.strerror or exc}）") from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SettingsError(f"{path}: 配置文件不是 UTF-8 编码") from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: 配置文件不是有效的 TOML（{exc}）") from exc
+
+
+def _settings(raw: dict, path: Path) -> Settings:
+    where = str(path)
+    _no_unknown(raw, TOP_KEYS, where)
+    base = path.resolve().parent
+    s = Settings(source=where)
+    try:
+        s.select = _ids(raw, "select", where)
+        s.ignore = _ids(raw, "ignore", where)
+        s.severity = _severity(raw.get("severity", {}), f"{where}: severity")
+        s.per_path = [_per_path(glob, table, base, where) for glob, table in _table(raw, "per-path", where).items()]
+    except UnknownRuleError as exc:
+        raise SettingsError(str(exc)) from exc
+    s.fail_on = _choice(raw, "fail-on", FAIL_ON, where)
+    s.executor = _choice(raw, "executor", EXECUTORS, where)
+    s.lang = _choice(raw, "lang", LANGS, where)
+    s.scheduler = _typed(raw, "scheduler", str, where)
+    s.skip_unsupported = _typed(raw, "skip-unsupported", bool, where)
+    s.jobs = _typed(raw, "jobs", int, where)
+    if s.jobs is not None and s.jobs < 1:
+        raise SettingsError(f"{where}: jobs 应为不小于 1 的整数")
+    profile = _typed(raw, "profile", str, where)
+    s.profile = str(base / profile) if profile else None
+    s.limits = limits_from(_table(raw, "limits", where), where)
+    return s
+
+
+def limits_from(raw: dict, where: str) -> dict[str, float]:
+    """Limit names (``per-file-seconds`` or ``per_file_seconds``) checked against the known ones."""
+    known = limit_defaults()
+    out = {}
+    names = {k.replace("_", "-"): k for k in known}
+    _no_unknown({k.replace("_", "-"): v for k, v in raw.items()}, tuple(names), f"{where}: limits")
+    for key, value in raw.items():
+        name = names[key.replace("_", "-")]
+        default = known[name]
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise SettingsError(f"{where}: limits.{key} 应为正数，而不是 {value!r}")
+        out[name] = type(default)(value) if isinstance(default, int | float) and not isinstance(default, bool) \
+            else value
+    return out
+
+
+def _per_path(glob: str, table, base: Path, where: str) -> PathOverride:
+    here = f"{where}: per-path.{glob!r}"
+    if not isinstance(table, dict):
+        raise SettingsError(f"{here} 应为一个表（select / ignore / severity）")
+    _no_unknown(table, PER_PATH_KEYS, here)
+    return PathOverride(pattern=glob, base=str(base), select=_ids(table, "select", here),
+                        ignore=_ids(table, "ignore", here),
+                        severity=_severity(table.get("severity", {}), f"{here} severity"))
+
+
+def _ids(raw: dict, key: str, where: str) -> list[str] | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = [v for v in value.split(",") if v.strip()]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SettingsError(f"{where}: {key} 应为规则编号或类别的列表")
+    return canonical(value, f"{where}: {key}")
+
+
+def _severity(raw, where: str) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        raise SettingsError(f"{where} 应为一个表（规则编号或类别 = 级别）")
+    raw = {k: ("off" if v is False else v) for k, v in raw.items()}
+    bad = [k for k, v in raw.items() if v not in LEVELS]
+    if bad:
+        raise SettingsError(f"{where}: {bad[0]} 的级别只能是 error、warning、info 或 off，而不是 {raw[bad[0]]!r}")
+    return canonical_severity(raw, where)
+
+
+def _table(raw: dict, key: str, where: str) -> dict:
+    value = raw.get(key, {})
+    if not isinstance(value, dict):
+        raise SettingsError(f"{where}: {key} 应为一个表")
+    return value
+
+
+def _choice(raw: dict, key: str, allowed: tuple, where: str) -> str | None:
+    value = raw.get(key)
+    if value is not None and value not in allowed:
+        raise SettingsError(f"{where}: {key} 只能是 {'、'.join(allowed)}，而不是 {value!r}")
+    return value
+
+
+def _typed(raw: dict, key: str, kind: type, where: str):
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        names = {str: "字符串", bool: "true 或 false", int: "整数"}
+        raise SettingsError(f"{where}: {key} 应为{names[kind]}，而不是 {value!r}")
+    return value
+
+
+def _no_unknown(raw: dict, allowed: tuple, where: str) -> None:
+    lines = []
+    for key in raw:
+        if key not in allowed:
+            near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.0)
+            lines.append(f"{where}: 未知的设置项 {key!r}" + (f"，是否指 {near[0]}？" if near else ""))
+    if lines:
+        raise SettingsError("\n".join(lines))
+
+
+def config_path(explicit: str | None, no_config: bool) -> Path | None:
+    """Which config file a run reads: ``--config FILE``, none with ``--no-config``, else the nearest."""
+    if no_config:
+        return None
+    return Path(explicit) if explicit else find_config()
