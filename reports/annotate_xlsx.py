@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from checker.atomic import atomic_open
 from checker.gate import SEVERITY_RANK, worst
 from reports import labels
-from checker.atomic import atomic_open
 from reports.locations import cell_ref
 from reports.safe_cells import set_text
 

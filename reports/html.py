@@ -21,8 +21,8 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from reports import labels
 from checker.atomic import atomic_write_text
+from reports import labels
 from reports.charts import family_bars, totals_scatter
 from reports.filenames import unique_names
 from reports.html_model import build

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from reports import render
 from checker.atomic import atomic_open, atomic_write_text
+from reports import render
 
 
 def write_report(result, fmt: str, output: Path | None, html_max_bytes: int | None = None,

@@ -15,11 +15,11 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from checker.atomic import atomic_write_text
 from checker.compare import comparison_of
 from checker.gate import SEVERITIES
 from reports import labels
 from reports.annotate_xlsx import NOT_ANNOTATED, WRITABLE, annotate
-from checker.atomic import atomic_write_text
 from reports.clock import generated_at, local_text
 from reports.filenames import unique_names
 from reports.frames import columns, positions

@@ -22,7 +22,7 @@ def test_text_output_is_linter_style_with_summary():
     res = run(DATA / "003_bundle_jinan.txt")
     assert res.exit_code == 1
     lines = res.stdout.strip().splitlines()
-    over = [l for l in lines if "IND.OVERSCORE" in l and "移动终端台数" in l]
+    over = [line for line in lines if "IND.OVERSCORE" in line and "移动终端台数" in line]
     assert len(over) == 1
     assert over[0].startswith(f"{DATA / '003_bundle_jinan.txt'}:line 103")
     assert "医保智能审核移动终端经费 / 移动终端台数" in over[0] and " error " in over[0]
