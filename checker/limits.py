@@ -27,7 +27,7 @@ class Limits:
     line_chars: int = 100_000            # one line of a text or CSV file
     zip_entries: int = 10_000            # members of an xlsx/docx/ods package
     zip_total_bytes: int = 512 * MIB     # all members inflated (directory sizes, then bytes actually inflated)
-    zip_member_bytes: int = 256 * MIB    # one member inflated (a sheet's XML, the shared strings)
+    zip_member_bytes: int = 128 * MIB    # one member inflated (a sheet's XML, the shared strings)
     sheet_rows: int = 100_000            # rows of one sheet or table, declared or present
     sheet_cols: int = 1_000              # columns of one sheet or table, declared or present
     sheet_cells: int = 1_000_000         # rows × columns of the grid built for one sheet
@@ -59,12 +59,20 @@ def check_file_size(size: int, limits: Limits, limit: int | None = None, what: s
 
 
 def check_sheet_shape(name: str, rows: int, cols: int, limits: Limits, declared: bool = False) -> None:
-    """Rows, columns and rows × columns of one sheet against the limits."""
-    verb = "声明" if declared else "含"
+    """Rows, columns and rows × columns of one sheet against the limits.
+
+    ``declared``: the figures a file states about itself (``<dimension ref=…>``); otherwise the
+    extent actually used, as far as the reader has got ("用到第 N 行").
+    """
+    if declared:
+        used_rows, used_cols = f"声明 {rows} 行", f"声明 {cols} 列"
+    else:
+        used_rows, used_cols = f"用到第 {rows} 行", f"用到第 {cols} 列"
     if rows > limits.sheet_rows:
-        raise LimitExceeded(f"工作表 {name} {verb} {rows} 行，超过上限 {limits.sheet_rows} 行")
+        raise LimitExceeded(f"工作表 {name} {used_rows}，超过上限 {limits.sheet_rows} 行")
     if cols > limits.sheet_cols:
-        raise LimitExceeded(f"工作表 {name} {verb} {cols} 列，超过上限 {limits.sheet_cols} 列")
+        raise LimitExceeded(f"工作表 {name} {used_cols}，超过上限 {limits.sheet_cols} 列")
     if rows * cols > limits.sheet_cells:
+        verb = "声明" if declared else "用到"
         raise LimitExceeded(f"工作表 {name} {verb} {rows} 行 × {cols} 列 = {rows * cols} 个单元格，"
                             f"超过上限 {limits.sheet_cells} 个")

@@ -78,7 +78,7 @@ def _load_body(path: str, limits: Limits):
     if xml is None:
         raise UnreadableInput(CORRUPT)
     try:
-        root = SafeET.fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        root = SafeET.fromstring(bytes(xml), forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise UnreadableInput("Word 文件含 DTD 或实体声明 (可能是恶意文件)，拒绝读取") from exc
     except SafeET.ParseError as exc:

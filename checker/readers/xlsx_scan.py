@@ -144,7 +144,7 @@ def _xml(data: bytes | None, what: str):
     if data is None:
         raise ScanError(f"缺少 {what}")
     try:
-        return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        return SafeET.fromstring(bytes(data), forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise ScanError(f"{what} 含 DTD 或实体声明") from exc
     except SafeET.ParseError as exc:

@@ -61,8 +61,10 @@ class Package:
         """Every directory entry of that name (a damaged zip may hold duplicates; each is checked)."""
         return [i for i in self.infos if i.filename == name]
 
-    def read(self, info: zipfile.ZipInfo, keep: bool = True) -> bytes:
-        """Inflate one member, counting real bytes against the member and total limits."""
+    def read(self, info: zipfile.ZipInfo, keep: bool = True) -> bytearray:
+        """Inflate one member, counting real bytes against the member and total limits.
+
+        A bytearray, not copied into bytes: a member may be a hundred megabytes."""
         if info.flag_bits & 0x1:
             raise UnreadableInput(f"{self.kind} 文件已加密，无法读取")
         out = bytearray()
@@ -73,9 +75,9 @@ class Package:
             if keep:
                 out += piece
         self.inflated += produced
-        return bytes(out)
+        return out
 
-    def read_name(self, name: str) -> bytes | None:
+    def read_name(self, name: str) -> bytearray | None:
         """The last entry of that name (as zipfile and the libraries resolve it), or None."""
         found = self.members(name)
         return self.read(found[-1]) if found else None
@@ -114,14 +116,7 @@ class Package:
             if not raw:
                 break
             left -= len(raw)
-            if inflater is None:
-                pieces = [raw]
-            else:
-                try:
-                    pieces = list(_bounded(inflater, raw, cap - produced))
-                except zlib.error as exc:
-                    raise UnreadableInput(f"{self.kind} 文件已损坏（成员 {info.filename} 无法解压）") from exc
-            for piece in pieces:
+            for piece in (_pieces(inflater, raw, info, self.kind) if inflater else (raw,)):
                 produced += len(piece)
                 if produced > cap:
                     raise self._too_big(info, cap)
@@ -141,14 +136,15 @@ class Package:
             raise UnreadableInput(f"{self.kind} 文件已损坏（成员 {info.filename} 无法解压）") from exc
 
 
-def _bounded(inflater, raw: bytes, room: int):
-    """Inflate one compressed chunk without ever producing more than ``room`` + 1 bytes at once."""
-    step = max(1, min(room + 1, 16 * _CHUNK))
-    piece = inflater.decompress(raw, step)
-    yield piece
-    while inflater.unconsumed_tail and not inflater.eof:
-        room -= len(piece)
-        if room < 0:
-            return
-        piece = inflater.decompress(inflater.unconsumed_tail, max(1, min(room + 1, 16 * _CHUNK)))
-        yield piece
+def _pieces(inflater, raw: bytes, info: zipfile.ZipInfo, kind: str):
+    """Inflate one compressed chunk at most 1 MiB at a time (a bomb's chunk may hold gigabytes)."""
+    data = raw
+    try:
+        while True:
+            piece = inflater.decompress(data, _CHUNK)
+            yield piece
+            data = inflater.unconsumed_tail
+            if not data or inflater.eof:
+                return
+    except zlib.error as exc:
+        raise UnreadableInput(f"{kind} 文件已损坏（成员 {info.filename} 无法解压）") from exc

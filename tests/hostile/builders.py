@@ -1,0 +1,144 @@
+"""Hostile inputs built at test time: workbooks written part by part (so sizes and headers
+can lie), text forms cut or soiled.  Nothing here is stored in the repository."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD = ROOT / "data" / "001_selfeval_yanchi_2024.txt"
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_OOXML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="' + _OOXML + '.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="' + _OOXML + '.worksheet+xml"/>'
+    '<Override PartName="/xl/styles.xml" ContentType="' + _OOXML + '.styles+xml"/>'
+    "</Types>")
+ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="xl/workbook.xml"/></Relationships>')
+WORKBOOK = (
+    f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{NS}" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    'Target="worksheets/sheet1.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+    'Target="styles.xml"/></Relationships>')
+STYLES = (
+    f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{NS}"><fonts count="1"><font/></fonts>'
+    '<fills count="1"><fill/></fills><borders count="1"><border/></borders>'
+    '<cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="1"><xf numFmtId="0"/></cellXfs></styleSheet>')
+SHEET_HEAD = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}">'
+
+
+class Member:
+    """One zip member: its deflated bytes, CRC and the sizes the headers will claim."""
+
+    def __init__(self, name: str, deflated: bytes, crc: int, size: int, claimed_size: int | None = None):
+        self.name, self.deflated, self.crc, self.size = name, deflated, crc, size
+        self.claimed = size if claimed_size is None else claimed_size
+
+
+def member(name: str, data: str | bytes) -> Member:
+    raw = data.encode() if isinstance(data, str) else data
+    c = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return Member(name, c.compress(raw) + c.flush(), zlib.crc32(raw), len(raw))
+
+
+def repeated_member(name: str, head: bytes, unit: bytes, total: int, tail: bytes, claimed: int | None = None) -> Member:
+    """A member inflating to about ``total`` bytes of ``unit`` repeats, deflated in no time.
+
+    After a full flush the compressor starts afresh, so every 1 MiB block of repeats deflates
+    to the same bytes: the block is compressed once and copied.  The CRC is left at 0 (a
+    reader must give up on the size long before it could check it)."""
+    block = unit * ((1 << 20) // len(unit))
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = c.compress(head) + c.flush(zlib.Z_FULL_FLUSH)
+    c.compress(block)
+    one = c.flush(zlib.Z_FULL_FLUSH)
+    copies = total // len(block)
+    deflated = first + one * copies + c.compress(tail) + c.flush()
+    size = len(head) + len(block) * copies + len(tail)
+    return Member(name, deflated, 0, size, claimed)
+
+
+def write_zip(path: Path, members: list[Member]) -> Path:
+    """A plain zip (no zip64, sizes below 4 GiB), headers saying what each member claims."""
+    out, central = bytearray(), bytearray()
+    for m in members:
+        name = m.name.encode()
+        offset = len(out)
+        out += struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0, m.crc, len(m.deflated), m.claimed,
+                           len(name), 0) + name + m.deflated
+        central += struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, m.crc, len(m.deflated),
+                               m.claimed, len(name), 0, 0, 0, 0, 0, offset) + name
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(members), len(members), len(central), len(out), 0)
+    path.write_bytes(bytes(out + central + end))
+    return path
+
+
+def xlsx(path: Path, sheet: Member | str) -> Path:
+    """A one-sheet workbook around the given sheet XML (or member)."""
+    sheet_member = sheet if isinstance(sheet, Member) else member("xl/worksheets/sheet1.xml", sheet)
+    return write_zip(path, [member("[Content_Types].xml", CONTENT_TYPES), member("_rels/.rels", ROOT_RELS),
+                            member("xl/workbook.xml", WORKBOOK), member("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+                            member("xl/styles.xml", STYLES), sheet_member])
+
+
+def sheet_xml(cells: str, dimension: str | None = None, merges: list[str] = ()) -> str:
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    merge = (f'<mergeCells count="{len(merges)}">' + "".join(f'<mergeCell ref="{m}"/>' for m in merges)
+             + "</mergeCells>") if merges else ""
+    return f"{SHEET_HEAD}{dim}<sheetData>{cells}</sheetData>{merge}</worksheet>"
+
+
+def zip_bomb(path: Path, inflated: int = 2 << 30, claimed: int | None = None) -> Path:
+    """A sheet whose XML inflates to ``inflated`` bytes of rows (2 GiB by default)."""
+    unit = b'<row><c t="n"><v>1</v></c></row>'
+    return xlsx(path, repeated_member("xl/worksheets/sheet1.xml", f"{SHEET_HEAD}<sheetData>".encode(), unit,
+                                      inflated, b"</sheetData></worksheet>", claimed))
+
+
+def far_cell(path: Path, declare: bool = True) -> Path:
+    """One cell at XFD1048576, the last cell a sheet can have."""
+    cells = '<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row>'
+    return xlsx(path, sheet_xml(cells, "A1:XFD1048576" if declare else None))
+
+
+def huge_merge(path: Path) -> Path:
+    cells = '<row r="1"><c r="A1" t="inlineStr"><is><t>项目名称</t></is></c></row>'
+    return xlsx(path, sheet_xml(cells, None, ["A100:XFD1048576"]))
+
+
+def million_rows(path: Path, declare: bool = True) -> Path:
+    rows = "".join(f'<row r="{r}"><c r="A{r}" t="n"><v>{r}</v></c></row>' for r in range(1, 1_000_001))
+    return xlsx(path, sheet_xml(rows, "A1:A1000000" if declare else None))
+
+
+def long_tab_line(path: Path, size: int = 50 << 20) -> Path:
+    with path.open("wb") as fh:
+        fh.write("项目名称".encode())
+        fh.write(b"\t" * size)
+    return path
+
+
+def cut_utf8(path: Path) -> Path:
+    """Seed 001 with a last character cut in half (as a careless copy leaves it)."""
+    path.write_bytes(GOOD.read_bytes().rstrip(b"\n") + "。".encode()[:2])
+    return path
+
+
+def control_byte(path: Path, line: int = 12, byte: bytes = b"\x07") -> Path:
+    lines = GOOD.read_bytes().split(b"\n")
+    lines[line - 1] = lines[line - 1] + byte
+    path.write_bytes(b"\n".join(lines))
+    return path
