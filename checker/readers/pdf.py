@@ -69,7 +69,8 @@ def read_pdf(path: str, limits: Limits | None = None) -> list[Grid]:
 
 
 def _open_error(exc: Exception) -> UnreadableInput:
-    name = type(exc).__name__
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc  # pdfplumber wraps
+    name = type(inner).__name__
     if "Password" in name or "Encrypt" in name:
         return UnreadableInput("PDF 已加密（设有打开密码或不支持的加密方式），请解除加密后再提交")
     return UnreadableInput(f"PDF 文件已损坏或不是有效的 PDF ({name})")
