@@ -80,9 +80,9 @@ def test_corrupt_xlsx_is_unreadable():
 
 
 def test_unsupported_type_is_unreadable(tmp_path):
-    p = tmp_path / "x.pdf"
-    p.write_bytes(b"%PDF-1.4")
-    with pytest.raises(UnreadableInput):
+    p = tmp_path / "x.pages"
+    p.write_bytes(b"PK\x03\x04")
+    with pytest.raises(UnreadableInput, match=r"^不支持的文件类型 \.pages$"):
         read_any(str(p))
 
 

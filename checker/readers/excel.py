@@ -136,10 +136,16 @@ def _read_calamine_scanned(path: str, scan: WorkbookScan, limits: Limits) -> lis
 def _sheet_grid(path: str, sheet: SheetScan, cs, formats: list[str], limits: Limits) -> Grid:
     check_sheet_shape(sheet.name, cs.height, cs.width, limits)  # what calamine found, before Python objects
     data = cs.to_python(skip_empty_area=False) if cs.height and cs.width else []
+    last_error_row = max((r for r, _ in sheet.errors), default=0)
+    data.extend([] for _ in range(last_error_row - len(data)))  # a row holding only an error cell
     _blank_merged(data, sheet.merges)
     width = max(sheet.cols, max((len(v) for v in data), default=0))
     letters = [column_letter(c) for c in range(1, width + 1)]
     styles = sheet.styles
+    errors: dict[int, list] = {}
+    for (r, c), text in sheet.errors.items():
+        if c <= width:
+            errors.setdefault(r, []).append((c, text))
     rows = []
     for r, values in enumerate(data, start=1):
         texts = [""] * width
@@ -149,6 +155,8 @@ def _sheet_grid(path: str, sheet: SheetScan, cs, formats: list[str], limits: Lim
             else:
                 s = styles.get((r, c + 1))
                 texts[c] = _display(v, formats[s] if s is not None and s < len(formats) else "General")
+        for c, text in errors.get(r, ()):
+            texts[c - 1] = text
         if any(t.strip() for t in texts):
             cells = [Cell(t, f"{sheet.name}!{letters[c]}{r}") for c, t in enumerate(texts)]
             rows.append(Row(cells=cells, loc=cells[0].loc))

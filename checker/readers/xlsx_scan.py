@@ -14,6 +14,7 @@ so a sheet that would make calamine or openpyxl allocate gigabytes is refused fi
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -45,6 +46,9 @@ _ATTR_R = re.compile(rb"(?:^|\s)r\s*=\s*[\"']([^\"']*)[\"']")
 _CELL_R = re.compile(rb"(?:^|\s)r\s*=\s*[\"']\$?([A-Za-z]{1,3})\$?(\d{1,7})[\"']")
 _ATTR_S = re.compile(rb"(?:^|\s)s\s*=\s*[\"'](\d+)[\"']")
 _ATTR_REF = re.compile(rb"(?:^|\s)ref\s*=\s*[\"']([^\"']*)[\"']")
+_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
+_ERROR_CELL = re.compile(rb"<" + _PREFIX + rb"c(\s[^>]*?\bt\s*=\s*[\"']e[\"'][^>]*)>(.*?)</" + _PREFIX + rb"c>", re.S)
+_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>([^<]*)</")
 _CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
@@ -62,6 +66,7 @@ class SheetScan:
     styles: dict = field(default_factory=dict)   # (row, col) 1-based -> style index, formatted cells only
     merges: list = field(default_factory=list)   # (r1, c1, r2, c2) 1-based, inclusive
     merged_area: int = 0                # cells covered by all merges (overlapping merges are hostile)
+    errors: dict = field(default_factory=dict)   # (row, col) -> "#DIV/0!" …: calamine reads error cells as blank
 
 
 @dataclass
@@ -213,6 +218,18 @@ def _scan_sheet(sheet: SheetScan, xml: bytes, interesting: set[int], limits: Lim
     wanted = {str(i).encode() for i in interesting}
     if not _scan_cells_fast(sheet, xml, tags, wanted, limits):
         _scan_cells(sheet, xml, wanted, limits)
+    if b't="e"' in xml or b"t='e'" in xml:
+        _scan_errors(sheet, xml)
+
+
+def _scan_errors(sheet: SheetScan, xml: bytes) -> None:
+    """Error cells (a formula's #DIV/0!) as Excel and openpyxl show them."""
+    for m in _ERROR_CELL.finditer(xml):
+        ref = _CELL_R.search(m.group(1))
+        value = _VALUE.search(m.group(2))
+        if ref and value:
+            text = html.unescape(value.group(1).decode("utf-8", "replace"))
+            sheet.errors[(int(ref.group(2)), _column(ref.group(1)))] = text
 
 
 def _scan_cells_fast(sheet: SheetScan, xml: bytes, tags: int, wanted: set[bytes], limits: Limits) -> bool:
