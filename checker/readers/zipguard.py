@@ -30,7 +30,7 @@ class Package:
         try:
             self.zip = zipfile.ZipFile(path)
             self.infos = self.zip.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, struct.error) as exc:
+        except Exception as exc:  # zipfile raises a dozen types on a damaged directory (even NotImplementedError)
             raise UnreadableInput(corrupt or f"{kind} 文件已损坏或不是有效的压缩包 ({type(exc).__name__})") from exc
         self._check_directory()
         self.names = {i.filename for i in self.infos}
