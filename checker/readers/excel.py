@@ -77,29 +77,38 @@ def read_xlsx(path: str, limits: Limits) -> list[Grid]:
     errors = []
     if scan.sheets is not None and scan.formats is not None:
         try:
-            return _read_calamine_scanned(path, scan, limits)
+            grids = _read_calamine_scanned(path, scan, limits)
         except LimitExceeded:
             raise
         except Exception as exc:  # calamine raises its own error types on broken parts
             errors.append(f"calamine: {_reason(exc)}")
+        else:
+            for g in grids:
+                g.warnings += [f"压缩包成员 {name} 已损坏，已跳过（表格内容不受影响）" for name in scan.damaged]
+            return grids
     try:
         return read_openpyxl(path)
     except UnreadableInput as exc:
         errors.append(f"openpyxl: {exc}")
     if scan.sheets is None or scan.formats is None:  # values may still be there: calamine without styles
-        try:
-            grids = _read_calamine_plain(path, limits)
-        except LimitExceeded:
-            raise
-        except UnreadableInput as exc:
-            errors.append(str(exc))
-        else:
-            broken = f"工作簿结构不完整（{'；'.join(scan.problems)}），已按可读内容读取"
-            note = STYLES_LOST if scan.sheets is not None else broken
-            for g in grids:
-                g.warnings.append(note)
-            return grids
-    raise UnreadableInput(f"Excel 文件已损坏，无法读取（{errors[0] if errors else '结构不完整'}）")
+        return _values_only(path, scan, limits, errors)
+    raise UnreadableInput(f"Excel 文件已损坏，无法读取（{errors[0]}）")
+
+
+def _values_only(path: str, scan: WorkbookScan, limits: Limits, errors: list[str]) -> list[Grid]:
+    """The last resort for a workbook whose styles or structure are broken: calamine's values, said so."""
+    try:
+        grids = _read_calamine_plain(path, limits)
+    except LimitExceeded:
+        raise
+    except UnreadableInput as exc:
+        first = errors[0] if errors else str(exc)
+        raise UnreadableInput(f"Excel 文件已损坏，无法读取（{first}）") from exc
+    broken = f"工作簿结构不完整（{'；'.join(scan.problems)}），已按可读内容读取"
+    note = STYLES_LOST if scan.sheets is not None else broken
+    for g in grids:
+        g.warnings.append(note)
+    return grids
 
 
 def _reason(exc: Exception) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
+from checker.grid import UnreadableInput
 from checker.limits import LimitExceeded, Limits, check_sheet_shape
 from checker.readers.zipguard import Package
 
@@ -74,6 +75,7 @@ class WorkbookScan:
     sheets: list[SheetScan] | None      # None: workbook.xml or its rels unreadable
     formats: list[str] | None           # style index -> number format code; None: styles.xml unreadable
     problems: list[str] = field(default_factory=list)  # why sheets or formats are None
+    damaged: list[str] = field(default_factory=list)   # members that could not be inflated (skipped)
 
 
 _WORKSHEET_PART = re.compile(r"(^|/)worksheets/[^/]+\.xml$")
@@ -136,7 +138,13 @@ def scan_workbook(pkg: Package, limits: Limits) -> WorkbookScan:
         if sheet is not None:  # duplicates in a damaged zip: whichever a library picks was checked
             _scan_sheet(sheet, pkg.read(info), interesting, limits)
         elif info.filename.endswith((".xml", ".rels")):  # anything else a library may parse, inflated once
-            data = pkg.read(info, keep=info.filename.endswith("sharedStrings.xml"))
+            try:
+                data = pkg.read(info, keep=info.filename.endswith("sharedStrings.xml"))
+            except LimitExceeded:
+                raise
+            except UnreadableInput:  # a damaged theme or docProps: calamine never reads it
+                scan.damaged.append(info.filename)
+                continue
             if data and data.count(b"<si") > limits.sheet_cells:
                 raise LimitExceeded(f"共享字符串 {data.count(b'<si')} 个，超过上限 {limits.sheet_cells} 个")
     if scan.sheets is not None and any(s.part not in pkg.names for s in scan.sheets):
