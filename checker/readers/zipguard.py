@@ -96,11 +96,15 @@ class Package:
             fh = open(self.path, "rb")  # noqa: SIM115 - closed in finally; a generator holds it
         except OSError as exc:
             raise UnreadableInput(f"无法读取文件: {exc.strerror or exc}") from exc
+        bad_header = UnreadableInput(f"{self.kind} 文件已损坏（成员 {info.filename} 的文件头无效）")
         try:
-            fh.seek(info.header_offset)
-            head = fh.read(_LOCAL_HEADER.size)
+            try:
+                fh.seek(info.header_offset)  # a damaged directory may point anywhere, even before the start
+                head = fh.read(_LOCAL_HEADER.size)
+            except (OSError, ValueError, OverflowError) as exc:
+                raise bad_header from exc
             if len(head) < _LOCAL_HEADER.size or head[:4] != b"PK\x03\x04":
-                raise UnreadableInput(f"{self.kind} 文件已损坏（成员 {info.filename} 的文件头无效）")
+                raise bad_header
             name_len, extra_len = _LOCAL_HEADER.unpack(head)[1:]
             fh.seek(info.header_offset + _LOCAL_HEADER.size + name_len + extra_len)
             yield from self._stream(fh, info, cap)
