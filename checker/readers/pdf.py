@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import logging
 import re
+import zlib
 from dataclasses import dataclass, field
 
 from checker.grid import Cell, Grid, Row, UnreadableInput
-from checker.limits import DEFAULT_LIMITS, LimitExceeded, Limits
+from checker.limits import DEFAULT_LIMITS, LimitExceeded, Limits, size_text
 
 SCANNED = "扫描件，无文字层，请先 OCR 识别后再提交"
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／共]\s*\d+\s*页?)?[-—–\s]*$")
@@ -54,6 +55,7 @@ def read_pdf(path: str, limits: Limits | None = None) -> list[Grid]:
     import pdfplumber
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    _bound_pdfminer(limits.zip_member_bytes)
     try:
         pdf = pdfplumber.open(path)
     except Exception as exc:  # pdfminer raises many types on broken input
@@ -61,15 +63,70 @@ def read_pdf(path: str, limits: Limits | None = None) -> list[Grid]:
     with pdf:
         try:
             pages = pdf.pages
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             raise _open_error(exc) from exc
         if len(pages) > limits.pdf_pages:
             raise LimitExceeded(f"PDF 共 {len(pages)} 页，超过上限 {limits.pdf_pages} 页")
         return [_read_pages(path, pages, limits)]
 
 
+class _BoundedZlib:
+    """zlib as pdfminer sees it: no stream may inflate past the limit (a PDF can hold a flate bomb)."""
+
+    error = zlib.error
+
+    def __init__(self, cap: int):
+        self.cap = cap
+
+    def decompress(self, data, *args):
+        inflater = zlib.decompressobj(*args)
+        out = inflater.decompress(data, self.cap + 1)
+        if inflater.unconsumed_tail or len(out) > self.cap:
+            raise LimitExceeded(f"PDF 中的数据流解压后超过上限 {size_text(self.cap)}")
+        if not inflater.eof:
+            raise zlib.error("incomplete or truncated stream")  # as zlib.decompress says it
+        return out
+
+    def __getattr__(self, name):
+        return getattr(zlib, name)
+
+
+_SHIM = _BoundedZlib(DEFAULT_LIMITS.zip_member_bytes)
+
+
+def _bound_pdfminer(cap: int) -> None:
+    """Install the bounded zlib, and a linear repair of damaged streams, into pdfminer (once)."""
+    from pdfminer import pdftypes
+
+    _SHIM.cap = cap
+    if pdftypes.zlib is not _SHIM:
+        pdftypes.zlib = _SHIM
+        pdftypes.decompress_corrupted = _decompress_corrupted
+
+
+def _decompress_corrupted(data: bytes) -> bytes:
+    """pdfminer's repair of a stream with a bad checksum, without its byte-at-a-time quadratic loop:
+    all but the checksum inflated at once (an error there is real), the last bytes one by one."""
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(data[:-4], _SHIM.cap + 1)
+    if inflater.unconsumed_tail or len(out) > _SHIM.cap:
+        raise LimitExceeded(f"PDF 中的数据流解压后超过上限 {size_text(_SHIM.cap)}")
+    try:
+        for byte in data[-4:]:
+            out += inflater.decompress(bytes([byte]))
+    except zlib.error:
+        pass  # the checksum itself is what is damaged: the data before it stands
+    return out
+
+
+def _unwrap(exc: Exception) -> Exception:
+    return exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc  # pdfplumber wraps
+
+
 def _open_error(exc: Exception) -> UnreadableInput:
-    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc  # pdfplumber wraps
+    inner = _unwrap(exc)
+    if isinstance(inner, LimitExceeded):
+        return inner
     name = type(inner).__name__
     if "Password" in name or "Encrypt" in name:
         return UnreadableInput("PDF 已加密（设有打开密码或不支持的加密方式），请解除加密后再提交")
@@ -86,6 +143,8 @@ def _read_pages(path: str, pages, limits: Limits) -> Grid:
         try:
             blocks, page_chars, page_cid = _page_blocks(page)
         except Exception as exc:  # one broken page (bad content stream) must not lose the others
+            if isinstance(_unwrap(exc), LimitExceeded):
+                raise _unwrap(exc) from exc
             warnings.append(f"第 {n} 页无法解析，已跳过 ({type(exc).__name__})")
             continue
         finally:

@@ -142,3 +142,40 @@ def control_byte(path: Path, line: int = 12, byte: bytes = b"\x07") -> Path:
     lines[line - 1] = lines[line - 1] + byte
     path.write_bytes(b"\n".join(lines))
     return path
+
+
+def pdf_with_stream(path: Path, content: bytes, damage_checksum: bool = False) -> Path:
+    """A one-page PDF whose content stream is ``content`` deflated (its checksum broken if asked)."""
+    c = zlib.compressobj(9)
+    deflated = c.compress(content) + c.flush()
+    if damage_checksum:
+        deflated = deflated[:-4] + bytes(4)
+    bodies = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+              b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
+              b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(deflated) + deflated + b"\nendstream"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def pdf_bomb(path: Path) -> Path:
+    """A content stream of 256 MiB of zeros, deflated to a quarter of a megabyte."""
+    return pdf_with_stream(path, bytes(256 << 20))
+
+
+def pdf_damaged_stream(path: Path) -> Path:
+    """2 MB of comment lines that do not compress, checksum broken: pdfminer's own repair of such a
+    stream inflates it one byte at a time into a growing bytes object (hours for this one)."""
+    import base64
+    import random
+
+    rnd = random.Random(9)
+    lines = b"".join(b"%" + base64.b64encode(rnd.randbytes(750)) + b"\n" for _ in range(2000))
+    return pdf_with_stream(path, lines, damage_checksum=True)
