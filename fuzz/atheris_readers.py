@@ -25,10 +25,10 @@ WORK = Path(tempfile.mkdtemp(prefix="jixiao-atheris-"))
 
 
 def make_corpus(out: Path, mutants: int = 200) -> None:
-    from tests.mutators import SEEDS, mutant
+    from tests.mutators import SEEDS, _bytes, mutant
 
     out.mkdir(parents=True, exist_ok=True)
-    entries = [(p.name, p.read_bytes()) for p in SEEDS]
+    entries = [(p.name, _bytes(p)) for p in SEEDS]
     entries += [mutant(n)[:2] for n in range(mutants)]
     for name, body in entries:
         suffix = Path(name).suffix

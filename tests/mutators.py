@@ -18,8 +18,43 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = sorted(p for p in (ROOT / "data").rglob("*") if p.suffix in (".txt", ".xlsx", ".docx"))
+TABLE_PDF = ROOT / "generated" / "table.pdf"  # not a file: built below (data/ holds no PDF)
+SEEDS = sorted(p for p in (ROOT / "data").rglob("*") if p.suffix in (".txt", ".xlsx", ".docx")) + [TABLE_PDF]
 _SEED_BYTES: dict[Path, bytes] = {}
+
+
+def table_pdf() -> bytes:
+    """A one-page PDF with a title, a ruled 3 × 3 table (one cell spanning two columns) and a note."""
+    rows = [("Project", "Road repair", None), ("Indicator", "Target", "Score"), ("Length", ">=10 km", "9.5")]
+    ops = ["BT /F1 14 Tf 50 760 Td (Self-evaluation 2024) Tj ET", "0.5 w"]
+    for r in range(4):  # horizontal rules
+        ops.append(f"50 {720 - 30 * r} m 350 {720 - 30 * r} l S")
+    for x in (50, 150, 250, 350):  # vertical rules; the first row's 250 rule is missing: a span
+        top = 690 if x == 250 else 720
+        ops.append(f"{x} {top} m {x} 630 l S")
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            if text:
+                ops.append(f"BT /F1 10 Tf {55 + 100 * c} {700 - 30 * r} Td ({text}) Tj ET")
+    ops.append("BT /F1 9 Tf 50 600 Td (Note: scores are out of 100.) Tj ET")
+    content = "\n".join(ops).encode()
+    bodies = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+              b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 800] /Contents 4 0 R "
+              b"/Resources << /Font << /F1 5 0 R >> >> >>",
+              b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+              b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, xref)
+    return bytes(out)
+
+
+_SEED_BYTES[TABLE_PDF] = table_pdf()
 
 
 def _bytes(path: Path) -> bytes:
@@ -248,6 +283,17 @@ def cell_moved_far(data: bytes, rnd: random.Random) -> bytes:
     return _zip(members)
 
 
+def pdf_operator_mangled(data: bytes, rnd: random.Random) -> bytes:
+    """A drawing or text operator's numbers changed or the operator dropped (offsets then stale)."""
+    ops = list(re.finditer(rb"[-\d.]+ [-\d.]+ (?:m|l|Td)|\([^)]*\) Tj|\d+ \d+ obj", data))
+    if not ops:
+        return flip_bytes(data, rnd)
+    m = rnd.choice(ops)
+    new = rnd.choice([b"", b"99999 -99999 l", b"(\xe9\x00\xff) Tj", b"1e308 1e308 m", m.group(0) * 3])
+    return data[: m.start()] + new + data[m.end():]
+
+
+PDF_MUTATIONS = [flip_bytes, truncate, pdf_operator_mangled, pdf_operator_mangled]
 TEXT_MUTATIONS = [flip_bytes, truncate, text_cell_deleted, text_cells_swapped, text_row_duplicated,
                   text_rows_dropped, text_truncated, text_control_byte, text_cut_character, text_gb18030]
 ZIP_MUTATIONS = [flip_bytes, truncate, zip_member_removed, zip_member_duplicated, xml_mangled, xml_mangled,
@@ -258,7 +304,7 @@ def mutant(n: int) -> tuple[str, bytes, str]:
     """(file name, bytes, mutation name) of the n-th mutant."""
     seed = SEEDS[n % len(SEEDS)]
     rnd = random.Random(n)
-    ops = TEXT_MUTATIONS if seed.suffix == ".txt" else ZIP_MUTATIONS
+    ops = TEXT_MUTATIONS if seed.suffix == ".txt" else PDF_MUTATIONS if seed.suffix == ".pdf" else ZIP_MUTATIONS
     op = ops[rnd.randrange(len(ops))]
     data = _bytes(seed)
     for _ in range(1 if rnd.random() < 0.8 else 2):  # now and then two mutations on top of each other

@@ -18,6 +18,7 @@ scan) is refused with a request for OCR; encrypted or broken files with one line
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import zlib
@@ -60,7 +61,7 @@ def read_pdf(path: str, limits: Limits | None = None) -> list[Grid]:
         pdf = pdfplumber.open(path)
     except Exception as exc:  # pdfminer raises many types on broken input
         raise _open_error(exc) from exc
-    with pdf:
+    try:
         try:
             pages = pdf.pages
         except Exception as exc:  # noqa: BLE001
@@ -68,6 +69,17 @@ def read_pdf(path: str, limits: Limits | None = None) -> list[Grid]:
         if len(pages) > limits.pdf_pages:
             raise LimitExceeded(f"PDF 共 {len(pages)} 页，超过上限 {limits.pdf_pages} 页")
         return [_read_pages(path, pages, limits)]
+    finally:
+        _close(pdf)
+
+
+def _close(pdf) -> None:
+    """pdfplumber's close walks the pages again, which raises on the very damage that stopped us."""
+    try:
+        pdf.close()
+    except Exception:  # noqa: BLE001
+        with contextlib.suppress(Exception):
+            pdf.stream.close()
 
 
 class _BoundedZlib:
