@@ -246,3 +246,27 @@ def test_encrypted_workbook(tmp_path):
     path.write_bytes(head + b"\x00" * 1024)
     with pytest.raises(UnreadableInput, match="^Excel 文件已加密"):
         read_excel(str(path))
+
+
+def test_ods_through_calamine(tmp_path):
+    rows = (f"<table:table-row>{B.ods_cell('项目名称')}{B.ods_cell('测试项目')}</table:table-row>"
+            '<table:table-row><table:table-cell table:number-columns-repeated="2"/>'
+            '<table:table-cell office:value-type="float" office:value="94.1"><text:p>94.10</text:p>'
+            "</table:table-cell></table:table-row>")
+    grids = read_excel(str(B.ods(tmp_path / "form.ods", rows, sheet="项目1")))
+    assert [g.name for g in grids] == ["项目1"]
+    assert [[(c.text, c.loc) for c in r.cells] for r in grids[0].rows] == [
+        [("项目名称", "项目1!A1"), ("测试项目", "项目1!B1"), ("", "项目1!C1")],
+        [("", "项目1!A2"), ("", "项目1!B2"), ("94.1", "项目1!C2")]]  # ods numbers as General (no styles read)
+
+
+def test_ods_saved_by_libreoffice(tmp_path):
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if not exe:
+        pytest.skip("LibreOffice is not installed")
+    subprocess.run([exe, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to",
+                    "ods", "--outdir", str(tmp_path), str(ROOT / "data" / "003_bundle.xlsx")],
+                   capture_output=True, timeout=180, check=False)
+    grids = read_excel(str(tmp_path / "003_bundle.ods"))
+    assert [g.name for g in grids] == ["项目清单"] + [f"项目{n}" for n in range(1, 15)]
+    assert grids[1].rows[0].texts[:3] == ["项目名称", "", "物业费、办公场地租赁费"]

@@ -179,3 +179,35 @@ def pdf_damaged_stream(path: Path) -> Path:
     rnd = random.Random(9)
     lines = b"".join(b"%" + base64.b64encode(rnd.randbytes(750)) + b"\n" for _ in range(2000))
     return pdf_with_stream(path, lines, damage_checksum=True)
+
+
+def ods(path: Path, rows_xml: str, sheet: str = "Sheet1") -> Path:
+    """A minimal OpenDocument spreadsheet holding the given table rows."""
+    import zipfile
+
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+               f'<office:body><office:spreadsheet><table:table table:name="{sheet}">{rows_xml}</table:table>'
+               "</office:spreadsheet></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                "</manifest:manifest>")
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def ods_cell(text: str) -> str:
+    return f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+
+
+def ods_million_rows(path: Path) -> Path:
+    """One row with a value, repeated a million times: calamine would expand it into a dense range."""
+    return ods(path, f'<table:table-row table:number-rows-repeated="1000000">{ods_cell("指标")}</table:table-row>')

@@ -38,6 +38,7 @@ UNREADABLE = {
     "million_rows_undeclared.xlsx": (lambda p: B.million_rows(p, declare=False),
                                      "工作表 Sheet1 用到第 100001 行，超过上限 100000 行"),
     "long_line.txt": (B.long_tab_line, "第 1 行长达 50.0 MB，超过每行 100000 个字符的上限"),
+    "ods_million_rows.ods": (B.ods_million_rows, "工作表 Sheet1 用到第 1000000 行，超过上限 100000 行"),
     "pdf_flate_bomb.pdf": (B.pdf_bomb, "PDF 中的数据流解压后超过上限 128.0 MB"),
     # repaired in linear time (pdfminer's own repair would take hours), then found to hold no text
     "pdf_damaged_stream.pdf": (B.pdf_damaged_stream, "扫描件，无文字层，请先 OCR 识别后再提交"),
