@@ -138,14 +138,14 @@ def load_text(path: str, limits) -> Decoded:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise UnreadableInput(f"无法读取文件: {exc.strerror or exc}") from exc
-    lines = data.count(b"\n") + 1
+    lines = max(data.count(b"\n"), data.count(b"\r")) + 1  # CR alone ends lines in old Mac files
     if lines > limits.sheet_rows:
         raise LimitExceeded(f"文本文件有 {lines} 行，超过上限 {limits.sheet_rows} 行")
     if len(data) > limits.line_chars * lines * 4:  # some line must be too long: say which without decoding
         _check_line_bytes(data, limits)
     decoded = decode_text(data)
     del data
-    for n, line in enumerate(decoded.text.split("\n"), start=1):
+    for n, line in enumerate(decoded.text.splitlines(), start=1):
         if len(line) > limits.line_chars:
             raise LimitExceeded(f"第 {n} 行长 {len(line)} 个字符，超过上限 {limits.line_chars} 个字符")
     return decoded
@@ -154,6 +154,7 @@ def load_text(path: str, limits) -> Decoded:
 def _check_line_bytes(data: bytes, limits) -> None:
     from checker.limits import LimitExceeded, size_text
 
+    data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     start = 0
     for n in range(1, data.count(b"\n") + 2):
         end = data.find(b"\n", start)
