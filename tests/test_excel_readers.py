@@ -18,7 +18,7 @@ from checker.readers.excel import STYLES_LOST, read_excel, read_openpyxl
 from tests.hostile import builders as B
 
 ROOT = Path(__file__).resolve().parents[1]
-REPO_WORKBOOKS = sorted(p for pattern in ("data/**/*.xls*", "tests/**/*.xls*") for p in ROOT.glob(pattern))
+REPO_WORKBOOKS = sorted(p for pattern in ("data/**/*.xls[xm]", "tests/**/*.xls[xm]") for p in ROOT.glob(pattern))
 
 
 def cells(grids) -> list:
@@ -241,11 +241,23 @@ def test_styles_lost_warning_when_only_values_survive(tmp_path, monkeypatch):
 
 def test_encrypted_workbook(tmp_path):
     """A password-protected xlsx is an OLE container holding an EncryptedPackage stream."""
-    head = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le")
-    path = tmp_path / "locked.xlsx"
-    path.write_bytes(head + b"\x00" * 1024)
     with pytest.raises(UnreadableInput, match="^Excel 文件已加密"):
+        read_excel(str(B.encrypted_xlsx(tmp_path / "locked.xlsx")))
+
+
+def test_not_a_workbook_at_all(tmp_path):
+    """Web pages saved as .xls by report systems: neither OLE nor zip."""
+    path = tmp_path / "导出.xls"
+    path.write_text("<html><table><tr><td>项目名称</td></tr></table></html>", encoding="utf-8")
+    with pytest.raises(UnreadableInput, match="^不是有效的 Excel 文件"):
         read_excel(str(path))
+
+
+def test_xls_fixture_through_calamine():
+    grids = read_excel(str(ROOT / "tests" / "fixtures" / "003_bundle.xls"))
+    assert [g.name for g in grids] == ["项目清单"] + [f"项目{n}" for n in range(1, 15)]
+    assert grids[1].rows[0].texts[:3] == ["项目名称", "", "物业费、办公场地租赁费"]
+    assert grids[1].rows[0].cells[2].loc == "项目1!C1"
 
 
 def test_ods_through_calamine(tmp_path):

@@ -32,15 +32,21 @@ STYLES_LOST = "样式表无法读取，数字按常规格式显示（百分比�
 
 
 def read_excel(path: str, limits: Limits | None = None) -> list[Grid]:
+    """By content first: an OLE container is .xls (or an encrypted .xlsx), a zip is xlsx or ods."""
     limits = limits or DEFAULT_LIMITS
     suffix = Path(path).suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, limits)
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head == _OLE_MAGIC:
+        return _read_ole(path, limits)
     if suffix == ".ods":
         from checker.readers.ods_scan import check_ods
 
         check_ods(path, limits)
-    return _read_calamine_plain(path, limits)
+        return _read_calamine_plain(path, limits)
+    if head.startswith(b"PK") or suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, limits)
+    raise UnreadableInput("不是有效的 Excel 文件（内容既不是 xls 也不是 xlsx，可能是改了扩展名的网页或文本）")
 
 
 def render(value, number_format: str = "General") -> str:
@@ -69,9 +75,6 @@ def render(value, number_format: str = "General") -> str:
 # --- xlsx: scan + calamine, with openpyxl as the fallback -------------------------------
 
 def read_xlsx(path: str, limits: Limits) -> list[Grid]:
-    with open(path, "rb") as fh:
-        if fh.read(8) == _OLE_MAGIC:  # an OLE container: a password-protected xlsx, or an .xls renamed
-            return _read_ole(path, limits)
     with Package(path, limits, "Excel") as pkg:
         scan = scan_workbook(pkg, limits)  # limits enforced here, before any library allocates
     errors = []
@@ -80,7 +83,9 @@ def read_xlsx(path: str, limits: Limits) -> list[Grid]:
             grids = _read_calamine_scanned(path, scan, limits)
         except LimitExceeded:
             raise
-        except Exception as exc:  # calamine raises its own error types on broken parts
+        except BaseException as exc:  # calamine raises its own error types on broken parts, and panics
+            if not calamine_failed(exc):
+                raise
             errors.append(f"calamine: {_reason(exc)}")
         else:
             for g in grids:
@@ -117,10 +122,10 @@ def _reason(exc: Exception) -> str:
 
 
 def _read_ole(path: str, limits: Limits) -> list[Grid]:
-    with open(path, "rb") as fh:
-        head = fh.read(1 << 16)
-    if "EncryptedPackage".encode("utf-16-le") in head:
-        raise UnreadableInput("Excel 文件已加密（设有打开密码），请解除密码后再提交")
+    """An OLE container: an .xls workbook, or a password-protected xlsx (an EncryptedPackage)."""
+    from checker.readers.xls_scan import check_xls
+
+    check_xls(path, limits)  # extents, merges and encryption, before calamine builds dense ranges
     return _read_calamine_plain(path, limits, xls=True)
 
 
@@ -199,18 +204,29 @@ def _display(value, fmt: str) -> str:
 def _read_calamine_plain(path: str, limits: Limits, xls: bool = False) -> list[Grid]:
     """xls/ods (and xlsx whose styles are lost): calamine values, numbers as General."""
     try:
-        wb = _open_calamine(path, xls)
-    except Exception as exc:
+        return _calamine_grids(path, limits, xls)
+    except UnreadableInput:
+        raise
+    except BaseException as exc:
+        if not calamine_failed(exc):
+            raise
         raise UnreadableInput(f"表格文件已损坏或无法识别 ({_reason(exc)})") from exc
+
+
+def calamine_failed(exc: BaseException) -> bool:
+    """calamine raises Python errors, and on a Rust panic pyo3's PanicException, a BaseException
+    that ``except Exception`` lets through; both mean the file could not be read."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
+def _calamine_grids(path: str, limits: Limits, xls: bool) -> list[Grid]:
+    wb = _open_calamine(path, xls)
     grids = []
     try:
         for meta in wb.sheets_metadata:
             if str(meta.typ).rsplit(".", 1)[-1] not in ("WorkSheet", "DialogSheet"):
                 continue
-            try:
-                cs = wb.get_sheet_by_name(meta.name)
-            except Exception as exc:
-                raise UnreadableInput(f"工作表 {meta.name} 无法读取 ({_reason(exc)})") from exc
+            cs = wb.get_sheet_by_name(meta.name)
             sheet = SheetScan(name=meta.name, part="")
             for a, b in cs.merged_cell_ranges or []:
                 add_merge(sheet, (a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1), limits)

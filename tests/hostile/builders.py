@@ -211,3 +211,55 @@ def ods_cell(text: str) -> str:
 def ods_million_rows(path: Path) -> Path:
     """One row with a value, repeated a million times: calamine would expand it into a dense range."""
     return ods(path, f'<table:table-row table:number-rows-repeated="1000000">{ods_cell("指标")}</table:table-row>')
+
+
+def ole_file(path: Path, streams: dict[str, bytes]) -> Path:
+    """A minimal OLE compound file (CFB v3) holding the given streams, each padded to 4096 bytes or
+    more so none goes to the mini stream.  Enough for olefile and calamine to open."""
+    free, end, fat_sect = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+    sector = 512
+    bodies = [data + bytes(max(0, 4096 - len(data))) for data in streams.values()]
+    bodies = [b + bytes(-len(b) % sector) for b in bodies]
+    fat = [fat_sect, end]  # sector 0: the FAT, sector 1: the directory
+    starts = []
+    for body in bodies:
+        n = len(body) // sector
+        starts.append(len(fat))
+        fat += [len(fat) + i + 1 for i in range(n - 1)] + [end]
+    assert len(fat) <= sector // 4, "one FAT sector only"
+    fat += [free] * (sector // 4 - len(fat))
+
+    def entry(name: str, kind: int, child: int, right: int, start: int, size: int) -> bytes:
+        raw = name.encode("utf-16-le") + b"\x00\x00"
+        return (raw.ljust(64, b"\x00") + struct.pack("<HBBIII", len(raw), kind, 1, free, right, child) + bytes(16)
+                + struct.pack("<I", 0) + bytes(16) + struct.pack("<IQ", start, size))
+
+    names = list(streams)
+    entries = [entry("Root Entry", 5, 1 if names else free, free, end, 0)]
+    for i, (name, start, body) in enumerate(zip(names, starts, bodies)):  # a right-leaning chain of siblings
+        entries.append(entry(name, 2, free, i + 2 if i + 1 < len(names) else free, start, len(body)))
+    directory = b"".join(entries).ljust(sector, b"\x00")
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+              + bytes(6) + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+              + struct.pack("<109I", 0, *([free] * 108)))
+    path.write_bytes(header + struct.pack(f"<{sector // 4}I", *fat) + directory + b"".join(bodies))
+    return path
+
+
+def _record(rtype: int, data: bytes) -> bytes:
+    return struct.pack("<HH", rtype, len(data)) + data
+
+
+def xls_far_cell(path: Path) -> Path:
+    """An .xls whose only cell sits at IV65536: calamine would build a 16.7-million-cell range."""
+    globals_ = _record(0x0809, struct.pack("<HH", 0x0600, 0x0005) + bytes(12))
+    sheet_at = len(globals_) + 4 + 14 + 4  # after BOUNDSHEET (4 + 14 bytes) and EOF (4)
+    globals_ += _record(0x0085, struct.pack("<IBBBB", sheet_at, 0, 0, 6, 0) + b"Sheet1") + _record(0x000A, b"")
+    sheet = (_record(0x0809, struct.pack("<HH", 0x0600, 0x0010) + bytes(12))
+             + _record(0x027E, struct.pack("<HHHI", 65535, 255, 15, 0x3FF00000 | 2)) + _record(0x000A, b""))
+    return ole_file(path, {"Workbook": globals_ + sheet})
+
+
+def encrypted_xlsx(path: Path) -> Path:
+    """What Excel writes for a password-protected workbook: an OLE file, not a zip."""
+    return ole_file(path, {"EncryptionInfo": b"\x04\x00\x04\x00" + bytes(100), "EncryptedPackage": bytes(5000)})

@@ -39,6 +39,9 @@ UNREADABLE = {
                                      "工作表 Sheet1 用到第 100001 行，超过上限 100000 行"),
     "long_line.txt": (B.long_tab_line, "第 1 行长达 50.0 MB，超过每行 100000 个字符的上限"),
     "ods_million_rows.ods": (B.ods_million_rows, "工作表 Sheet1 用到第 1000000 行，超过上限 100000 行"),
+    "xls_far_cell.xls": (B.xls_far_cell,
+                         "工作表 Sheet1 用到 65536 行 × 256 列 = 16777216 个单元格，超过上限 1000000 个"),
+    "encrypted.xlsx": (B.encrypted_xlsx, "Excel 文件已加密（设有打开密码），请解除密码后再提交"),
     "pdf_flate_bomb.pdf": (B.pdf_bomb, "PDF 中的数据流解压后超过上限 128.0 MB"),
     # repaired in linear time (pdfminer's own repair would take hours), then found to hold no text
     "pdf_damaged_stream.pdf": (B.pdf_damaged_stream, "扫描件，无文字层，请先 OCR 识别后再提交"),
@@ -172,3 +175,25 @@ def test_zip_guard_stops_inflating_at_the_limit(tmp_path):
     with pytest.raises(UnreadableInput):
         read_any(str(bad))
     assert time.perf_counter() - start < SECONDS
+
+
+def test_xls_saved_by_libreoffice_with_a_far_cell(tmp_path, good_findings):
+    """A real .xls (LibreOffice's BIFF8) with one cell at IV65536: calamine alone takes ~1.2 GB and
+    over 10 s to open it; the record scan refuses it first."""
+    import shutil
+
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if not exe:
+        pytest.skip("LibreOffice is not installed")
+    src = tmp_path / "far.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"], wb.active["IV65536"] = "项目名称", 1
+    wb.save(src)
+    subprocess.run([exe, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to",
+                    "xls", "--outdir", str(tmp_path / "out"), str(src)], capture_output=True, timeout=180, check=False)
+    bad = tmp_path / "out" / "far.xls"
+    message = "工作表 Sheet 声明 65536 行 × 256 列 = 16777216 个单元格，超过上限 1000000 个"
+    cost = measure(bad)
+    assert cost["message"] == message and cost["peak_mib"] < 100 and cost["seconds"] < 5, cost
+    result = check([str(bad), GOOD])
+    assert [(f.status, f.error_message) for f in result.files] == [("unreadable", message), ("checked", "")]

@@ -1,0 +1,102 @@
+"""Legacy .xls (BIFF8, or BIFF5, inside an OLE container) checked against the limits first.
+
+calamine turns a sheet into a dense range as soon as it is opened: one cell at IV65536 in a
+6 KB file costs a gigabyte and ten seconds.  The Workbook stream is walked record by record
+here (olefile reads the container): every cell record's row and column, each sheet's
+declared DIMENSIONS and its merged ranges are checked against the limits before calamine
+sees the file.  An encrypted workbook (FILEPASS) is refused with its own message.
+"""
+
+from __future__ import annotations
+
+import struct
+
+from checker.grid import UnreadableInput
+from checker.limits import LimitExceeded, Limits, check_sheet_shape
+from checker.readers.xlsx_scan import SheetScan, add_merge
+
+BOF, EOF, BOUNDSHEET, DIMENSIONS, MERGEDCELLS, FILEPASS = 0x0809, 0x000A, 0x0085, 0x0200, 0x00E5, 0x002F
+CELLS = {0x0203, 0x027E, 0x00FD, 0x0204, 0x0201, 0x0006, 0x0205, 0x00D6}  # NUMBER RK LABELSST LABEL BLANK …
+MULTI = {0x00BD, 0x00BE}  # MULRK, MULBLANK: one row, a run of columns
+ENCRYPTED = "Excel 文件已加密（设有打开密码），请解除密码后再提交"
+_HEAD = struct.Struct("<HH")
+
+
+def check_xls(path: str, limits: Limits) -> None:
+    stream = _workbook_stream(path, limits)
+    names = _sheet_names(stream)
+    sheet: SheetScan | None = None
+    cells = 0
+    for rtype, data, offset in _records(stream):
+        if rtype == FILEPASS:
+            raise UnreadableInput(ENCRYPTED)
+        if rtype == BOF:
+            kind = _u16(data, 2)
+            sheet = SheetScan(name=names.get(offset, f"工作表{len(names) + 1}"), part="") if kind == 0x0010 else None
+            cells = 0
+        elif sheet is None:
+            continue
+        elif rtype in CELLS or rtype in MULTI:
+            cells += 1
+            if cells > limits.sheet_cells:
+                raise LimitExceeded(f"工作表 {sheet.name} 的单元格超过上限 {limits.sheet_cells} 个")
+            last_col = _u16(data, len(data) - 2) if rtype in MULTI else _u16(data, 2)
+            _grow(sheet, _u16(data, 0) + 1, last_col + 1, limits)
+        elif rtype == DIMENSIONS:
+            layout = "<4xI2xH" if len(data) >= 14 else "<2xH2xH"  # BIFF8 or BIFF5: rows/columns one past the last
+            rows, cols = struct.unpack_from(layout, data) if len(data) >= 10 else (0, 0)
+            check_sheet_shape(sheet.name, rows, cols, limits, declared=True)
+        elif rtype == MERGEDCELLS:
+            for i in range(min(_u16(data, 0), (len(data) - 2) // 8)):
+                r1, r2, c1, c2 = struct.unpack_from("<HHHH", data, 2 + 8 * i)
+                add_merge(sheet, (r1 + 1, c1 + 1, max(r1, r2) + 1, max(c1, c2) + 1), limits)
+
+
+def _workbook_stream(path: str, limits: Limits) -> bytes:
+    import olefile
+
+    try:
+        with olefile.OleFileIO(path) as ole:
+            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            if name is None:
+                if ole.exists("EncryptedPackage"):
+                    raise UnreadableInput(ENCRYPTED)
+                raise UnreadableInput("xls 文件已损坏（缺少 Workbook 数据流）")
+            if ole.get_size(name) > limits.zip_member_bytes:
+                raise LimitExceeded(f"xls 文件的 Workbook 数据流超过上限 {limits.zip_member_bytes // (1 << 20)} MB")
+            return ole.openstream(name).read()
+    except UnreadableInput:
+        raise
+    except Exception as exc:  # olefile raises many types on a damaged container
+        raise UnreadableInput(f"xls 文件已损坏或不是有效的 Excel 97-2003 工作簿 ({type(exc).__name__})") from exc
+
+
+def _records(stream: bytes):
+    pos = 0
+    while pos + 4 <= len(stream):
+        rtype, length = _HEAD.unpack_from(stream, pos)
+        yield rtype, stream[pos + 4: pos + 4 + length], pos
+        pos += 4 + length
+
+
+def _sheet_names(stream: bytes) -> dict[int, str]:
+    """BOUNDSHEET records: the stream offset of each sheet's BOF -> its name."""
+    names = {}
+    for rtype, data, _ in _records(stream):
+        if rtype == BOUNDSHEET and len(data) >= 8:
+            offset, length, flags = struct.unpack_from("<I2xBB", data)
+            raw = data[8: 8 + (length * 2 if flags & 1 else length)]
+            names[offset] = raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace")
+        elif rtype == EOF:
+            break  # the end of the workbook globals
+    return names
+
+
+def _u16(data: bytes, at: int) -> int:
+    return struct.unpack_from("<H", data, at)[0] if at >= 0 and at + 2 <= len(data) else 0
+
+
+def _grow(sheet: SheetScan, rows: int, cols: int, limits: Limits) -> None:
+    if rows > sheet.rows or cols > sheet.cols:
+        sheet.rows, sheet.cols = max(rows, sheet.rows), max(cols, sheet.cols)
+        check_sheet_shape(sheet.name, sheet.rows, sheet.cols, limits)
