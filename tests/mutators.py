@@ -19,7 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE_PDF = ROOT / "generated" / "table.pdf"  # not a file: built below (data/ holds no PDF)
-SEEDS = sorted(p for p in (ROOT / "data").rglob("*") if p.suffix in (".txt", ".xlsx", ".docx")) + [TABLE_PDF]
+SEEDS = (sorted(p for p in (ROOT / "data").rglob("*") if p.suffix in (".txt", ".xlsx", ".docx"))
+         + [ROOT / "tests" / "fixtures" / "003_bundle.xls", TABLE_PDF])
 _SEED_BYTES: dict[Path, bytes] = {}
 
 
@@ -294,6 +295,7 @@ def pdf_operator_mangled(data: bytes, rnd: random.Random) -> bytes:
 
 
 PDF_MUTATIONS = [flip_bytes, truncate, pdf_operator_mangled, pdf_operator_mangled]
+BINARY_MUTATIONS = [flip_bytes, flip_bytes, truncate]
 TEXT_MUTATIONS = [flip_bytes, truncate, text_cell_deleted, text_cells_swapped, text_row_duplicated,
                   text_rows_dropped, text_truncated, text_control_byte, text_cut_character, text_gb18030]
 ZIP_MUTATIONS = [flip_bytes, truncate, zip_member_removed, zip_member_duplicated, xml_mangled, xml_mangled,
@@ -304,7 +306,7 @@ def mutant(n: int) -> tuple[str, bytes, str]:
     """(file name, bytes, mutation name) of the n-th mutant."""
     seed = SEEDS[n % len(SEEDS)]
     rnd = random.Random(n)
-    ops = TEXT_MUTATIONS if seed.suffix == ".txt" else PDF_MUTATIONS if seed.suffix == ".pdf" else ZIP_MUTATIONS
+    ops = {".txt": TEXT_MUTATIONS, ".pdf": PDF_MUTATIONS, ".xls": BINARY_MUTATIONS}.get(seed.suffix, ZIP_MUTATIONS)
     op = ops[rnd.randrange(len(ops))]
     data = _bytes(seed)
     for _ in range(1 if rnd.random() < 0.8 else 2):  # now and then two mutations on top of each other

@@ -23,6 +23,7 @@ _HEAD = struct.Struct("<HH")
 
 
 def check_xls(path: str, limits: Limits) -> None:
+    check_container(path)
     stream = _workbook_stream(path, limits)
     names = _sheet_names(stream)
     sheet: SheetScan | None = None
@@ -43,13 +44,24 @@ def check_xls(path: str, limits: Limits) -> None:
             last_col = _u16(data, len(data) - 2) if rtype in MULTI else _u16(data, 2)
             _grow(sheet, _u16(data, 0) + 1, last_col + 1, limits)
         elif rtype == DIMENSIONS:
-            layout = "<4xI2xH" if len(data) >= 14 else "<2xH2xH"  # BIFF8 or BIFF5: rows/columns one past the last
-            rows, cols = struct.unpack_from(layout, data) if len(data) >= 10 else (0, 0)
-            check_sheet_shape(sheet.name, rows, cols, limits, declared=True)
+            _dimensions(sheet, data, limits)
         elif rtype == MERGEDCELLS:
             for i in range(min(_u16(data, 0), (len(data) - 2) // 8)):
                 r1, r2, c1, c2 = struct.unpack_from("<HHHH", data, 2 + 8 * i)
                 add_merge(sheet, (r1 + 1, c1 + 1, max(r1, r2) + 1, max(c1, c2) + 1), limits)
+
+
+def _dimensions(sheet: SheetScan, data: bytes, limits: Limits) -> None:
+    """First and one-past-last row and column as declared.  calamine sizes its cell list from
+    their difference: a first row past the last wraps around and aborts the process."""
+    layout = "<IIHH" if len(data) >= 14 else "<HHHH"  # BIFF8 or BIFF5
+    if len(data) < struct.calcsize(layout):
+        return
+    first_row, rows, first_col, cols = struct.unpack_from(layout, data)
+    if first_row > rows:  # (calamine itself resets a bad first column)
+        raise UnreadableInput(f"xls 文件已损坏（工作表 {sheet.name} 的尺寸记录无效："
+                              f"首行 {first_row + 1} 在末行 {rows} 之后）")
+    check_sheet_shape(sheet.name, rows, cols, limits, declared=True)
 
 
 def _workbook_stream(path: str, limits: Limits) -> bytes:
@@ -100,3 +112,65 @@ def _grow(sheet: SheetScan, rows: int, cols: int, limits: Limits) -> None:
     if rows > sheet.rows or cols > sheet.cols:
         sheet.rows, sheet.cols = max(rows, sheet.rows), max(cols, sheet.cols)
         check_sheet_shape(sheet.name, sheet.rows, sheet.cols, limits)
+
+
+# --- the OLE container, as calamine walks it ---------------------------------------------------
+
+ENDOFCHAIN, RESERVED, DIFSECT = 0xFFFFFFFE, 0xFFFFFFFA, 0xFFFFFFFC
+CORRUPT = "xls 文件已损坏（OLE 容器结构无效：{}）"
+
+
+def check_container(path: str) -> None:
+    """The sector chains calamine follows, checked for loops and bounds first: calamine follows
+    them without a limit (a loop grows memory until the process aborts) and sizes some tables
+    from header fields as they stand."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if len(data) < 512:
+        raise UnreadableInput(CORRUPT.format("文件过短"))
+    shift = _u16(data, 30)
+    if shift not in (9, 12):
+        raise UnreadableInput(CORRUPT.format(f"扇区大小 2^{shift}"))
+    size = 1 << shift
+    sectors = max(0, (len(data) - size) // size)  # sector n sits at (n + 1) × size
+
+    def sector(n: int) -> bytes:
+        if n >= sectors:
+            raise UnreadableInput(CORRUPT.format(f"扇区 {n} 超出文件"))
+        return data[(n + 1) * size: (n + 2) * size]
+
+    fat_len, dir_start = struct.unpack_from("<II", data, 44)
+    mini_fat_start = struct.unpack_from("<I", data, 60)[0]
+    if fat_len > sectors or struct.unpack_from("<I", data, 62)[0] > 1 << 24:  # calamine reads 62..66 as a count
+        raise UnreadableInput(CORRUPT.format("文件头的扇区计数无效"))
+    difat = list(struct.unpack_from("<109I", data, 76))
+    for n in _chain(struct.unpack_from("<I", data, 68)[0], lambda n: struct.unpack_from("<I", sector(n), size - 4)[0],
+                    sectors, RESERVED):
+        difat += struct.unpack_from(f"<{size // 4 - 1}I", sector(n))
+    fat: list[int] = []
+    for n in difat:
+        if n < DIFSECT:
+            fat += struct.unpack_from(f"<{size // 4}I", sector(n))
+    follow = lambda n: fat[n] if n < len(fat) else ENDOFCHAIN  # noqa: E731
+    directory = b"".join(sector(n) for n in _chain(dir_start, follow, sectors, ENDOFCHAIN))
+    cutoff = struct.unpack_from("<I", data, 56)[0]
+    for at in range(0, len(directory) - 127, 128):  # the root's mini stream, and the workbook stream
+        name = directory[at: at + 64].decode("utf-16-le", "replace").split("\x00")[0]
+        start, length = struct.unpack_from("<II", directory, at + 116)
+        if at == 0 or (name in ("Workbook", "Book") and length >= cutoff):
+            _chain(start, follow, sectors, ENDOFCHAIN)
+    _chain(mini_fat_start, follow, sectors, ENDOFCHAIN)
+
+
+def _chain(start: int, follow, limit: int, end: int) -> list[int]:
+    """A sector chain up to its end marker; a loop or a sector past the file is corruption."""
+    seen: list[int] = []
+    visited = set()
+    n = start
+    while n < end if end == RESERVED else n != end:
+        if n in visited or n >= limit:
+            raise UnreadableInput(CORRUPT.format("扇区链成环" if n in visited else f"扇区 {n} 超出文件"))
+        visited.add(n)
+        seen.append(n)
+        n = follow(n)
+    return seen

@@ -263,3 +263,14 @@ def xls_far_cell(path: Path) -> Path:
 def encrypted_xlsx(path: Path) -> Path:
     """What Excel writes for a password-protected workbook: an OLE file, not a zip."""
     return ole_file(path, {"EncryptionInfo": b"\x04\x00\x04\x00" + bytes(100), "EncryptedPackage": bytes(5000)})
+
+
+def xls_sector_loop(path: Path) -> Path:
+    """The .xls fixture with its directory's sector chain pointing back at itself: calamine follows
+    the chain without end (6.7 GB after 20 s, then killed)."""
+    data = bytearray((ROOT / "tests" / "fixtures" / "003_bundle.xls").read_bytes())
+    directory = struct.unpack_from("<I", data, 48)[0]
+    first_fat = struct.unpack_from("<I", data, 76)[0]
+    struct.pack_into("<I", data, (first_fat + 1) * 512 + 4 * directory, directory)
+    path.write_bytes(bytes(data))
+    return path
