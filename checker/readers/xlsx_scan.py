@@ -50,6 +50,7 @@ _ATTR_REF = re.compile(rb"(?:^|\s)ref\s*=\s*[\"']([^\"']*)[\"']")
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
 _ERROR_CELL = re.compile(rb"<" + _PREFIX + rb"c(\s[^>]*?\bt\s*=\s*[\"']e[\"'][^>]*)>(.*?)</" + _PREFIX + rb"c>", re.S)
 _VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>([^<]*)</")
+_UNIQUE_COUNT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sst\b[^>]*?\buniqueCount\s*=\s*[\"']\s*\+?(\d+)")
 _CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
@@ -145,12 +146,22 @@ def scan_workbook(pkg: Package, limits: Limits) -> WorkbookScan:
             except UnreadableInput:  # a damaged theme or docProps: calamine never reads it
                 scan.damaged.append(info.filename)
                 continue
-            if data and data.count(b"<si") > limits.sheet_cells:
-                raise LimitExceeded(f"共享字符串 {data.count(b'<si')} 个，超过上限 {limits.sheet_cells} 个")
+            if data:
+                _check_shared_strings(data, limits)
     if scan.sheets is not None and any(s.part not in pkg.names for s in scan.sheets):
         scan.problems.append("缺少工作表内容")
         scan.sheets = None
     return scan
+
+
+def _check_shared_strings(data: bytes, limits: Limits) -> None:
+    """calamine reserves room for the uniqueCount the file declares, before reading a string: a
+    forged count aborts the process.  Declared and actual counts both stay under the limit."""
+    declared = _UNIQUE_COUNT.search(data, 0, 4096)
+    if declared and int(declared.group(1)) > limits.sheet_cells:
+        raise LimitExceeded(f"共享字符串表声明 {int(declared.group(1))} 项，超过上限 {limits.sheet_cells} 项")
+    if data.count(b"<si") > limits.sheet_cells:
+        raise LimitExceeded(f"共享字符串 {data.count(b'<si')} 个，超过上限 {limits.sheet_cells} 个")
 
 
 def _xml(data: bytes | None, what: str):

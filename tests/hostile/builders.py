@@ -274,3 +274,17 @@ def xls_sector_loop(path: Path) -> Path:
     struct.pack_into("<I", data, (first_fat + 1) * 512 + 4 * directory, directory)
     path.write_bytes(bytes(data))
     return path
+
+
+def forged_string_count(path: Path) -> Path:
+    """One shared string that declares uniqueCount="99999999999999": calamine reserves room for
+    them all before reading one, and the allocation failure aborts the process."""
+    shared = (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{NS}" count="1" uniqueCount="99999999999999">'
+              "<si><t>项目名称</t></si></sst>")
+    rel = ('<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+           'sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+    return write_zip(path, [
+        member("[Content_Types].xml", CONTENT_TYPES), member("_rels/.rels", ROOT_RELS),
+        member("xl/workbook.xml", WORKBOOK), member("xl/_rels/workbook.xml.rels", WORKBOOK_RELS.replace(
+            "</Relationships>", rel)), member("xl/styles.xml", STYLES), member("xl/sharedStrings.xml", shared),
+        member("xl/worksheets/sheet1.xml", sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'))])

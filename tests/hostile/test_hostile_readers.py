@@ -43,6 +43,7 @@ UNREADABLE = {
                          "工作表 Sheet1 用到 65536 行 × 256 列 = 16777216 个单元格，超过上限 1000000 个"),
     "encrypted.xlsx": (B.encrypted_xlsx, "Excel 文件已加密（设有打开密码），请解除密码后再提交"),
     "xls_sector_loop.xls": (B.xls_sector_loop, "xls 文件已损坏（OLE 容器结构无效：扇区链成环）"),
+    "forged_string_count.xlsx": (B.forged_string_count, "共享字符串表声明 99999999999999 项，超过上限 1000000 项"),
     "pdf_flate_bomb.pdf": (B.pdf_bomb, "PDF 中的数据流解压后超过上限 128.0 MB"),
     # repaired in linear time (pdfminer's own repair would take hours), then found to hold no text
     "pdf_damaged_stream.pdf": (B.pdf_damaged_stream, "扫描件，无文字层，请先 OCR 识别后再提交"),
