@@ -15,7 +15,9 @@ only when both fail is the file unreadable.  xls/ods are read with calamine.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -138,13 +140,33 @@ def _open_calamine(path: str, xls: bool = False):
     return CalamineWorkbook.from_path(path)
 
 
-def _read_calamine_scanned(path: str, scan: WorkbookScan, limits: Limits) -> list[Grid]:
-    wb = _open_calamine(path)
+@contextlib.contextmanager
+def rust_panics_silenced():
+    """A calamine panic is caught (PanicException) and reported in one line, but Rust's panic hook
+    has already printed it, backtrace and all, to file descriptor 2: point that at /dev/null while
+    calamine works."""
     try:
-        return [_sheet_grid(path, sheet, wb.get_sheet_by_name(sheet.name), scan.formats, limits)
-                for sheet in scan.sheets]
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
     finally:
-        wb.close()
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _read_calamine_scanned(path: str, scan: WorkbookScan, limits: Limits) -> list[Grid]:
+    with rust_panics_silenced():
+        wb = _open_calamine(path)
+        try:
+            return [_sheet_grid(path, sheet, wb.get_sheet_by_name(sheet.name), scan.formats, limits)
+                    for sheet in scan.sheets]
+        finally:
+            wb.close()
 
 
 def _sheet_grid(path: str, sheet: SheetScan, cs, formats: list[str], limits: Limits) -> Grid:
@@ -204,7 +226,8 @@ def _display(value, fmt: str) -> str:
 def _read_calamine_plain(path: str, limits: Limits, xls: bool = False) -> list[Grid]:
     """xls/ods (and xlsx whose styles are lost): calamine values, numbers as General."""
     try:
-        return _calamine_grids(path, limits, xls)
+        with rust_panics_silenced():
+            return _calamine_grids(path, limits, xls)
     except UnreadableInput:
         raise
     except BaseException as exc:
