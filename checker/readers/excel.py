@@ -127,8 +127,8 @@ def _read_ole(path: str, limits: Limits) -> list[Grid]:
     """An OLE container: an .xls workbook, or a password-protected xlsx (an EncryptedPackage)."""
     from checker.readers.xls_scan import check_xls
 
-    check_xls(path, limits)  # extents, merges and encryption, before calamine builds dense ranges
-    return _read_calamine_plain(path, limits, xls=True)
+    scan = check_xls(path, limits)  # extents, merges and encryption, before calamine builds dense ranges
+    return _read_calamine_plain(path, limits, xls=scan)
 
 
 def _open_calamine(path: str, xls: bool = False):
@@ -223,8 +223,9 @@ def _display(value, fmt: str) -> str:
     return render(value, fmt)
 
 
-def _read_calamine_plain(path: str, limits: Limits, xls: bool = False) -> list[Grid]:
-    """xls/ods (and xlsx whose styles are lost): calamine values, numbers as General."""
+def _read_calamine_plain(path: str, limits: Limits, xls=None) -> list[Grid]:
+    """xls (number formats from its own records, ``xls`` the XlsScan), ods and xlsx whose styles are
+    lost (numbers as General): calamine values."""
     try:
         with rust_panics_silenced():
             return _calamine_grids(path, limits, xls)
@@ -242,18 +243,20 @@ def calamine_failed(exc: BaseException) -> bool:
     return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
-def _calamine_grids(path: str, limits: Limits, xls: bool) -> list[Grid]:
-    wb = _open_calamine(path, xls)
+def _calamine_grids(path: str, limits: Limits, xls) -> list[Grid]:
+    wb = _open_calamine(path, xls is not None)
     grids = []
     try:
         for meta in wb.sheets_metadata:
             if str(meta.typ).rsplit(".", 1)[-1] not in ("WorkSheet", "DialogSheet"):
                 continue
             cs = wb.get_sheet_by_name(meta.name)
-            sheet = SheetScan(name=meta.name, part="")
-            for a, b in cs.merged_cell_ranges or []:
-                add_merge(sheet, (a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1), limits)
-            grids.append(_sheet_grid(path, sheet, cs, ["General"], limits))
+            sheet = xls.sheets.get(meta.name) if xls is not None else None
+            if sheet is None:
+                sheet = SheetScan(name=meta.name, part="")
+                for a, b in cs.merged_cell_ranges or []:
+                    add_merge(sheet, (a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1), limits)
+            grids.append(_sheet_grid(path, sheet, cs, xls.formats if xls is not None else ["General"], limits))
     finally:
         wb.close()
     return grids

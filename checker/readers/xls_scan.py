@@ -10,45 +10,103 @@ sees the file.  An encrypted workbook (FILEPASS) is refused with its own message
 from __future__ import annotations
 
 import struct
+from dataclasses import dataclass, field
 
 from checker.grid import UnreadableInput
 from checker.limits import LimitExceeded, Limits, check_sheet_shape
-from checker.readers.xlsx_scan import SheetScan, add_merge
+from checker.readers.xlsx_scan import BUILTIN_FORMATS, SheetScan, add_merge
 
 BOF, EOF, BOUNDSHEET, DIMENSIONS, MERGEDCELLS, FILEPASS = 0x0809, 0x000A, 0x0085, 0x0200, 0x00E5, 0x002F
 CELLS = {0x0203, 0x027E, 0x00FD, 0x0204, 0x0201, 0x0006, 0x0205, 0x00D6}  # NUMBER RK LABELSST LABEL BLANK …
 MULTI = {0x00BD, 0x00BE}  # MULRK, MULBLANK: one row, a run of columns
+MULRK, XF, FORMAT = 0x00BD, 0x00E0, 0x041E
+NUMERIC = {0x0203, 0x027E, 0x0006}  # NUMBER, RK, FORMULA: a number whose XF decides how it shows
 ENCRYPTED = "Excel 文件已加密（设有打开密码），请解除密码后再提交"
 _HEAD = struct.Struct("<HH")
+MAX_SHEETS = 1_000  # a form workbook has a few dozen; each sheet is walked once
 
 
-def check_xls(path: str, limits: Limits) -> None:
+@dataclass
+class XlsScan:
+    formats: list[str] = field(default_factory=list)            # XF index -> number format code
+    sheets: dict[str, SheetScan] = field(default_factory=dict)  # by name: extents, merges, formatted cells
+
+
+def check_xls(path: str, limits: Limits) -> XlsScan:
+    """Limits and corruption checked; on the way, each numeric cell's number format (XF → FORMAT),
+    so .xls numbers read as shown, like xlsx.  Each sheet is walked from where its BOUNDSHEET
+    record says it starts, as calamine reads it, not in stream order."""
     check_container(path)
     stream = _workbook_stream(path, limits)
-    names = _sheet_names(stream)
-    sheet: SheetScan | None = None
-    cells = 0
-    for rtype, data, offset in _records(stream):
+    scan = XlsScan()
+    custom: dict[int, str] = {}
+    xf_formats: list[int] = []
+    sheets: dict[int, str] = {}
+    for rtype, data, _ in _records(stream):  # the workbook globals, up to their EOF
         if rtype == FILEPASS:
             raise UnreadableInput(ENCRYPTED)
+        if rtype == EOF:
+            break
+        if rtype == XF:
+            xf_formats.append(_u16(data, 2))
+        elif rtype == FORMAT:
+            _format(data, custom)
+        elif rtype == BOUNDSHEET and len(data) >= 8:
+            sheets[struct.unpack_from("<I", data)[0]] = _sheet_name(data)
+    if len(sheets) > MAX_SHEETS:
+        raise LimitExceeded(f"xls 文件含 {len(sheets)} 个工作表，超过上限 {MAX_SHEETS} 个")
+    scan.formats = [custom.get(i, BUILTIN_FORMATS.get(i, "General")) for i in xf_formats]
+    for offset, name in sheets.items():
+        _walk_sheet(scan.sheets.setdefault(name, SheetScan(name=name, part="")), stream, offset, scan.formats,
+                    limits)
+    return scan
+
+
+def _walk_sheet(sheet: SheetScan, stream: bytes, offset: int, formats: list[str], limits: Limits) -> None:
+    depth = 0
+    for rtype, data, _ in _records(stream, offset):
         if rtype == BOF:
-            kind = _u16(data, 2)
-            sheet = SheetScan(name=names.get(offset, f"工作表{len(names) + 1}"), part="") if kind == 0x0010 else None
-            cells = 0
-        elif sheet is None:
-            continue
-        elif rtype in CELLS or rtype in MULTI:
-            cells += 1
-            if cells > limits.sheet_cells:
-                raise LimitExceeded(f"工作表 {sheet.name} 的单元格超过上限 {limits.sheet_cells} 个")
-            last_col = _u16(data, len(data) - 2) if rtype in MULTI else _u16(data, 2)
-            _grow(sheet, _u16(data, 0) + 1, last_col + 1, limits)
-        elif rtype == DIMENSIONS:
-            _dimensions(sheet, data, limits)
-        elif rtype == MERGEDCELLS:
-            for i in range(min(_u16(data, 0), (len(data) - 2) // 8)):
-                r1, r2, c1, c2 = struct.unpack_from("<HHHH", data, 2 + 8 * i)
-                add_merge(sheet, (r1 + 1, c1 + 1, max(r1, r2) + 1, max(c1, c2) + 1), limits)
+            depth += 1
+        elif rtype == EOF:
+            depth -= 1
+            if depth <= 0:
+                return
+        elif depth == 1:  # not inside an embedded chart's substream
+            _sheet_record(sheet, rtype, data, formats, limits)
+
+
+def _sheet_record(sheet: SheetScan, rtype: int, data: bytes, formats: list[str], limits: Limits) -> None:
+    if rtype in CELLS or rtype in MULTI:
+        sheet.cells += 1
+        if sheet.cells > limits.sheet_cells:
+            raise LimitExceeded(f"工作表 {sheet.name} 的单元格超过上限 {limits.sheet_cells} 个")
+        row, col = _u16(data, 0) + 1, _u16(data, 2) + 1
+        last_col = _u16(data, len(data) - 2) + 1 if rtype in MULTI else col
+        _grow(sheet, row, last_col, limits)
+        if rtype in NUMERIC:
+            _style(sheet, row, col, _u16(data, 4), formats)
+        elif rtype == MULRK:
+            for i in range(min(last_col - col + 1, (len(data) - 6) // 6)):
+                _style(sheet, row, col + i, _u16(data, 4 + 6 * i), formats)
+    elif rtype == DIMENSIONS:
+        _dimensions(sheet, data, limits)
+    elif rtype == MERGEDCELLS:
+        for i in range(min(_u16(data, 0), (len(data) - 2) // 8)):
+            r1, r2, c1, c2 = struct.unpack_from("<HHHH", data, 2 + 8 * i)
+            add_merge(sheet, (r1 + 1, c1 + 1, max(r1, r2) + 1, max(c1, c2) + 1), limits)
+
+
+def _style(sheet: SheetScan, row: int, col: int, xf: int, formats: list[str]) -> None:
+    if xf < len(formats) and formats[xf] != "General":
+        sheet.styles[(row, col)] = xf
+
+
+def _format(data: bytes, custom: dict[int, str]) -> None:
+    """FORMAT (BIFF8): the format's id, then its code as an XLUnicodeString."""
+    if len(data) >= 5:
+        ifmt, cch, flags = struct.unpack_from("<HHB", data)
+        raw = data[5: 5 + (cch * 2 if flags & 1 else cch)]
+        custom[ifmt] = raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace")
 
 
 def _dimensions(sheet: SheetScan, data: bytes, limits: Limits) -> None:
@@ -83,25 +141,18 @@ def _workbook_stream(path: str, limits: Limits) -> bytes:
         raise UnreadableInput(f"xls 文件已损坏或不是有效的 Excel 97-2003 工作簿 ({type(exc).__name__})") from exc
 
 
-def _records(stream: bytes):
-    pos = 0
-    while pos + 4 <= len(stream):
+def _records(stream: bytes, pos: int = 0):
+    while pos >= 0 and pos + 4 <= len(stream):
         rtype, length = _HEAD.unpack_from(stream, pos)
         yield rtype, stream[pos + 4: pos + 4 + length], pos
         pos += 4 + length
 
 
-def _sheet_names(stream: bytes) -> dict[int, str]:
-    """BOUNDSHEET records: the stream offset of each sheet's BOF -> its name."""
-    names = {}
-    for rtype, data, _ in _records(stream):
-        if rtype == BOUNDSHEET and len(data) >= 8:
-            offset, length, flags = struct.unpack_from("<I2xBB", data)
-            raw = data[8: 8 + (length * 2 if flags & 1 else length)]
-            names[offset] = raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace")
-        elif rtype == EOF:
-            break  # the end of the workbook globals
-    return names
+def _sheet_name(data: bytes) -> str:
+    """BOUNDSHEET (BIFF8): stream offset, state, type, then the name as a short XLUnicodeString."""
+    length, flags = struct.unpack_from("<BB", data, 6)
+    raw = data[8: 8 + (length * 2 if flags & 1 else length)]
+    return raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace")
 
 
 def _u16(data: bytes, at: int) -> int:

@@ -69,6 +69,7 @@ class SheetScan:
     merges: list = field(default_factory=list)   # (r1, c1, r2, c2) 1-based, inclusive
     merged_area: int = 0                # cells covered by all merges (overlapping merges are hostile)
     errors: dict = field(default_factory=dict)   # (row, col) -> "#DIV/0!" …: calamine reads error cells as blank
+    cells: int = 0                      # cell records seen (.xls)
 
 
 @dataclass
