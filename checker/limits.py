@@ -33,6 +33,7 @@ class Limits:
     sheet_cells: int = 1_000_000         # rows × columns of the grid built for one sheet
     merge_cells: int = 100_000           # cells covered by one merged range
     pdf_pages: int = 500                 # pages of one PDF
+    pdf_page_objects: int = 100_000      # characters, lines and images drawn on one PDF page
     per_file_seconds: float = 60.0       # wall-clock budget per file, enforced by the engine (readers ignore it)
 
 

@@ -57,6 +57,7 @@ def read_pdf(path: str, limits: Limits | None = None) -> list[Grid]:
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     _bound_pdfminer(limits.zip_member_bytes)
+    _bound_pages(limits.pdf_page_objects)
     try:
         pdf = pdfplumber.open(path)
     except Exception as exc:  # pdfminer raises many types on broken input
@@ -114,6 +115,44 @@ def _bound_pdfminer(cap: int) -> None:
     if pdftypes.zlib is not _SHIM:
         pdftypes.zlib = _SHIM
         pdftypes.decompress_corrupted = _decompress_corrupted
+
+
+_PAGE_OBJECTS = [DEFAULT_LIMITS.pdf_page_objects]
+
+
+def _bound_pages(limit: int) -> None:
+    """pdfplumber keeps every character and line of a page as a dict of a dozen fields: a page
+    drawing millions of them would take gigabytes.  Its layout device is swapped (once) for one
+    that counts what the page draws and stops at the limit."""
+    import pdfplumber.page as plumber_page
+
+    _PAGE_OBJECTS[0] = limit
+    base = plumber_page.PDFPageAggregatorWithMarkedContent
+    if getattr(base, "counts_objects", False):
+        return
+
+    class CountingAggregator(base):
+        counts_objects = True
+        drawn = 0
+
+        def _count(self) -> None:
+            self.drawn += 1
+            if self.drawn > _PAGE_OBJECTS[0]:
+                raise LimitExceeded(f"PDF 第 {self.pageno} 页绘制的文字和图形超过上限 {_PAGE_OBJECTS[0]} 个")
+
+        def render_char(self, *args, **kwargs):
+            self._count()
+            return super().render_char(*args, **kwargs)
+
+        def paint_path(self, *args, **kwargs):
+            self._count()
+            return super().paint_path(*args, **kwargs)
+
+        def render_image(self, *args, **kwargs):
+            self._count()
+            return super().render_image(*args, **kwargs)
+
+    plumber_page.PDFPageAggregatorWithMarkedContent = CountingAggregator
 
 
 def _decompress_corrupted(data: bytes) -> bytes:

@@ -288,3 +288,8 @@ def forged_string_count(path: Path) -> Path:
         member("xl/workbook.xml", WORKBOOK), member("xl/_rels/workbook.xml.rels", WORKBOOK_RELS.replace(
             "</Relationships>", rel)), member("xl/styles.xml", STYLES), member("xl/sharedStrings.xml", shared),
         member("xl/worksheets/sheet1.xml", sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'))])
+
+
+def pdf_many_paths(path: Path, count: int = 120_000) -> Path:
+    """One page drawing 120,000 line segments: pdfplumber would keep a dict for every one."""
+    return pdf_with_stream(path, b"0 0 m 1 1 l S\n" * count)

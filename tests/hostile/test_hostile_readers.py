@@ -45,6 +45,7 @@ UNREADABLE = {
     "xls_sector_loop.xls": (B.xls_sector_loop, "xls 文件已损坏（OLE 容器结构无效：扇区链成环）"),
     "forged_string_count.xlsx": (B.forged_string_count, "共享字符串表声明 99999999999999 项，超过上限 1000000 项"),
     "pdf_flate_bomb.pdf": (B.pdf_bomb, "PDF 中的数据流解压后超过上限 128.0 MB"),
+    "pdf_many_paths.pdf": (B.pdf_many_paths, "PDF 第 1 页绘制的文字和图形超过上限 100000 个"),
     # repaired in linear time (pdfminer's own repair would take hours), then found to hold no text
     "pdf_damaged_stream.pdf": (B.pdf_damaged_stream, "扫描件，无文字层，请先 OCR 识别后再提交"),
 }
