@@ -53,7 +53,9 @@ def _convert(exe: str, source: Path, target: str, work: Path, limits: Limits) ->
     out = work / "out"
     args = [exe, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
             "--nolockcheck", "--convert-to", target, "--outdir", str(out), str(source)]
-    timeout = max(10.0, limits.per_file_seconds)
+    # Within the engine's per-file budget, so this process (not the engine killing the worker, which
+    # would leave soffice running in its own session) is the one that stops it.
+    timeout = max(5.0, 0.8 * limits.per_file_seconds)
     try:
         proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 stdin=subprocess.DEVNULL, start_new_session=True, env=_env(work))
