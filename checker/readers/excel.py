@@ -44,8 +44,7 @@ def read_excel(path: str, limits: Limits | None = None) -> list[Grid]:
     if suffix == ".ods":
         from checker.readers.ods_scan import check_ods
 
-        check_ods(path, limits)
-        return _read_calamine_plain(path, limits)
+        return _read_calamine_plain(path, limits, check_ods(path, limits))
     if head.startswith(b"PK") or suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path, limits)
     raise UnreadableInput("不是有效的 Excel 文件（内容既不是 xls 也不是 xlsx，可能是改了扩展名的网页或文本）")
@@ -128,7 +127,7 @@ def _read_ole(path: str, limits: Limits) -> list[Grid]:
     from checker.readers.xls_scan import check_xls
 
     scan = check_xls(path, limits)  # extents, merges and encryption, before calamine builds dense ranges
-    return _read_calamine_plain(path, limits, xls=scan)
+    return _read_calamine_plain(path, limits, scan, xls=True)
 
 
 def _open_calamine(path: str, xls: bool = False):
@@ -223,12 +222,12 @@ def _display(value, fmt: str) -> str:
     return render(value, fmt)
 
 
-def _read_calamine_plain(path: str, limits: Limits, xls=None) -> list[Grid]:
-    """xls (number formats from its own records, ``xls`` the XlsScan), ods and xlsx whose styles are
-    lost (numbers as General): calamine values."""
+def _read_calamine_plain(path: str, limits: Limits, scan=None, xls: bool = False) -> list[Grid]:
+    """xls and ods (number formats from ``scan``, read from the file by xls_scan/ods_scan) and xlsx
+    whose styles are lost (numbers as General): calamine values."""
     try:
         with rust_panics_silenced():
-            return _calamine_grids(path, limits, xls)
+            return _calamine_grids(path, limits, scan, xls)
     except UnreadableInput:
         raise
     except BaseException as exc:
@@ -243,20 +242,20 @@ def calamine_failed(exc: BaseException) -> bool:
     return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
-def _calamine_grids(path: str, limits: Limits, xls) -> list[Grid]:
-    wb = _open_calamine(path, xls is not None)
+def _calamine_grids(path: str, limits: Limits, scan, xls: bool) -> list[Grid]:
+    wb = _open_calamine(path, xls)
     grids = []
     try:
         for meta in wb.sheets_metadata:
             if str(meta.typ).rsplit(".", 1)[-1] not in ("WorkSheet", "DialogSheet"):
                 continue
             cs = wb.get_sheet_by_name(meta.name)
-            sheet = xls.sheets.get(meta.name) if xls is not None else None
-            if sheet is None:
-                sheet = SheetScan(name=meta.name, part="")
+            sheet = scan.sheets.get(meta.name) if scan is not None else None
+            if sheet is None or (not sheet.merges and not xls):  # ods merges: as calamine reports them
+                sheet = sheet or SheetScan(name=meta.name, part="")
                 for a, b in cs.merged_cell_ranges or []:
                     add_merge(sheet, (a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1), limits)
-            grids.append(_sheet_grid(path, sheet, cs, xls.formats if xls is not None else ["General"], limits))
+            grids.append(_sheet_grid(path, sheet, cs, scan.formats if scan is not None else ["General"], limits))
     finally:
         wb.close()
     return grids

@@ -27,18 +27,20 @@ MAX_SHEETS = 1_000  # a form workbook has a few dozen; each sheet is walked once
 
 
 @dataclass
-class XlsScan:
+class WorkbookFormats:
+    """Number formats of a workbook calamine reads without them (xls, ods), by sheet name."""
+
     formats: list[str] = field(default_factory=list)            # XF index -> number format code
     sheets: dict[str, SheetScan] = field(default_factory=dict)  # by name: extents, merges, formatted cells
 
 
-def check_xls(path: str, limits: Limits) -> XlsScan:
+def check_xls(path: str, limits: Limits) -> WorkbookFormats:
     """Limits and corruption checked; on the way, each numeric cell's number format (XF → FORMAT),
     so .xls numbers read as shown, like xlsx.  Each sheet is walked from where its BOUNDSHEET
     record says it starts, as calamine reads it, not in stream order."""
     check_container(path)
     stream = _workbook_stream(path, limits)
-    scan = XlsScan()
+    scan = WorkbookFormats()
     custom: dict[int, str] = {}
     xf_formats: list[int] = []
     sheets: dict[int, str] = {}
