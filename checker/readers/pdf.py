@@ -93,12 +93,16 @@ class _BoundedZlib:
 
     def decompress(self, data, *args):
         inflater = zlib.decompressobj(*args)
-        out = inflater.decompress(data, self.cap + 1)
-        if inflater.unconsumed_tail or len(out) > self.cap:
-            raise LimitExceeded(f"PDF 中的数据流解压后超过上限 {size_text(self.cap)}")
+        out = bytearray()
+        pending = data
+        while pending:  # a megabyte at a time: a bomb stops at the limit, not at twice it
+            out += inflater.decompress(pending, 1 << 20)
+            if len(out) > self.cap:
+                raise LimitExceeded(f"PDF 中的数据流解压后超过上限 {size_text(self.cap)}")
+            pending = inflater.unconsumed_tail
         if not inflater.eof:
             raise zlib.error("incomplete or truncated stream")  # as zlib.decompress says it
-        return out
+        return bytes(out)
 
     def __getattr__(self, name):
         return getattr(zlib, name)
