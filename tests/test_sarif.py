@@ -73,7 +73,7 @@ def test_rule_index_invocation_artifacts(batch):
     assert len(run["artifacts"]) == len(result.files)
     corrupt = next(a for a in run["artifacts"] if a["location"]["uri"].endswith("tests/fixtures/corrupt.xlsx"))
     assert corrupt["properties"] == {"status": "unreadable", "kind": "",
-                                     "reason": "Excel 文件已损坏或不是有效的 xlsx (BadZipFile)"}
+                                     "reason": "Excel 文件已损坏或不是有效的压缩包 (BadZipFile)"}
 
 
 def test_uris_are_percent_encoded(batch):

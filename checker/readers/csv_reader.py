@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 from checker.grid import Cell, Grid, Row, UnreadableInput
-from checker.readers.encoding import decode_bytes
+from checker.limits import DEFAULT_LIMITS, LimitExceeded, Limits
+from checker.readers.encoding import load_text
 
 
-def read_csv(path: str) -> list[Grid]:
-    try:
-        text = decode_bytes(Path(path).read_bytes(), path)
-    except OSError as exc:
-        raise UnreadableInput(f"无法读取文件: {exc.strerror or exc}") from exc
+def read_csv(path: str, limits: Limits | None = None) -> list[Grid]:
+    limits = limits or DEFAULT_LIMITS
+    decoded = load_text(path, limits)  # size, line count and line length checked here
+    text = decoded.text
     sample = text[:8192]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
@@ -24,14 +23,19 @@ def read_csv(path: str) -> list[Grid]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
     line = 1
+    total = 0
     try:
         for record in reader:
             start = line
             line = reader.line_num + 1
+            total += len(record)
+            if len(record) > limits.sheet_cols or total > limits.sheet_cells:
+                raise LimitExceeded(f"第 {start} 行起单元格过多（本行 {len(record)} 个，累计 {total} 个），"
+                                    f"超过上限 {limits.sheet_cols} 列 / {limits.sheet_cells} 个")
             if not any(v.strip() for v in record):
                 continue
             cells = [Cell(v, f"line {start} col {i}") for i, v in enumerate(record, start=1)]
             rows.append(Row(cells=cells, loc=f"line {start}"))
     except csv.Error as exc:
         raise UnreadableInput(f"CSV 格式错误 (第 {reader.line_num} 行): {exc}") from exc
-    return [Grid(path=path, name="", rows=rows)]
+    return [Grid(path=path, name="", rows=rows, warnings=decoded.warnings)]

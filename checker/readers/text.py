@@ -12,25 +12,38 @@ Two layouts occur in the wild and both are handled:
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from checker.grid import Cell, Grid, Row, UnreadableInput
-from checker.readers.encoding import decode_bytes
+from checker.grid import Cell, Grid, Row
+from checker.limits import DEFAULT_LIMITS, LimitExceeded, Limits
+from checker.readers.encoding import load_text
 
 
-def read_text(path: str) -> list[Grid]:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise UnreadableInput(f"无法读取文件: {exc.strerror or exc}") from exc
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnreadableInput("不是文本文件 (含二进制内容)")
-    text = decode_bytes(data, path)
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+def read_text(path: str, limits: Limits | None = None) -> list[Grid]:
+    limits = limits or DEFAULT_LIMITS
+    decoded = load_text(path, limits)
+    lines = decoded.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    decoded.text = ""  # the lines hold it now
+    check_cells(lines, "\t", limits)
     if _is_cell_per_line(lines):
-        return [Grid(path=path, name="", rows=_cell_per_line(lines), layout="lines")]
-    sep = _separator(lines)
-    return [Grid(path=path, name="", rows=_row_per_line(lines, sep), layout="spaces" if sep is _SPACES else "tabs")]
+        grid = Grid(path=path, name="", rows=_cell_per_line(lines), layout="lines")
+    else:
+        sep = _separator(lines)
+        grid = Grid(path=path, name="", rows=_row_per_line(lines, sep, limits),
+                    layout="spaces" if sep is _SPACES else "tabs")
+    grid.warnings += decoded.warnings
+    return [grid]
+
+
+def check_cells(lines: list[str], sep: str, limits: Limits) -> None:
+    """Cells per line and in all, counted before any is built."""
+    total = 0
+    for n, line in enumerate(lines, start=1):
+        cells = line.count(sep) + 1
+        if cells > limits.sheet_cols:
+            raise LimitExceeded(f"第 {n} 行有 {cells} 个单元格，超过上限 {limits.sheet_cols} 列")
+        total += cells
+    if total > limits.sheet_cells:
+        raise LimitExceeded(f"文件共 {total} 个单元格，超过上限 {limits.sheet_cells} 个")
 
 
 def _separator(lines: list[str]) -> re.Pattern:
@@ -52,12 +65,14 @@ def _is_cell_per_line(lines: list[str]) -> bool:
     return single_leading / len(tabbed) > 0.6
 
 
-def _row_per_line(lines: list[str], sep: re.Pattern) -> list[Row]:
+def _row_per_line(lines: list[str], sep: re.Pattern, limits: Limits) -> list[Row]:
     rows = []
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         parts = sep.split(line.rstrip() if sep is _SPACES else line)
+        if len(parts) > limits.sheet_cols:  # runs of spaces: not counted before
+            raise LimitExceeded(f"第 {n} 行有 {len(parts)} 个单元格，超过上限 {limits.sheet_cols} 列")
         cells = [Cell(part, f"line {n} col {i}") for i, part in enumerate(parts, start=1)]
         rows.append(Row(cells=cells, loc=f"line {n}"))
     return rows

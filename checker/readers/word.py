@@ -13,25 +13,26 @@ just before a table (its title) become one-cell rows at the top of its grid.
 from __future__ import annotations
 
 import re
-import zipfile
-import zlib
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from checker.grid import Cell, Grid, Row, UnreadableInput
+from checker.limits import DEFAULT_LIMITS, LimitExceeded, Limits
+from checker.readers.zipguard import Package
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 CORRUPT = "Word 文件已损坏或不是有效的 docx"
-MAX_XML = 256 * 1024 * 1024  # a zip bomb must not be inflated into memory
 MAX_SPAN = 512               # a forged gridSpan must not allocate millions of cells
 TITLE_MAX = 80               # longer paragraphs are body text, not a table title
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}(\s*页)?([/／]\d+)?[-—–\s]*$")
 
 
-def read_docx(path: str) -> list[Grid]:
-    body = _load_body(path)
+def read_docx(path: str, limits: Limits | None = None) -> list[Grid]:
+    limits = limits or DEFAULT_LIMITS
+    body = _load_body(path, limits)
+    cells = 0
     grids: list[Grid] = []
     headers: list[list[str]] = []  # normalised first table row of each grid
     between: list[tuple[str, str]] = []  # (text, loc) of paragraphs since the last table
@@ -44,9 +45,12 @@ def read_docx(path: str) -> list[Grid]:
                 between.append((text, f"段落{para_no}"))
         elif el.tag == f"{W}tbl":
             table_no += 1
-            rows = _table_rows(el, table_no)
+            rows = _table_rows(el, table_no, limits)
             if not rows:
                 continue
+            cells += sum(len(r.cells) for r in rows)
+            if cells > limits.sheet_cells:
+                raise LimitExceeded(f"Word 表格共 {cells} 个单元格，超过上限 {limits.sheet_cells} 个")
             header = _norm(rows[0])
             if grids and not between and header == headers[-1]:
                 grids[-1].rows.extend(rows[1:])  # same table continued on the next page
@@ -68,19 +72,13 @@ def _titles(paras: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return run
 
 
-def _load_body(path: str):
+def _load_body(path: str, limits: Limits):
+    with Package(path, limits, "Word", corrupt=CORRUPT) as pkg:  # directory and inflated sizes checked
+        xml = pkg.read_name("word/document.xml")
+    if xml is None:
+        raise UnreadableInput(CORRUPT)
     try:
-        with zipfile.ZipFile(path) as z:
-            if z.getinfo("word/document.xml").file_size > MAX_XML:
-                raise UnreadableInput("Word 文件正文过大，拒绝读取")
-            xml = z.read("word/document.xml")
-    except UnreadableInput:
-        raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, EOFError, zlib.error,
-            RuntimeError, NotImplementedError, ValueError) as exc:  # RuntimeError: encrypted
-        raise UnreadableInput(CORRUPT) from exc
-    try:
-        root = SafeET.fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        root = SafeET.fromstring(bytes(xml), forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise UnreadableInput("Word 文件含 DTD 或实体声明 (可能是恶意文件)，拒绝读取") from exc
     except SafeET.ParseError as exc:
@@ -149,9 +147,11 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def _table_rows(tbl, t: int) -> list[Row]:
+def _table_rows(tbl, t: int, limits: Limits) -> list[Row]:
     grid = tbl.find(f"{W}tblGrid")
     width = len(grid.findall(f"{W}gridCol")) if grid is not None else 0
+    if width > limits.sheet_cols:
+        raise LimitExceeded(f"Word 表{t} 有 {width} 列，超过上限 {limits.sheet_cols} 列")
     rows = []
     r = 0
     for tr in _blocks(tbl):
@@ -169,6 +169,8 @@ def _table_rows(tbl, t: int) -> list[Row]:
             texts.append("" if continued else _cell_text(tc))
             texts += [""] * (_span(_val(props, "gridSpan")) - 1)
         texts += [""] * (width - len(texts))  # gridAfter or a short row: pad to the grid
+        if len(texts) > limits.sheet_cols:
+            raise LimitExceeded(f"Word 表{t} 第 {r} 行有 {len(texts)} 列，超过上限 {limits.sheet_cols} 列")
         if any(x.strip() for x in texts):
             cells = [Cell(x, f"表{t} R{r}C{c}") for c, x in enumerate(texts, start=1)]
             rows.append(Row(cells=cells, loc=f"表{t} R{r}"))
