@@ -235,10 +235,11 @@ def _order(findings: pd.DataFrame, statuses: list[FileStatus]) -> pd.DataFrame:
     key = pd.DataFrame({
         "f": findings["file"].map(file_rank).fillna(len(file_rank)),
         "p": findings["project_id"].str.extract(r"P(\d+)$")[0].astype(float).fillna(0),
-        "l": findings["location"].str.extract(r"(?:line |R|![A-Z]+)(\d+)")[0].astype(float).fillna(0),
+        "pg": findings["location"].str.extract(r"^p(\d+) ")[0].astype(float).fillna(0),   # PDF: page, then row
+        "l": findings["location"].str.extract(r"(?:line |R|![A-Z]+| r)(\d+)")[0].astype(float).fillna(0),
         "s": findings["severity"].map(SEVERITY_RANK),
     })
-    return findings.loc[key.sort_values(["f", "p", "l", "s"], kind="stable").index].reset_index(drop=True)
+    return findings.loc[key.sort_values(["f", "p", "pg", "l", "s"], kind="stable").index].reset_index(drop=True)
 
 
 def _with_totals(batch: Batch) -> pd.DataFrame:

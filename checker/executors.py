@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import inspect
 import multiprocessing as mp
 import os
 import time
@@ -29,13 +28,9 @@ from multiprocessing.connection import wait
 from checker import model as M
 from checker.grid import SkippedInput, UnreadableInput
 from checker.inputs import display_name
+from checker.limits import Limits as _ReaderLimits
 from checker.readers import read_any
 from checker.recognise import FileModel, recognise_file
-
-try:  # the readers' limits (zip size, sheet dimensions …) once that module lands
-    from checker.limits import Limits as _ReaderLimits
-except ImportError:  # pragma: no cover - depends on the merge order
-    _ReaderLimits = None
 
 PER_FILE_SECONDS = 60.0     # default wall-clock limit for reading + recognising one file
 WORKER_MEMORY_MIB = 1024    # default growth of a worker's address space allowed per file
@@ -46,15 +41,14 @@ class EngineLimits:
     """The bounds the engine enforces itself; the readers' own limits travel in ``reader``."""
     per_file_seconds: float = PER_FILE_SECONDS
     worker_memory_mib: int = WORKER_MEMORY_MIB
-    reader: object = None   # a checker.limits.Limits, when that module exists
+    reader: object = None   # a checker.limits.Limits (None: the readers' defaults)
 
 
 def limit_defaults() -> dict[str, object]:
     """Every limit a config file may set, with its default: the engine's and the readers'."""
     names: dict[str, object] = {"per_file_seconds": PER_FILE_SECONDS, "worker_memory_mib": WORKER_MEMORY_MIB}
-    if _ReaderLimits is not None:
-        reader = _ReaderLimits()
-        names.update({f.name: getattr(reader, f.name) for f in fields(_ReaderLimits)})
+    reader = _ReaderLimits()
+    names.update({f.name: getattr(reader, f.name) for f in fields(_ReaderLimits)})
     return names
 
 
@@ -137,17 +131,8 @@ def process_one(task: Task, limits: EngineLimits | None = None) -> Outcome:
     return out
 
 
-_READ_TAKES_LIMITS: bool | None = None
-
-
 def _read(path: str, reader_limits):
-    """``read_any(path)``, passing the readers' limits once the readers accept them."""
-    global _READ_TAKES_LIMITS
-    if _READ_TAKES_LIMITS is None:
-        _READ_TAKES_LIMITS = "limits" in inspect.signature(read_any).parameters
-    if _READ_TAKES_LIMITS and reader_limits is not None:
-        return read_any(path, limits=reader_limits)
-    return read_any(path)
+    return read_any(path, limits=reader_limits)
 
 
 def _sha256(path: str) -> str:

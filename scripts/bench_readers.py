@@ -1,6 +1,6 @@
 """Time the Excel readers: openpyxl (the reference) against calamine + the workbook's number formats.
 
-    python3 scripts/bench_readers.py [N]     # N copies of data/003_bundle.xlsx (default 200)
+    python3 scripts/bench_readers.py [N]     # N copies of data/batch/003_bundle.xlsx (default 200)
 
 Each reader reads every copy once, in one process, paired and repeated; CPU and wall seconds
 are printed (median of the repeats).  Not part of the test suite: no timing is asserted.
@@ -32,7 +32,7 @@ def main(n: int = 200, repeats: int = 3) -> None:
         paths = []
         for i in range(n):
             p = Path(tmp) / f"bundle_{i:04d}.xlsx"
-            shutil.copyfile(ROOT / "data" / "003_bundle.xlsx", p)
+            shutil.copyfile(ROOT / "data" / "batch" / "003_bundle.xlsx", p)
             paths.append(str(p))
         read_excel(paths[0]), read_openpyxl(paths[0])  # imports and first-use costs out of the timing
         results = {"openpyxl": [], "calamine+styles": []}

@@ -20,7 +20,7 @@ from checker.engine import check  # noqa: E402
 
 
 def main(copies: int) -> None:
-    src = ROOT / "data" / "003_bundle_jinan.txt"
+    src = ROOT / "data" / "text" / "003_bundle_jinan.txt"
     with tempfile.TemporaryDirectory() as tmp:
         for n in range(copies):
             shutil.copy(src, Path(tmp) / f"bundle_{n:04d}.txt")

@@ -125,6 +125,6 @@ def _stable(doc) -> bytes:
 
 if __name__ == "__main__":
     seed_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "seeds"
-    out_dir = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "data"
+    out_dir = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "data" / "batch"
     for seed_name, out_name in SEEDS.items():
         build(str(seed_dir / seed_name), str(out_dir / out_name))

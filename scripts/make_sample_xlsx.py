@@ -1,4 +1,4 @@
-"""Write seed 003's bundle as a real-looking workbook: data/003_bundle.xlsx.
+"""Write seed 003's bundle as a real-looking workbook: data/batch/003_bundle.xlsx.
 
 One 项目清单 sheet and one sheet per project table (项目1 … 项目14), cells exactly
 as the seed text, numbers stored as numbers with the format that displays them as
@@ -129,4 +129,4 @@ def main(seed: str, out: str) -> None:
 if __name__ == "__main__":
     args = sys.argv[1:]
     main(args[0] if args else str(ROOT.parent / "shared" / "seeds" / "003_e5022aef434c00d6.txt"),
-         args[1] if len(args) > 1 else str(ROOT / "data" / "003_bundle.xlsx"))
+         args[1] if len(args) > 1 else str(ROOT / "data" / "batch" / "003_bundle.xlsx"))

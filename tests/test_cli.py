@@ -19,18 +19,18 @@ def run(*args):
 
 
 def test_text_output_is_linter_style_with_summary():
-    res = run(DATA / "003_bundle_jinan.txt")
+    res = run(DATA / "text/003_bundle_jinan.txt")
     assert res.exit_code == 1
     lines = res.stdout.strip().splitlines()
     over = [line for line in lines if "IND.OVERSCORE" in line and "移动终端台数" in line]
     assert len(over) == 1
-    assert over[0].startswith(f"{DATA / '003_bundle_jinan.txt'}:line 103")
+    assert over[0].startswith(f"{DATA / 'text/003_bundle_jinan.txt'}:line 103")
     assert "医保智能审核移动终端经费 / 移动终端台数" in over[0] and " error " in over[0]
     assert lines[-1].startswith("共 1 个文件、14 张表")
 
 
 def test_json_contract_keys():
-    res = run(DATA / "003_bundle_jinan.txt", "--format", "json")
+    res = run(DATA / "text/003_bundle_jinan.txt", "--format", "json")
     doc = json.loads(res.stdout)
     assert doc["tool"] == "jixiao" and doc["version"]
     assert set(doc["files"][0]) == {"path", "status", "kind", "projects", "errors", "warnings", "error_message"}
@@ -44,7 +44,7 @@ def test_json_contract_keys():
 
 
 def test_fail_on_levels(tmp_path):
-    f = DATA / "001_selfeval_yanchi_2024.txt"
+    f = DATA / "batch/001_selfeval_yanchi_2024.txt"
     assert run(f, "--fail-on", "never").exit_code == 0
     assert run(f, "--fail-on", "error").exit_code == 1
     assert run(f, "--select", "XREF", "--fail-on", "error").exit_code == 0
@@ -53,7 +53,7 @@ def test_fail_on_levels(tmp_path):
 
 def test_unreadable_input_exit_2_and_others_still_checked(tmp_path):
     missing = tmp_path / "nope.txt"
-    res = run(ROOT / "tests" / "fixtures" / "corrupt.xlsx", DATA / "001_selfeval_yanchi_2024.txt", missing,
+    res = run(ROOT / "tests" / "fixtures" / "corrupt.xlsx", DATA / "batch/001_selfeval_yanchi_2024.txt", missing,
               "--format", "json")
     assert res.exit_code == 2
     doc = json.loads(res.stdout)
@@ -62,18 +62,18 @@ def test_unreadable_input_exit_2_and_others_still_checked(tmp_path):
     assert status["nope.txt"]["status"] == "unreadable"
     assert status["001_selfeval_yanchi_2024.txt"]["status"] == "checked"
     assert any(f["rule"] == "SUM.SECTION_WEIGHT" for f in doc["findings"])
-    err_lines = [l for l in res.stderr.splitlines() if "corrupt.xlsx" in l]
+    err_lines = [line for line in res.stderr.splitlines() if "corrupt.xlsx" in line]
     assert len(err_lines) == 1
 
 
 def test_english_messages():
-    res = run(DATA / "001_selfeval_yanchi_2024.txt", "--lang", "en", "--select", "CAP")
+    res = run(DATA / "batch/001_selfeval_yanchi_2024.txt", "--lang", "en", "--select", "CAP")
     assert "declares" in res.stdout or "worth" in res.stdout
     assert "标明" not in res.stdout
 
 
 def test_output_file_not_touching_inputs(tmp_path):
-    src = DATA / "003_bundle_jinan.txt"
+    src = DATA / "text/003_bundle_jinan.txt"
     before = src.read_bytes()
     out = tmp_path / "r.json"
     res = run(src, "--format", "json", "-o", out)
@@ -85,7 +85,7 @@ def test_output_file_not_touching_inputs(tmp_path):
 def test_bad_profile_is_usage_error(tmp_path):
     bad = tmp_path / "p.yaml"
     bad.write_text("reverse_formula: sideways\n", encoding="utf-8")
-    res = runner.invoke(app, ["check", str(DATA / "001_selfeval_yanchi_2024.txt"), "--profile", str(bad)])
+    res = runner.invoke(app, ["check", str(DATA / "batch/001_selfeval_yanchi_2024.txt"), "--profile", str(bad)])
     assert res.exit_code == 2
 
 
@@ -102,7 +102,7 @@ def test_csv_for_spreadsheets(tmp_path):
     import csv
 
     out = tmp_path / "f.csv"
-    res = run(DATA / "003_bundle_jinan.txt", "--format", "csv", "-o", out)
+    res = run(DATA / "text/003_bundle_jinan.txt", "--format", "csv", "-o", out)
     assert res.exit_code == 1
     rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
     assert rows[0][:4] == ["文件", "项目", "部分", "指标"]
@@ -110,7 +110,7 @@ def test_csv_for_spreadsheets(tmp_path):
 
 
 def test_sarif_for_code_scanning():
-    res = run(DATA / "001_selfeval_yanchi_2024.txt", "--format", "sarif")
+    res = run(DATA / "batch/001_selfeval_yanchi_2024.txt", "--format", "sarif")
     doc = json.loads(res.stdout)
     run0 = doc["runs"][0]
     assert run0["tool"]["driver"]["name"] == "jixiao"
@@ -122,7 +122,7 @@ def test_sarif_for_code_scanning():
 def test_junit_for_ci():
     import xml.etree.ElementTree as ET
 
-    res = run(DATA / "003_bundle_jinan.txt", ROOT / "tests" / "fixtures" / "corrupt.xlsx", "--format", "junit")
+    res = run(DATA / "text/003_bundle_jinan.txt", ROOT / "tests" / "fixtures" / "corrupt.xlsx", "--format", "junit")
     assert res.exit_code == 2
     root = ET.fromstring(res.stdout)
     suites = {s.get("name").split("/")[-1]: s for s in root.findall("testsuite")}
@@ -138,7 +138,7 @@ def test_annotated_excel_copy(tmp_path):
 
     import openpyxl
 
-    src = DATA / "003_bundle.xlsx"
+    src = DATA / "batch/003_bundle.xlsx"
     before = hashlib.sha256(src.read_bytes()).hexdigest()
     res = run(src, "--annotate", tmp_path / "out", "--format", "json")
     assert res.exit_code == 1

@@ -13,7 +13,7 @@ from checker.cli import app
 from checker.settings import find_config, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
-GOOD = ROOT / "data" / "001_selfeval_yanchi_2024.txt"
+GOOD = ROOT / "data" / "batch" / "001_selfeval_yanchi_2024.txt"
 runner = CliRunner()
 
 

@@ -16,7 +16,7 @@ from checker.engine import check
 from checker.fingerprint import base_fingerprint, fingerprint_records, value_class
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "data" / "003_bundle_jinan.txt"
+SEED = ROOT / "data" / "text" / "003_bundle_jinan.txt"
 runner = CliRunner()
 
 

@@ -40,7 +40,7 @@ def test_dask_json_equals_local_on_the_seed_batch(cluster):
 def test_dask_reports_unreadable_files_like_local(cluster, tmp_path):
     bad = tmp_path / "broken.xlsx"
     bad.write_bytes(b"PK\x03\x04 not a workbook")
-    paths = [str(bad), str(DATA / "001_selfeval_yanchi_2024.txt")]
+    paths = [str(bad), str(DATA / "batch/001_selfeval_yanchi_2024.txt")]
     with distributed.Client(cluster) as client:
         remote = check(paths, options=RunOptions(executor="dask", scheduler=client))
     local = check(paths, options=RunOptions(jobs=0))
@@ -49,13 +49,13 @@ def test_dask_reports_unreadable_files_like_local(cluster, tmp_path):
 
 
 def test_dask_without_a_scheduler_is_a_usage_error():
-    res = runner.invoke(app, ["check", "--no-config", str(DATA / "001_selfeval_yanchi_2024.txt"), "--executor", "dask"])
+    res = runner.invoke(app, ["check", "--no-config", str(DATA / "batch/001_selfeval_yanchi_2024.txt"), "--executor", "dask"])
     assert res.exit_code == 2
     assert res.stderr.strip() == "jixiao: --executor dask 需要 --scheduler 地址（如 tcp://10.0.0.5:8786）"
 
 
 def test_an_unreachable_scheduler_is_a_usage_error_before_reading():
-    res = runner.invoke(app, ["check", "--no-config", str(DATA / "001_selfeval_yanchi_2024.txt"),
+    res = runner.invoke(app, ["check", "--no-config", str(DATA / "batch/001_selfeval_yanchi_2024.txt"),
                               "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"])
     assert res.exit_code == 2 and res.stdout == ""
     lines = res.stderr.strip().splitlines()

@@ -18,7 +18,7 @@ def test_a_crashing_rule_is_reported_not_fatal(monkeypatch):
     rules.load_all()
     broken = replace(rules.REGISTRY["SUM.TOTAL_SCORE"], func=boom)
     monkeypatch.setitem(rules.REGISTRY, "SUM.TOTAL_SCORE", broken)
-    f = engine.check([str(DATA / "001_selfeval_yanchi_2024.txt")]).findings
+    f = engine.check([str(DATA / "batch/001_selfeval_yanchi_2024.txt")]).findings
     internal = f[f["rule"] == "PARSE.INTERNAL"]
     assert len(internal) == 1 and "SUM.TOTAL_SCORE" in internal.iloc[0]["message"]
     assert (f["rule"] == "SUM.SECTION_WEIGHT").sum() == 2
@@ -29,7 +29,7 @@ def test_a_crashing_recogniser_leaves_the_file_listed(monkeypatch, tmp_path):
         raise ValueError("odd form")
 
     monkeypatch.setattr(executors, "recognise_file", boom)
-    r = engine.check([str(DATA / "001_selfeval_yanchi_2024.txt")])
+    r = engine.check([str(DATA / "batch/001_selfeval_yanchi_2024.txt")])
     assert [(s.status, s.kind) for s in r.files] == [("unrecognised", "unrecognised")]
     assert "odd form" in r.findings[r.findings["rule"] == "PARSE.INTERNAL"].iloc[0]["message"]
 

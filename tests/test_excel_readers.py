@@ -53,7 +53,7 @@ def test_every_repository_workbook(path):
 
 
 def test_bundle_cells(tmp_path):
-    grids = same_as_openpyxl(ROOT / "data" / "003_bundle.xlsx")
+    grids = same_as_openpyxl(ROOT / "data" / "batch" / "003_bundle.xlsx")
     assert [g.name for g in grids] == ["项目清单"] + [f"项目{n}" for n in range(1, 15)]
     first = grids[1].rows[0]
     assert [(c.text, c.loc) for c in first.cells[:3]] == [("项目名称", "项目1!A1"), ("", "项目1!B1"),
@@ -64,7 +64,7 @@ def test_generated_sample_workbook(tmp_path):
     from scripts.make_sample_xlsx import main
 
     out = tmp_path / "bundle.xlsx"
-    main(str(ROOT / "data" / "003_bundle_jinan.txt"), str(out))
+    main(str(ROOT / "data" / "text" / "003_bundle_jinan.txt"), str(out))
     assert len(same_as_openpyxl(out)) == 15
 
 
@@ -75,7 +75,7 @@ def test_libreoffice_saved_workbook(tmp_path):
         pytest.skip("LibreOffice is not installed")
     src = tmp_path / "src" / "bundle.xlsx"
     src.parent.mkdir()
-    shutil.copy(ROOT / "data" / "003_bundle.xlsx", src)
+    shutil.copy(ROOT / "data" / "batch" / "003_bundle.xlsx", src)
     subprocess.run([exe, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to",
                     "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "out"), str(src)],
                    capture_output=True, timeout=180, check=False)
@@ -213,7 +213,7 @@ def _replace_member(src: Path, dst: Path, name: str, data: bytes | None) -> Path
 
 def test_missing_styles_read_as_general(tmp_path):
     """No styles.xml at all: openpyxl gives up; every cell is General, which is what the file says."""
-    path = _replace_member(ROOT / "data" / "003_bundle.xlsx", tmp_path / "nostyles.xlsx", "xl/styles.xml", None)
+    path = _replace_member(ROOT / "data" / "batch" / "003_bundle.xlsx", tmp_path / "nostyles.xlsx", "xl/styles.xml", None)
     with pytest.raises(UnreadableInput):
         read_openpyxl(str(path))
     grids = read_excel(str(path))
@@ -221,7 +221,7 @@ def test_missing_styles_read_as_general(tmp_path):
 
 
 def test_broken_styles_unreadable_by_both(tmp_path):
-    path = _replace_member(ROOT / "data" / "003_bundle.xlsx", tmp_path / "badstyles.xlsx", "xl/styles.xml", b"<broken")
+    path = _replace_member(ROOT / "data" / "batch" / "003_bundle.xlsx", tmp_path / "badstyles.xlsx", "xl/styles.xml", b"<broken")
     with pytest.raises(UnreadableInput, match="^Excel 文件已损坏，无法读取"):
         read_excel(str(path))
 
@@ -235,7 +235,7 @@ def test_styles_lost_warning_when_only_values_survive(tmp_path, monkeypatch):
 
     monkeypatch.setattr(xlsx_scan, "_number_formats", broken)
     monkeypatch.setattr(excel, "read_openpyxl", lambda path: (_ for _ in ()).throw(UnreadableInput("openpyxl")))
-    grids = read_excel(str(ROOT / "data" / "003_bundle.xlsx"))
+    grids = read_excel(str(ROOT / "data" / "batch" / "003_bundle.xlsx"))
     assert len(grids) == 15 and all(g.warnings == [STYLES_LOST] for g in grids)
 
 
@@ -254,10 +254,10 @@ def test_not_a_workbook_at_all(tmp_path):
 
 
 def test_xls_reads_like_the_xlsx_it_was_saved_from():
-    """tests/fixtures/003_bundle.xls is data/003_bundle.xlsx saved by LibreOffice as Excel 97-2003:
+    """tests/fixtures/003_bundle.xls is data/batch/003_bundle.xlsx saved by LibreOffice as Excel 97-2003:
     values through calamine, number formats from its own XF and FORMAT records, merges, addresses."""
     xls = read_excel(str(ROOT / "tests" / "fixtures" / "003_bundle.xls"))
-    assert cells(xls) == cells(read_excel(str(ROOT / "data" / "003_bundle.xlsx")))
+    assert cells(xls) == cells(read_excel(str(ROOT / "data" / "batch" / "003_bundle.xlsx")))
     form = {c.loc: c.text for r in xls[1].rows for c in r.cells}
     assert (form["项目1!C1"], form["项目1!H4"], form["项目1!F4"]) == ("物业费、办公场地租赁费", "99.83%", "24.958")
 
@@ -279,11 +279,11 @@ def test_ods_saved_by_libreoffice(tmp_path):
     if not exe:
         pytest.skip("LibreOffice is not installed")
     subprocess.run([exe, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to",
-                    "ods", "--outdir", str(tmp_path), str(ROOT / "data" / "003_bundle.xlsx")],
+                    "ods", "--outdir", str(tmp_path), str(ROOT / "data" / "batch" / "003_bundle.xlsx")],
                    capture_output=True, timeout=180, check=False)
     grids = read_excel(str(tmp_path / "003_bundle.ods"))
     assert [g.name for g in grids] == ["项目清单"] + [f"项目{n}" for n in range(1, 15)]
     # the same cells as the xlsx it was saved from, numbers as shown (99.83%), up to trailing blanks
     trimmed = lambda gs: [[(c.text, c.loc) for c in r.cells if c.text] for g in gs for r in g.rows]  # noqa: E731
-    assert trimmed(grids) == trimmed(read_excel(str(ROOT / "data" / "003_bundle.xlsx")))
+    assert trimmed(grids) == trimmed(read_excel(str(ROOT / "data" / "batch" / "003_bundle.xlsx")))
     assert {c.text for r in grids[1].rows for c in r.cells} >= {"99.83%", "24.958", "9.98"}

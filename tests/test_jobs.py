@@ -20,7 +20,7 @@ from reports import render
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-GOOD = DATA / "001_selfeval_yanchi_2024.txt"
+GOOD = DATA / "batch/001_selfeval_yanchi_2024.txt"
 REALFORMS = ROOT.parent / "shared" / "realforms"
 runner = CliRunner()
 
@@ -39,19 +39,19 @@ def test_jobs_2_equals_jobs_1_on_the_seed_batch(tmp_path):
     assert one.read_bytes() == two.read_bytes()
     doc = json.loads(one.read_text(encoding="utf-8"))
     assert [Path(f["path"]).name for f in doc["files"]][:3] == \
-        ["000_rubric.docx", "000_rubric_ankangma.txt", "001_selfeval_yanchi_2024.txt"]
+        ["000_rubric.docx", "001_selfeval_yanchi_2024.txt", "002_rubric.docx"]
     assert doc["summary"]["projects"] >= 30  # the 14-table bundle twice, rubrics, targets …
 
 
 def test_worker_processes_equal_one_process(tmp_path):
     """In-process (the API default) and worker processes give the same bytes in every format."""
-    paths = [str(DATA / "003_bundle.xlsx"), str(GOOD), str(DATA / "paired")]
+    paths = [str(DATA / "batch/003_bundle.xlsx"), str(GOOD), str(DATA / "batch" / "paired")]
     here = check(paths, options=RunOptions(jobs=0))
     pool = check(paths, options=RunOptions(jobs=2))
     for fmt in ("json", "text", "sarif"):
         assert render(here, fmt) == render(pool, fmt)
     assert [s.sha256 for s in here.files] == [s.sha256 for s in pool.files]
-    assert here.files[0].sha256 == __import__("hashlib").sha256((DATA / "003_bundle.xlsx").read_bytes()).hexdigest()
+    assert here.files[0].sha256 == __import__("hashlib").sha256((DATA / "batch/003_bundle.xlsx").read_bytes()).hexdigest()
 
 
 @pytest.mark.skipif(not REALFORMS.is_dir(), reason="../shared/realforms is not beside this checkout")

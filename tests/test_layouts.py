@@ -253,7 +253,7 @@ def key(findings):
 def test_seed_003_with_weight_before_target(tmp_path, suffix):
     from tests.formkit import bundle_grid, forms_from_result
 
-    original = check([str(Path(__file__).resolve().parents[1] / "data" / "003_bundle_jinan.txt")])
+    original = check([str(Path(__file__).resolve().parents[1] / "data" / "text" / "003_bundle_jinan.txt")])
     forms = forms_from_result(original, ["l1", "l2", "name", "weight", "target", "actual", "score", "note"],
                               {"weight": "指标分值", "actual": "全年完成值"})
     listed = [n for n in original.projects["listed_name"]]

@@ -21,7 +21,7 @@ from checker.readers import read_any, supported
 from checker.readers.pdf import SCANNED, join_wrapped
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "data" / "001_selfeval_yanchi_2024.txt"
+SEED = ROOT / "data" / "batch" / "001_selfeval_yanchi_2024.txt"
 PROJECT = ("其他医疗保障管理事务支出—盐池县医疗保险服务中心—城镇职工、城乡居民慢性病病历印刷费、医保政策宣传及印刷费、"
            "医保基金稽核及档案管理等达标经费、医保经办及征缴工作经费")
 

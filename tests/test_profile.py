@@ -45,7 +45,7 @@ def test_profile_severity_overrides(tmp_path):
     text = (ROOT / "data" / "profiles" / "default.yaml").read_text(encoding="utf-8")
     p = tmp_path / "local.yaml"
     p.write_text(text.replace("severity: {}", "severity: {SUM.SECTION_WEIGHT: warning, CAP: off}"), encoding="utf-8")
-    f = check([str(ROOT / "data" / "001_selfeval_yanchi_2024.txt")], load_profile(str(p))).findings
+    f = check([str(ROOT / "data" / "batch" / "001_selfeval_yanchi_2024.txt")], load_profile(str(p))).findings
     assert set(f[f["rule"] == "SUM.SECTION_WEIGHT"]["severity"]) == {"warning"}
     assert f[f["family"] == "CAP"].empty
     bad = tmp_path / "bad.yaml"

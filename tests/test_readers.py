@@ -27,21 +27,21 @@ def test_decode_utf8_bom_and_gb18030():
 
 
 def test_text_row_per_line_keeps_columns():
-    g = read_text(str(DATA / "001_selfeval_yanchi_2024.txt"))[0]
+    g = read_text(str(DATA / "batch/001_selfeval_yanchi_2024.txt"))[0]
     row = next(r for r in g.rows if any("年度资金总额" in t for t in r.texts))
     assert [t for t in row.texts if t][1:] == ["15", "15", "15", "10", "100%", "10"]
     assert row.loc == "line 10"
 
 
 def test_text_cell_per_line_rebuilds_word_rows():
-    g = read_text(str(DATA / "000_rubric_ankangma.txt"))[0]
+    g = read_text(str(DATA / "text/000_rubric_ankangma.txt"))[0]
     row = next(r for r in g.rows if any(t.startswith("决策") for t in r.texts))
     assert "决策\n（5分）" in row.texts
     assert row.texts[-1] == "3"
 
 
 def test_gb18030_text_file(tmp_path):
-    src = (DATA / "001_selfeval_yanchi_2024.txt").read_text(encoding="utf-8")
+    src = (DATA / "batch/001_selfeval_yanchi_2024.txt").read_text(encoding="utf-8")
     p = tmp_path / "gbk.txt"
     p.write_bytes(src.encode("gb18030"))
     assert check([str(p)]).projects.iloc[0]["name"].startswith("其他医疗保障管理事务支出")
@@ -98,11 +98,11 @@ def test_csv_delimiters_and_multiline(tmp_path):
 def test_csv_selfeval_checks_like_text(tmp_path):
     import csv
 
-    rows = read_text(str(DATA / "001_selfeval_yanchi_2024.txt"))[0].rows
+    rows = read_text(str(DATA / "batch/001_selfeval_yanchi_2024.txt"))[0].rows
     p = tmp_path / "001.csv"
     with p.open("w", encoding="gb18030", newline="") as fh:
         csv.writer(fh).writerows(r.texts for r in rows)
-    a = check([str(DATA / "001_selfeval_yanchi_2024.txt")]).findings
+    a = check([str(DATA / "batch/001_selfeval_yanchi_2024.txt")]).findings
     b = check([str(p)]).findings
     key = lambda f: sorted(zip(f.rule, f.section, f.indicator, f.reported))  # noqa: E731
     assert key(a) == key(b)
@@ -111,10 +111,10 @@ def test_csv_selfeval_checks_like_text(tmp_path):
 def test_xlsx_bundle_reproduces_seed_cells():
     from scripts.make_sample_xlsx import split_tables
 
-    _, tables = split_tables(read_text(str(DATA / "003_bundle_jinan.txt"))[0].rows)
-    grids = read_excel(str(DATA / "003_bundle.xlsx"))
+    _, tables = split_tables(read_text(str(DATA / "text/003_bundle_jinan.txt"))[0].rows)
+    grids = read_excel(str(DATA / "batch/003_bundle.xlsx"))
     assert [g.name for g in grids] == ["项目清单"] + [f"项目{n}" for n in range(1, 15)]
-    wb = openpyxl.load_workbook(DATA / "003_bundle.xlsx")
+    wb = openpyxl.load_workbook(DATA / "batch/003_bundle.xlsx")
     assert all(wb[f"项目{n}"].merged_cells.ranges for n in range(1, 15))
     for table, grid in zip(tables, grids[1:]):
         want = [[t for t in r.texts if t.strip()] for r in table]
@@ -123,8 +123,8 @@ def test_xlsx_bundle_reproduces_seed_cells():
 
 
 def test_xlsx_bundle_gives_the_same_findings_as_text():
-    a = check([str(DATA / "003_bundle_jinan.txt")]).findings
-    b = check([str(DATA / "003_bundle.xlsx")]).findings
+    a = check([str(DATA / "text/003_bundle_jinan.txt")]).findings
+    b = check([str(DATA / "batch/003_bundle.xlsx")]).findings
     key = lambda f: sorted(zip(f.rule, f.project, f.section, f.indicator, f.reported, f.expected))  # noqa: E731
     assert key(a) == key(b)
     loc = b[(b.rule == "IND.OVERSCORE") & (b.indicator == "移动终端台数")]["location"].iloc[0]

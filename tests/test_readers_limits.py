@@ -16,7 +16,7 @@ from checker.readers.encoding import NOT_TEXT, decode_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-SEED = DATA / "001_selfeval_yanchi_2024.txt"
+SEED = DATA / "batch/001_selfeval_yanchi_2024.txt"
 FORM = "项目名称\t测试项目\n分值\t10\t得分\t9\n"
 
 
@@ -119,14 +119,14 @@ def test_csv_limits(tmp_path):
 ])
 def test_xlsx_limits(limits, message):
     with pytest.raises(LimitExceeded, match=message):
-        read_any(str(DATA / "003_bundle.xlsx"), limits)
+        read_any(str(DATA / "batch/003_bundle.xlsx"), limits)
 
 
 def test_docx_limits():
     with pytest.raises(LimitExceeded, match=r"^Word 表1 有 \d+ 列，超过上限 3 列$"):
-        read_any(str(DATA / "002_rubric.docx"), Limits(sheet_cols=3))
+        read_any(str(DATA / "batch/002_rubric.docx"), Limits(sheet_cols=3))
     with pytest.raises(LimitExceeded, match=r"^压缩包含 \d+ 个成员，超过上限 2 个$"):
-        read_any(str(DATA / "002_rubric.docx"), Limits(zip_entries=2))
+        read_any(str(DATA / "batch/002_rubric.docx"), Limits(zip_entries=2))
 
 
 def test_pdf_page_limit(tmp_path):

@@ -37,7 +37,7 @@ def legacy(tmp_path_factory) -> Path:
     if not exe:
         pytest.skip("LibreOffice is not installed")
     tmp = tmp_path_factory.mktemp("legacy")
-    for src, fmt in ((DATA / "002_rubric.docx", "doc"), (DATA / "003_bundle.xlsx", "xls")):
+    for src, fmt in ((DATA / "batch/002_rubric.docx", "doc"), (DATA / "batch/003_bundle.xlsx", "xls")):
         subprocess.run([exe, f"-env:UserInstallation={(tmp / 'profile').as_uri()}", "--headless", "--convert-to", fmt,
                         "--outdir", str(tmp / "in"), str(src)], capture_output=True, timeout=180, check=False)
     shutil.copy(tmp / "in" / "002_rubric.doc", tmp / "in" / "002_rubric.wps")
@@ -56,10 +56,10 @@ def test_word_legacy_reads_as_the_docx(legacy, name):
     grids = read_any(str(path))
     assert [g.path for g in grids] == [str(path)]
     assert grids[0].rows[0].loc.startswith("表")
-    assert _keys(grids) == _keys(read_any(str(DATA / "002_rubric.docx")))
+    assert _keys(grids) == _keys(read_any(str(DATA / "batch/002_rubric.docx")))
     assert sorted(p.name for p in legacy.iterdir()) == before  # nothing written beside the input
     key = lambda f: sorted(zip(f.rule, f.indicator, f.reported, f.expected))  # noqa: E731
-    assert key(check([str(path)]).findings) == key(check([str(DATA / "002_rubric.docx")]).findings)
+    assert key(check([str(path)]).findings) == key(check([str(DATA / "batch/002_rubric.docx")]).findings)
 
 
 def test_wps_spreadsheet_reads_as_the_workbook(legacy):

@@ -32,8 +32,8 @@ if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("batch")
-    form = (DATA / "001_selfeval_yanchi_2024.txt").read_text(encoding="utf-8")
-    name = check([str(DATA / "001_selfeval_yanchi_2024.txt")]).projects["name"].iloc[0]
+    form = (DATA / "batch/001_selfeval_yanchi_2024.txt").read_text(encoding="utf-8")
+    name = check([str(DATA / "batch/001_selfeval_yanchi_2024.txt")]).projects["name"].iloc[0]
     (tmp / "evil.txt").write_text(form.replace(name, EVIL), encoding="utf-8")
     result = check([str(DATA), str(tmp / "evil.txt")])
     page = tmp / "report.html"
@@ -88,7 +88,7 @@ def test_filters_search_sort_escape_screenshot_and_a4(batch, browser, tmp_path):
     assert page.locator("select[name=sev] option:checked").inner_text() == "提示"
 
     # 2. One file.
-    jinan = str(DATA / "003_bundle_jinan.txt")
+    jinan = str(DATA / "text/003_bundle_jinan.txt")
     file_idx = page.eval_on_selector(f'table.files tr[data-file] >> nth={[s.path for s in result.files].index(jinan)}',
                                      "tr => tr.dataset.file")
     page.select_option("select[name=file]", file_idx)

@@ -60,7 +60,7 @@ def test_csv_files_format(mixed):
     assert rows[0] == ["文件", "状态", "类型", "表数", "错误", "警告", "提示", "SHA-256", "原因"]
     assert len(rows) == len(result.files) + 1
     bundle = next(r for r in rows if r[0].endswith("003_bundle.xlsx"))
-    assert bundle[1:7] == ["已核查", "自评表汇编", "14", "18", "7", "2"]   # not paired with data/paired/
+    assert bundle[1:7] == ["已核查", "自评表汇编", "14", "18", "7", "2"]   # not paired with data/batch/paired/
     assert next(r for r in rows if r[0] == str(notes))[1:3] == ["未识别", "未识别"]
 
 
@@ -115,7 +115,7 @@ def test_safe_and_unique_file_names():
 
 def test_split_by_project_writes_mailable_reports_and_an_index(tmp_path):
     out = tmp_path / "send"
-    res = runner.invoke(app, ["check", str(DATA / "003_bundle.xlsx"), str(DATA / "003_bundle_jinan.txt"),
+    res = runner.invoke(app, ["check", str(DATA / "batch/003_bundle.xlsx"), str(DATA / "text/003_bundle_jinan.txt"),
                               "--split-by", "project", str(out), "--fail-on", "never"])
     assert res.exit_code == 0 and "已写出 28 份退回报告" in res.stderr
     pages = sorted(p.name for p in out.glob("*.html"))
@@ -136,7 +136,7 @@ def test_split_by_project_writes_mailable_reports_and_an_index(tmp_path):
 
 def test_split_by_department(tmp_path):
     out = tmp_path / "dept"
-    res = runner.invoke(app, ["check", str(DATA / "003_bundle.xlsx"), "--split-by", "department", str(out)])
+    res = runner.invoke(app, ["check", str(DATA / "batch/003_bundle.xlsx"), "--split-by", "department", str(out)])
     assert res.exit_code == 1
     assert sorted(p.name for p in out.iterdir()) == [
         "index.html", "六安市金安区医疗保障局.html", "六安市金安区医疗保障局.核查.xlsx",

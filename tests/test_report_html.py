@@ -26,7 +26,7 @@ def visible_text(page: str) -> str:
 
 @pytest.fixture(scope="module")
 def bundle():
-    return check([str(DATA / "003_bundle_jinan.txt"), str(ROOT / "tests" / "fixtures" / "corrupt.xlsx")])
+    return check([str(DATA / "text/003_bundle_jinan.txt"), str(ROOT / "tests" / "fixtures" / "corrupt.xlsx")])
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def section(page: str, name: str) -> str:
 
 
 def test_escapes_text_from_inputs(tmp_path):
-    form = (DATA / "001_selfeval_yanchi_2024.txt").read_text(encoding="utf-8")
+    form = (DATA / "batch/001_selfeval_yanchi_2024.txt").read_text(encoding="utf-8")
     form = form.replace("全年异地核查成本", "<script>alert(1)</script>&核查")
     p = tmp_path / "evil.txt"
     p.write_text(form, encoding="utf-8")
@@ -83,7 +83,7 @@ def test_index_names_the_file_and_wraps(bundle_html):
 
 
 def test_two_projects_of_one_name_are_told_apart():
-    page = render_html(check([str(DATA / "003_bundle_jinan.txt"), str(DATA / "003_bundle.xlsx")]))
+    page = render_html(check([str(DATA / "text/003_bundle_jinan.txt"), str(DATA / "batch/003_bundle.xlsx")]))
     entries = re.findall(r'<li data-target="[^"]+"[^>]*><a href="#[^"]+">机关党建经费</a>.*?<span class="where">'
                          r'(.*?)</span>', page, re.S)
     assert sorted(entries) == ["003_bundle.xlsx · 项目5!A1", "003_bundle_jinan.txt · line 117"]
@@ -100,7 +100,7 @@ def test_offending_cell_marked_with_the_rule_behind_it(bundle_html):
 
 def test_no_ind_cell_marked_when_ind_is_ignored():
     """Marks come from findings, never from recompute: with IND ignored no IND cell is marked."""
-    result = check([str(DATA / "003_bundle_jinan.txt")], ignore_ids=["IND"])
+    result = check([str(DATA / "text/003_bundle_jinan.txt")], ignore_ids=["IND"])
     assert not result.findings["rule"].str.startswith("IND.").any()
     page = render_html(result)
     marked = re.findall(r'data-rules="([^"]+)"', page)
@@ -123,7 +123,7 @@ def test_totals_show_the_difference_and_highlight_it(bundle_html):
 
 
 def test_target_tables_have_no_total_line_nor_empty_score_columns():
-    page = render_html(check([str(DATA / "004_targets_huoshan.txt")]))
+    page = render_html(check([str(DATA / "batch/004_targets_huoshan.txt")]))
     assert page.count('<details class="project"') == 5
     assert 'class="totals' not in page and "填报总分" not in visible_text(page)
     first = re.search(r'<details class="project".*?</details>', page, re.S).group(0)
@@ -136,7 +136,7 @@ def test_target_tables_have_no_total_line_nor_empty_score_columns():
 
 
 def test_rubric_rows_show_recomputation():
-    page = render_html(check([str(DATA / "002_rubric_thirdparty.txt")]))
+    page = render_html(check([str(DATA / "text/002_rubric_thirdparty.txt")]))
     row = re.search(r'data-indicator="服务对象满意度">(.*?)</tr>', page, re.S).group(1)
     assert "85%" in row
     assert re.search(r'class="num recomputed">(.*?)</td>', row).group(1).strip() == "4"
@@ -185,7 +185,7 @@ def test_no_english_left_in_the_chinese_report(tmp_path):
 
 
 def test_english_report_with_lang_en():
-    page = render_html(check([str(DATA / "003_bundle_jinan.txt")], lang="en"))
+    page = render_html(check([str(DATA / "text/003_bundle_jinan.txt")], lang="en"))
     text = visible_text(page)
     assert "Performance form check report" in text and "self-evaluation bundle" in text
     assert "错误" not in text and "提示" not in text

@@ -19,7 +19,7 @@ COPIES = 300
 
 def replicated(n: int):
     """The bundle's result as if n copies had been checked (built without re-running the checks)."""
-    one = check([str(ROOT / "data" / "003_bundle_jinan.txt")])
+    one = check([str(ROOT / "data" / "text" / "003_bundle_jinan.txt")])
     src = one.files[0].path
 
     def copies(frame: pd.DataFrame) -> pd.DataFrame:

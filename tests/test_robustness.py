@@ -12,8 +12,8 @@ from checker.model import Findings
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-SEEDS = ["001_selfeval_yanchi_2024.txt", "003_bundle_jinan.txt", "000_rubric_ankangma.txt",
-         "002_rubric_thirdparty.txt", "004_targets_huoshan.txt"]
+SEEDS = ["batch/001_selfeval_yanchi_2024.txt", "text/003_bundle_jinan.txt", "text/000_rubric_ankangma.txt",
+         "text/002_rubric_thirdparty.txt", "batch/004_targets_huoshan.txt"]
 NOISE = ["", "17", "## 项目支出绩效目标表", "| 度指 | --- |", "指标1:", "（50分）", "≥", "—", "万元", "合计", "总分\t\t100"]
 
 
@@ -67,12 +67,12 @@ def test_variant_labels_and_layout(tmp_path):
 
 
 def test_page_numbers_between_rows_are_ignored(tmp_path):
-    lines = (DATA / "003_bundle_jinan.txt").read_text(encoding="utf-8").splitlines()
+    lines = (DATA / "text/003_bundle_jinan.txt").read_text(encoding="utf-8").splitlines()
     lines.insert(105, "17")
     lines.insert(60, "- 3 -")
     p = tmp_path / "paged.txt"
     p.write_text("\n".join(lines), encoding="utf-8")
-    a = check([str(DATA / "003_bundle_jinan.txt")]).findings
+    a = check([str(DATA / "text/003_bundle_jinan.txt")]).findings
     b = check([str(p)]).findings
     assert sorted(zip(a.rule, a.project, a.indicator, a.reported)) == sorted(zip(b.rule, b.project, b.indicator, b.reported))
 
@@ -85,14 +85,14 @@ def test_bundle_all_on_one_sheet(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "自评表汇总"
-    for row in read_text(str(DATA / "003_bundle_jinan.txt"))[0].rows:
+    for row in read_text(str(DATA / "text/003_bundle_jinan.txt"))[0].rows:
         ws.append([t if t else None for t in row.texts])
         for c in ws[ws.max_row]:
             if isinstance(c.value, str) and c.value.startswith("="):
                 c.data_type = "s"
     p = tmp_path / "one_sheet.xlsx"
     wb.save(p)
-    a = check([str(DATA / "003_bundle_jinan.txt")]).findings
+    a = check([str(DATA / "text/003_bundle_jinan.txt")]).findings
     b = check([str(p)]).findings
     assert sorted(zip(a.rule, a.project, a.indicator, a.reported)) == sorted(zip(b.rule, b.project, b.indicator, b.reported))
     assert b["location"].str.startswith("自评表汇总!").all()
@@ -101,12 +101,12 @@ def test_bundle_all_on_one_sheet(tmp_path):
 def test_space_aligned_text_layout(tmp_path):
     """pdftotext -layout style: columns aligned with spaces, blank cells gone."""
     out = []
-    for line in (DATA / "003_bundle_jinan.txt").read_text(encoding="utf-8").split("\n"):
+    for line in (DATA / "text/003_bundle_jinan.txt").read_text(encoding="utf-8").split("\n"):
         parts = line.split("\t")
         out.append("   ".join(p for p in parts if p.strip()) if len(parts) > 1 else line)
     p = tmp_path / "layout.txt"
     p.write_text("\n".join(out), encoding="utf-8")
-    a = check([str(DATA / "003_bundle_jinan.txt")]).findings
+    a = check([str(DATA / "text/003_bundle_jinan.txt")]).findings
     b = check([str(p)]).findings
     # Blank cells are gone, so the stray "0" beside 申请流程合规性 now reads as its 分值: only the
     # reported value of that one finding differs.

@@ -32,11 +32,11 @@ def test_valid_against_the_sarif_schema(batch):
     _, doc = batch
     validate(doc)
     assert doc["version"] == "2.1.0"
-    validate(to_sarif(check([str(DATA / "001_selfeval_yanchi_2024.txt")], lang="en")))
+    validate(to_sarif(check([str(DATA / "batch/001_selfeval_yanchi_2024.txt")], lang="en")))
 
 
 def test_every_finding_of_the_xlsx_bundle_has_a_region():
-    result = check([str(DATA / "003_bundle.xlsx")])
+    result = check([str(DATA / "batch/003_bundle.xlsx")])
     run = to_sarif(result)["runs"][0]
     assert len(run["results"]) == len(result.findings) > 20
     for r in run["results"]:
@@ -53,7 +53,7 @@ def test_regions_for_text_word_and_pdf_locations(batch):
     located = [r for r, loc in zip(results, result.findings["location"]) if loc]
     assert all("region" in r["locations"][0]["physicalLocation"] for r in located)
     word = next(r for r in results if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-                .endswith("data/000_rubric.docx"))
+                .endswith("data/batch/000_rubric.docx"))
     assert word["locations"][0]["physicalLocation"]["region"] == {"startLine": 19, "startColumn": 8}  # 表1 R19C8
     from reports.locations import parse
     assert (parse("p3 r12 c5").line, parse("p3 r12 c5").column, parse("p3 r12 c5").container) == (12, 5, "p3")
@@ -80,7 +80,7 @@ def test_uris_are_percent_encoded(batch):
     _, doc = batch
     uris = [a["location"]["uri"] for a in doc["runs"][0]["artifacts"]]
     assert all(u.isascii() for u in uris)
-    assert any(u.endswith("data/paired/2023_selfeval_%E5%8C%BB%E4%BF%9D%E6%99%BA%E8%83%BD%E5%AE%A1%E6%A0%B8.txt")
+    assert any(u.endswith("data/batch/paired/2023_selfeval_%E5%8C%BB%E4%BF%9D%E6%99%BA%E8%83%BD%E5%AE%A1%E6%A0%B8.txt")
                for u in uris)
     assert uri("a b/#x.txt") == "a%20b/%23x.txt"
     assert uri("/tmp/报告.txt") == "file:///tmp/%E6%8A%A5%E5%91%8A.txt"
@@ -88,8 +88,8 @@ def test_uris_are_percent_encoded(batch):
 
 
 def test_rule_texts_in_the_reports_language():
-    zh = to_sarif(check([str(DATA / "003_bundle_jinan.txt")]))["runs"][0]
-    en = to_sarif(check([str(DATA / "003_bundle_jinan.txt")], lang="en"))["runs"][0]
+    zh = to_sarif(check([str(DATA / "text/003_bundle_jinan.txt")]))["runs"][0]
+    en = to_sarif(check([str(DATA / "text/003_bundle_jinan.txt")], lang="en"))["runs"][0]
     assert zh["language"] == "zh-CN" and en["language"] == "en-US"
     over_zh = next(r for r in zh["tool"]["driver"]["rules"] if r["id"] == "IND.OVERSCORE")
     over_en = next(r for r in en["tool"]["driver"]["rules"] if r["id"] == "IND.OVERSCORE")

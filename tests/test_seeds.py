@@ -18,7 +18,7 @@ SHARED = ROOT.parent / "shared" / "seeds"
 
 def seed(prefix: str, data_name: str) -> str:
     found = sorted(SHARED.glob(f"{prefix}_*.txt")) if SHARED.is_dir() else []
-    return str(found[0]) if found else str(ROOT / "data" / data_name)
+    return str(found[0]) if found else str(next((ROOT / "data").rglob(data_name)))
 
 
 SEED_001 = seed("001", "001_selfeval_yanchi_2024.txt")
@@ -219,9 +219,17 @@ def test_004_empty_benefit_categories():
 
 
 def test_paired_target_and_selfeval():
-    paired = ROOT / "data" / "paired"
+    paired = ROOT / "data" / "batch" / "paired"
     f = check([str(paired)]).findings
     one(f, "XREF.TARGET_CHANGED", project="医保智能审核移动终端经费", indicator="移动终端台数",
         reported="≥7台", expected="≥15台")
     one(f, "XREF.TARGET_DROPPED", project="医保智能审核移动终端经费", indicator="远程查房终端台数", expected="≥23台")
     assert "调低" in find(f, "XREF.TARGET_CHANGED").iloc[0]["message"]
+
+
+def test_a_selfeval_is_paired_only_within_its_submission():
+    """Seed 003 states no year: its 医保智能审核 table is not held against the sample 目标表 in
+    another folder (a different submission), only against one in its own folder."""
+    f = check([SEED_003, str(ROOT / "data" / "batch" / "paired")]).findings
+    pairing = f[f["rule"].str.startswith("XREF.TARGET_")]
+    assert set(pairing["file"].map(lambda p: Path(p).parent.name)) == {"paired"}

@@ -85,8 +85,8 @@ def test_not_a_docx(tmp_path):
         read_docx(str(p))
 
 
-@pytest.mark.parametrize("text_name,docx_name", [("000_rubric_ankangma.txt", "000_rubric.docx"),
-                                                 ("002_rubric_thirdparty.txt", "002_rubric.docx")])
+@pytest.mark.parametrize("text_name,docx_name", [("text/000_rubric_ankangma.txt", "batch/000_rubric.docx"),
+                                                 ("text/002_rubric_thirdparty.txt", "batch/002_rubric.docx")])
 def test_rubric_docx_gives_the_same_findings_as_text(text_name, docx_name):
     a, b = check([str(DATA / text_name)]), check([str(DATA / docx_name)])
     key = lambda r: sorted(zip(r.findings.rule, r.findings.section, r.findings.indicator, r.findings.reported))  # noqa: E731

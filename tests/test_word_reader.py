@@ -17,8 +17,8 @@ from scripts.make_sample_docx import SEEDS, build
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 SEED_DIR = ROOT.parent / "shared" / "seeds"
-DATA_COPIES = {"000_bd31ef3130a7a41e.txt": "000_rubric_ankangma.txt",  # identical copies of the seeds
-               "002_ebd695c3574dbcda.txt": "002_rubric_thirdparty.txt"}
+DATA_COPIES = {"000_bd31ef3130a7a41e.txt": "text/000_rubric_ankangma.txt",  # identical copies of the seeds
+               "002_ebd695c3574dbcda.txt": "text/002_rubric_thirdparty.txt"}
 
 
 def _save(doc, tmp_path, name="t.docx") -> str:
@@ -176,12 +176,12 @@ def _page_number(row: list[str]) -> bool:
 def test_rubric_docx_round_trips_the_seed(seed_name):
     expected = [_words(r.texts) for r in read_text(str(_seed(seed_name)))[0].rows]
     expected = [w for w in expected if w and not _page_number(w)]
-    grids = read_docx(str(DATA / SEEDS[seed_name]))
+    grids = read_docx(str(DATA / "batch" / SEEDS[seed_name]))
     assert len(grids) == 1
     assert [_words(r.texts) for r in grids[0].rows] == expected
     width = len(grids[0].rows[-1].cells)
     assert all(len(r.cells) == width for r in grids[0].rows if r.loc.startswith("表"))
-    assert b"w:vMerge" in _xml(str(DATA / SEEDS[seed_name]))
+    assert b"w:vMerge" in _xml(str(DATA / "batch" / SEEDS[seed_name]))
 
 
 @pytest.mark.parametrize("seed_name", sorted(SEEDS))
@@ -189,4 +189,4 @@ def test_rubric_docx_in_data_is_up_to_date(seed_name, tmp_path):
     fresh = tmp_path / SEEDS[seed_name]
     build(str(_seed(seed_name)), str(fresh))
     texts = lambda p: [r.texts for g in read_docx(str(p)) for r in g.rows]  # noqa: E731
-    assert texts(fresh) == texts(DATA / SEEDS[seed_name])
+    assert texts(fresh) == texts(DATA / "batch" / SEEDS[seed_name])

@@ -8,7 +8,7 @@ import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-GOOD = ROOT / "data" / "001_selfeval_yanchi_2024.txt"
+GOOD = ROOT / "data" / "batch" / "001_selfeval_yanchi_2024.txt"
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _OOXML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 CONTENT_TYPES = (

@@ -147,7 +147,7 @@ def test_damaged_text_is_read_with_a_warning(tmp_path, name, good_findings):
 def test_workbook_only_calamine_opens(tmp_path, good_findings):
     """No [Content_Types].xml and a broken docProps/core.xml: openpyxl gives up, the reader does not,
     and the number formats still come from the workbook's own styles."""
-    src = ROOT / "data" / "003_bundle.xlsx"
+    src = ROOT / "data" / "batch" / "003_bundle.xlsx"
     bad = tmp_path / "no_manifest.xlsx"
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():

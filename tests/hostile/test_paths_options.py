@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from checker.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
-GOOD = ROOT / "data" / "001_selfeval_yanchi_2024.txt"
-XLSX = ROOT / "data" / "003_bundle.xlsx"
+GOOD = ROOT / "data" / "batch" / "001_selfeval_yanchi_2024.txt"
+XLSX = ROOT / "data" / "batch" / "003_bundle.xlsx"
 runner = CliRunner()
 
 
