@@ -12,6 +12,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 
 KINDS = ("empty", "quantity", "percent", "tier", "date", "text")
@@ -72,11 +73,17 @@ class Value:
         return None if self.number is None else self.number * self.scale
 
 
-def normalise_text(s) -> str:
-    """NFKC (fullwidth → ASCII), no spaces inside Chinese words, single spaces elsewhere."""
-    t = unicodedata.normalize("NFKC", "" if s is None else str(s)).translate(_INVISIBLE)
+@lru_cache(maxsize=65536)
+def _normalise_str(s: str) -> str:
+    t = unicodedata.normalize("NFKC", s).translate(_INVISIBLE)
     t = _WS_BETWEEN.sub("", t)
     return re.sub(r"\s+", " ", t).strip()
+
+
+def normalise_text(s) -> str:
+    """NFKC (fullwidth → ASCII), no spaces inside Chinese words, single spaces elsewhere.
+    (Forms repeat their cells — "100%", "达成预期指标" — so each distinct text is worked out once.)"""
+    return _normalise_str("" if s is None else str(s))
 
 
 def parse_number(s) -> tuple[float | None, int]:
@@ -89,6 +96,17 @@ def parse_number(s) -> tuple[float | None, int]:
 
 
 def parse_value(s) -> Value:
+    if isinstance(s, str):
+        return _parse_str(s)
+    return _parse_any(s)
+
+
+@lru_cache(maxsize=65536)
+def _parse_str(s: str) -> Value:
+    return _parse_any(s)
+
+
+def _parse_any(s) -> Value:
     raw = "" if s is None else str(s)
     try:
         if _missing(s):  # NaN / pd.NA from a DataFrame is a blank cell, not the word "nan"

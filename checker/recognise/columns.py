@@ -28,7 +28,7 @@ from checker.values import parse_value
 # (field, fragments of the squashed header text).  Order matters: "得分计算方法" is a
 # method before it is a score, "未完成原因" a note before it is an actual, "年初预算数" an
 # initial budget before it is a budget.
-INDICATOR_HEADERS: list[tuple[str, tuple[str, ...]]] = [
+INDICATOR_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("review", ("复核分", "复核得分", "复评分", "评审得分", "核定得分", "复核评分")),
     ("method", ("计算方法", "计分方法", "评分方法", "评分标准", "评价标准", "评分细则", "计分标准",
                 "评分办法", "得分规则", "评分规则")),
@@ -44,15 +44,15 @@ INDICATOR_HEADERS: list[tuple[str, tuple[str, ...]]] = [
     ("l1", ("一级指标", "一级")),
     ("l2", ("二级指标", "二级")),
     ("name", ("三级指标", "指标名称", "三级", "评价指标", "考核指标")),
-]
-FUND_HEADERS: list[tuple[str, tuple[str, ...]]] = [
+)
+FUND_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("score", ("得分",)),                      # "得分 (20分*执行率)" is the score, not the rate
     ("budget_initial", ("年初预算", "年初预")),
     ("rate", ("执行率",)),
     ("budget", ("全年预算", "全年预", "调整后预算", "预算数", "预算金额", "年度预算", "预算(A)", "预算资金")),
     ("spent", ("执行数", "全年执行", "全年执", "实际支出", "执行金额", "支出数", "实际执行")),
     ("weight", ("分值", "权重")),
-]
+)
 # Header cells that label a block rather than a column; never reported as not understood.
 BLOCK_LABELS = ("绩效指标", "绩效目标", "年度绩效", "项目资金", "资金情况", "预算执行", "序号", "项目支出",
                 "资金使用", "指标")
@@ -61,7 +61,8 @@ MULTI = {"target", "actual", "note", "method", "explain", "label", "unknown"}  #
 VALUE_FIELDS = ("target", "actual", "weight", "score", "review")
 
 
-def field_of(key: str, table: list[tuple[str, tuple[str, ...]]] = INDICATOR_HEADERS) -> str | None:
+@lru_cache(maxsize=65536)
+def field_of(key: str, table: tuple[tuple[str, tuple[str, ...]], ...] = INDICATOR_HEADERS) -> str | None:
     """The field a squashed header cell names, or None."""
     if not key:
         return None

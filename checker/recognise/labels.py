@@ -8,6 +8,7 @@ brackets or with prefixes ("指标1:").  Everything here works on ``squash``ed t
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from checker.grid import squash  # noqa: F401  (re-exported: labels are matched squashed)
 
@@ -19,6 +20,7 @@ _PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：.、]?|\d+\s*[.、．])\s*")
 
 
 
+@lru_cache(maxsize=65536)
 def clean(text: str) -> str:
     """Readable single-line text: NFKC, no spaces inside Chinese words (PDF extraction
     breaks "参保 人次"), other whitespace runs to one space."""
@@ -26,21 +28,25 @@ def clean(text: str) -> str:
     return normalise_text(text or "")
 
 
+@lru_cache(maxsize=65536)
 def declared_weight(text: str) -> float | None:
     """'产出指标(50分)', '满意度指标(10' (cut), '决策（5分）' -> the weight."""
     m = _WEIGHT.search(squash(text))
     return float(m.group(1)) if m else None
 
 
+@lru_cache(maxsize=65536)
 def strip_weight(text: str) -> str:
     return _WEIGHT.sub("", squash(text))
 
 
+@lru_cache(maxsize=65536)
 def is_number(text: str) -> bool:
     t = squash(text).removesuffix("分")
     return bool(_NUMBER.match(t))
 
 
+@lru_cache(maxsize=65536)
 def number_and_decimals(text: str) -> tuple[float | None, int]:
     t = squash(text).rstrip("。.").removesuffix("分").replace(",", "")
     if not _NUMBER.match(t):
@@ -48,6 +54,7 @@ def number_and_decimals(text: str) -> tuple[float | None, int]:
     return float(t), (len(t.split(".")[1]) if "." in t else 0)
 
 
+@lru_cache(maxsize=65536)
 def strip_item_prefix(text: str) -> str:
     """'指标1: 全县参保人数' -> '全县参保人数'."""
     return _PREFIX.sub("", clean(text)).strip()
@@ -68,6 +75,7 @@ LEVEL2 = [  # (fragment the squashed heading starts with, canonical name)
 ]
 
 
+@lru_cache(maxsize=65536)
 def level1_of(text: str) -> str | None:
     """Canonical level-1 name if the cell is a level-1 heading ('产出指 标 (50分)')."""
     s = strip_weight(text)
@@ -79,6 +87,7 @@ def level1_of(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def level2_of(text: str) -> str | None:
     """Canonical level-2 name if the cell is a level-2 heading ('可持续 影响指', '数量指 标')."""
     s = strip_weight(text)
@@ -135,6 +144,7 @@ FUND_LINE_WORDS: list[tuple[tuple[str, ...], str, str]] = [
 ]
 
 
+@lru_cache(maxsize=65536)
 def fund_line(label: str) -> tuple[str, str] | None:
     """(line, split) a fund row's label names, or None ('年结转资' → carryover)."""
     s = squash(label)
