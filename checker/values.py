@@ -12,8 +12,8 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 
 KINDS = ("empty", "quantity", "percent", "tier", "date", "text")
 # Placeholders reviewers write for "nothing here"; NFKC has already folded "／" and "－".
