@@ -297,3 +297,17 @@ def test_a_yuan_column_beside_wan_columns(tmp_path):
         fm, r = read(form, suffix, tmp_path)
         assert r.funds.iloc[0]["spent"] == 48 and r.funds.iloc[0]["budget"] == 50
         assert not set(r.findings["rule"]) & {"FUND.RATE_MISMATCH", "FUND.OVERSCORE", "FUND.UNDERSCORE"}
+
+
+# --- headings numbered as in a document: 一、产出指标（50分） / （一）数量指标 ---------------------------
+@pytest.mark.parametrize("suffix", [".txt", ".docx"])
+def test_enumerated_headings(tmp_path, suffix):
+    rows = [{**r} for r in SELF_EVAL_ROWS]
+    rows[0].update(l1="一、产出指标（50分）", l2="（一）数量指标")
+    rows[2].update(l2="（二）时效指标", weight="20", score="20")
+    rows[3].update(l1="二、效益指标（30分）", l2="（一）社会效益指标")
+    rows[4].update(l1="三、满意度指标（10分）", l2="（1）服务对象满意度指标")
+    fm, r = read(Form(rows=rows, total={"weight": "110", "score": "102"}), suffix, tmp_path)
+    weights = {s["name"]: s["weight"] for s in fm.sections}
+    assert weights["产出指标"] == 50 and weights["满意度指标"] == 10 and weights["服务对象满意度指标"] is None
+    assert found(r, "SUM.SECTION_WEIGHT") == [("产出指标", "60", "50")]

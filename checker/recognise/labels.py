@@ -13,6 +13,7 @@ from functools import lru_cache
 from checker.grid import squash  # noqa: F401  (re-exported: labels are matched squashed)
 
 _WS = re.compile(r"\s+")
+_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d))")
 _WEIGHT = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]?")
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：.、]?|\d+\s*[.、．])\s*")
@@ -30,14 +31,18 @@ def clean(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def declared_weight(text: str) -> float | None:
-    """'产出指标(50分)', '满意度指标(10' (cut), '决策（5分）' -> the weight."""
-    m = _WEIGHT.search(squash(text))
+    """'产出指标(50分)', '满意度指标(10' (cut), '决策（5分）' -> the weight; a leading enumerator
+    ("（1）数量指标") is not one."""
+    m = _WEIGHT.search(_ENUMERATOR.sub("", squash(text)))
     return float(m.group(1)) if m else None
+
+
 
 
 @lru_cache(maxsize=65536)
 def strip_weight(text: str) -> str:
-    return _WEIGHT.sub("", squash(text))
+    """A heading without its weight or its enumerator: "一、产出指标（50分）" → "产出指标"."""
+    return _ENUMERATOR.sub("", _WEIGHT.sub("", squash(text)))
 
 
 @lru_cache(maxsize=65536)
