@@ -114,21 +114,36 @@ class RubricReader:
             self.project["grade"], self.project["grade_loc"] = m.group(1)[:1], row.loc
 
     def _total(self, row: Row, first: str) -> bool:
-        """合计 (before 加分项) and 总分 rows."""
-        nums = [c for c in row.cells if is_number(c.text)]
+        """合计 (before 加分项) and 总分 rows: 分值, 得分 and 复核分 read under their columns."""
+        subtotal = first.startswith(("合计", "小计")) or first == "总计"
+        if not subtotal and not first.startswith(("总分", "总得分", "最终得分")):
+            return False
+        values = self._total_values(row)
         p = self.project
-        if first.startswith(("合计", "小计")) or first == "总计":
-            if nums:
-                p["total_weight"] = number_and_decimals(nums[0].text)[0]
-                p["subtotal_score"], p["subtotal_score_dec"] = number_and_decimals(nums[-1].text)
-                p["subtotal_loc"] = nums[-1].loc
-            return True
-        if first.startswith(("总分", "总得分", "最终得分")):
-            if nums:
-                p["total_score"], p["total_score_dec"] = number_and_decimals(nums[-1].text)
-                p["total_loc"] = nums[-1].loc
-            return True
-        return False
+        if subtotal and "weight" in values:
+            p["total_weight"] = number_and_decimals(values["weight"].text)[0]
+        targets = {"score": ("subtotal_score", "subtotal_score_dec", "subtotal_loc") if subtotal
+                   else ("total_score", "total_score_dec", "total_loc"),
+                   "review": ("review_total", "review_total_dec", "review_total_loc")}
+        for field, (value, dec, loc) in targets.items():
+            cell = values.get(field)
+            if cell is not None:
+                p[value], p[dec] = number_and_decimals(cell.text)
+                p[loc] = cell.loc
+        return True
+
+    def _total_values(self, row: Row) -> dict[str, Cell]:
+        """By column where the row's numbers sit under 分值/得分/复核分, else in the order printed."""
+        by_column = {f: c for f in ("weight", "score", "review") if (c := self.get(row, f)) is not None
+                     and is_number(c.text)}
+        if "score" in by_column:
+            return by_column
+        nums = [c for c in row.cells if is_number(c.text)]
+        if not nums:
+            return {}
+        if "review" in self.cols and len(nums) >= 3:
+            return {"weight": nums[0], "score": nums[-2], "review": nums[-1]}
+        return {"weight": nums[0], "score": nums[-1]}
 
     def _row(self, row: Row) -> None:
         keys = [c.key for c in row.cells]
