@@ -100,6 +100,8 @@ def write_xlsx(grid: list[list[str]], path: Path) -> None:
     """Numbers stored as numbers with the format that shows them as written (0.9983 → 99.83%)."""
     from openpyxl import Workbook
 
+    from scripts.make_sample_xlsx import typed
+
     wb = Workbook()
     ws = wb.active
     ws.title = "自评表"
@@ -114,18 +116,6 @@ def write_xlsx(grid: list[list[str]], path: Path) -> None:
             if fmt:
                 cell.number_format = fmt
     wb.save(path)
-
-
-def typed(text: str):
-    t = text.strip()
-    try:
-        if t.endswith("%"):
-            dec = len(t[:-1].split(".")[1]) if "." in t else 0
-            return float(t[:-1]) / 100, "0" + ("." + "0" * dec if dec else "") + "%"
-        dec = len(t.split(".")[1]) if "." in t else 0
-        return (float(t) if dec else int(t)), ("0." + "0" * dec if dec else "0")
-    except ValueError:
-        return text, None
 
 
 def write_docx(grid: list[list[str]], path: Path) -> None:

@@ -100,25 +100,12 @@ def write_ods(rows: list[list[str]], path: Path) -> None:
     """A minimal OpenDocument spreadsheet (one sheet of text cells), as LibreOffice would save it."""
     from xml.sax.saxutils import escape
 
+    from tests.hostile.builders import ods
+
     body = "".join("<table:table-row>" + "".join(
         f'<table:table-cell office:value-type="string"><text:p>{escape(c)}</text:p></table:table-cell>'
         if c else "<table:table-cell/>" for c in row) + "</table:table-row>" for row in rows)
-    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-               f'<office:body><office:spreadsheet><table:table table:name="自评表">{body}</table:table>'
-               "</office:spreadsheet></office:body></office:document-content>")
-    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-                '<manifest:file-entry manifest:full-path="/" '
-                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-                "</manifest:manifest>")
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
-        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    ods(path, body, sheet="自评表")
 
 
 def test_ods_inputs_get_a_note_instead_of_a_copy(tmp_path):
