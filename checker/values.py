@@ -198,8 +198,8 @@ def _date(raw: str, text: str, t: str) -> Value | None:
         # "2023年12月底前完成验收" is a deadline; "2021年实施采购…公司2家" is a sentence.
         if not rest or (deadline and not re.search(r"\d", rest)):
             return Value(raw, text, "date", "<=", year=int(m.group(2)))
-    if any(w in t for w in _DATE_WORDS):
-        return Value(raw, text, "date", "<=")
+    if len(t) <= 10 and not t.endswith("率") and any(w in t for w in _DATE_WORDS):
+        return Value(raw, text, "date", "<=")   # "年度内完成"; not a name such as "按期完成率"
     return None
 
 

@@ -123,7 +123,8 @@ def write_docx(grid: list[list[str]], path: Path) -> None:
     from docx import Document
 
     doc = Document()
-    start = next(n for n, r in enumerate(grid) if r[0] == "项目名称")
+    start = next((n for n, r in enumerate(grid) if r[0] == "项目名称"),
+                 next(n for n, r in enumerate(grid) if len([c for c in r if c]) > 1))
     for row in grid[:start]:
         doc.add_paragraph(row[0])
     body = grid[start:]

@@ -67,3 +67,15 @@ def test_keyed_warnings_are_warnings_not_errors(results):
                 continue
             hit = [f for f in results[entry["file"]] if matches(e, f)]
             assert hit and all(f["severity"] != "error" for f in hit), (entry["file"], e.get("indicator"))
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+@pytest.mark.parametrize("entry", KEY, ids=[e["file"] for e in KEY])
+def test_the_same_findings_as_a_workbook_or_word_table(entry, suffix, tmp_path, results):
+    """Each published form, its rows written as a workbook or a Word table, reads to the same findings."""
+    from tests.formkit import write
+
+    rows = [line.split("\t") for line in (HERE / entry["file"]).read_text(encoding="utf-8").split("\n")]
+    other = check([str(write(rows, tmp_path / f"form{suffix}"))]).findings
+    key = lambda fs: sorted((f["rule"], f["indicator"], f["section"], f["reported"], f["expected"]) for f in fs)  # noqa: E731
+    assert key(other.to_dict("records")) == key(results[entry["file"]])

@@ -215,12 +215,19 @@ class TargetReader(GridReader):
         return super()._new_item(placed, name, row)
 
 
+SIGN_OFF = re.compile(r"(审核|审批|初审|复核)意见|[(（]盖章[)）]|签字|签章")
+
+
 def _between_tables(row: Row) -> bool:
-    """Text printed between two tables: the next title, its year, signature lines."""
-    joined = "".join(c.key for c in row.cells)
+    """Text printed between two tables, or under the last: the next title, its year, the sign-off
+    rows (项目负责人, 单位（盖章）, 财政部门…审核意见)."""
+    cells = [c.key for c in row.cells if c.key]
+    joined = "".join(cells)
     return ("目标表" in joined and len(joined) < 40 or re.fullmatch(r"[(（]?20\d\d年度[)）]?", joined) is not None
             or joined.startswith(("项目责任人", "项目负责人:", "项目负责人：", "单位(盖章)", "单位（盖章）", "填报人",
-                                  "联系电话")))
+                                  "联系电话"))
+            or (bool(cells) and SIGN_OFF.search(cells[0]) is not None)
+            or any(re.fullmatch(r"[(（]盖章[)）]", k) for k in cells))
 
 
 __all__ = ["looks_like", "recognise", "_split_code"]
