@@ -311,3 +311,39 @@ def test_enumerated_headings(tmp_path, suffix):
     weights = {s["name"]: s["weight"] for s in fm.sections}
     assert weights["产出指标"] == 50 and weights["满意度指标"] == 10 and weights["服务对象满意度指标"] is None
     assert found(r, "SUM.SECTION_WEIGHT") == [("产出指标", "60", "50")]
+
+
+# --- 部门整体支出: funds split by source and by use, each against the total ------------------------
+DEPARTMENT_WIDE = """2024年度部门整体支出绩效自评表
+部门（单位）名称\t某县农业农村局
+主管部门\t某县人民政府\t\t实施单位\t某县农业农村局
+资金情况（万元）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分
+\t年度资金总额\t1000\t1200\t1150\t10\t95.83%\t9.58
+\t按来源分：一般公共预算\t800\t1000\t960\t\t\t
+\t政府性基金\t100\t100\t90\t\t\t
+\t其他资金\t100\t100\t100\t\t\t
+\t按用途分：基本支出\t600\t700\t690\t\t\t
+\t项目支出\t400\t500\t470\t\t\t
+年度总体目标\t预期目标\t\t\t实际完成情况
+\t保障机关运转，完成全年农业农村工作任务\t\t\t已完成
+绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施
+\t产出指标(50分)\t数量指标\t培训农民人次\t≥1000人次\t1100人次\t20\t20\t
+\t\t质量指标\t项目验收合格率\t100%\t100%\t15\t15\t
+\t\t时效指标\t资金拨付及时率\t100%\t98%\t15\t14.7\t年底集中拨付
+\t效益指标(30分)\t社会效益指标\t农民人均收入增长\t≥5%\t5.5%\t30\t30\t
+\t满意度指标(10分)\t服务对象满意度指标\t农户满意度\t≥90%\t93%\t10\t10\t
+总分\t\t\t\t\t\t100\t99.28\t
+"""
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".xlsx"])
+def test_department_wide_form_with_two_fund_breakdowns(tmp_path, suffix):
+    rows = [line.split("\t") for line in DEPARTMENT_WIDE.strip("\n").split("\n")]
+    r = check([str(write(rows, tmp_path / f"dept{suffix}"))])
+    assert list(r.projects["name"]) == ["某县农业农村局"]
+    f = r.funds
+    assert sorted(f.loc[f["line"] != "total", "breakdown"].unique()) == ["source", "use"]
+    lines = r.findings[r.findings["rule"] == "FUND.LINES_SUM"]
+    assert list(zip(lines["reported"], lines["expected"])) == [("1150", "1160")]   # 690 + 470, by use
+    assert "基本支出 + 项目支出" in lines.iloc[0]["message"]
+    assert sorted(r.findings.loc[r.findings["severity"] == "error", "rule"]) == ["FUND.LINES_SUM"]
