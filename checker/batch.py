@@ -27,6 +27,21 @@ class Batch:
     profile: Profile
     notes: pd.DataFrame         # checker.model.Notes: read/recognition problems and internal failures
 
+    def once(self, fn, *args):
+        """``fn(self, *args)``, computed on first use and kept for this batch: the tables several
+        rules read (section weights, score sums, signatures).  What it returns is shared: read it,
+        never modify it."""
+        memo = self.__dict__.setdefault("_memo", {})
+        key = (fn, args)
+        if key not in memo:
+            memo[key] = fn(self, *args)
+        return memo[key]
+
+    @cached_property
+    def by_project(self) -> pd.DataFrame:
+        """The projects, indexed by project_id."""
+        return self.projects.set_index("project_id")
+
     def project_funds(self, line: str = "total") -> pd.DataFrame:
         return self.funds[self.funds["line"] == line].drop_duplicates("project_id").set_index("project_id")
 

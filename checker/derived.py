@@ -25,6 +25,15 @@ def name_key(name: str) -> str:
     return squash(name).replace("（", "(").replace("）", ")")
 
 
+def each_distinct(values: pd.Series, fn) -> pd.Series:
+    """``values.map(fn)`` with ``fn`` called once per distinct value: names, targets and units
+    recur across rows and files, so a batch has far fewer distinct values than rows."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [fn(u) for u in uniques]
+    return pd.Series(mapped[codes], index=values.index).infer_objects()
+
+
 def fund_units(projects: pd.DataFrame) -> pd.Series:
     """Per project: the funds' unit as the form writes it (万元 as a rule)."""
     return projects.set_index("project_id")["fund_scale"].map(lambda x: UNIT_LABELS.get(float(x), "万元"))
@@ -35,7 +44,7 @@ def target_pairs(projects: pd.DataFrame) -> pd.DataFrame:
     """(selfeval, target) pairs of one submission: the same 项目名称, the same department where
     both state one, and the same year — or, where a form states no year, the same folder (last
     year's targets, or a sample from elsewhere, are not this form's)."""
-    p = projects.assign(key=projects["name"].map(name_key),
+    p = projects.assign(key=each_distinct(projects["name"], name_key),
                         folder=projects["file"].map(lambda f: str(PurePath(f).parent)))
     cols = ["project_id", "key", "department", "year", "folder"]
     s = p[p["kind"] == "selfeval"][cols + ["loc"]]
@@ -49,9 +58,11 @@ def target_pairs(projects: pd.DataFrame) -> pd.DataFrame:
 
 def paired_indicators(indicators: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     """The indicators of each pair matched by name; ``_merge`` says which side has each."""
-    i = indicators[indicators["name"] != ""].assign(key=lambda d: d["name"].map(name_key))
     cols = ["project_id", "key", "name", "level2", "target_raw", "target_op", "a", "a_lo", "a_hi", "target_dec",
             "loc_target", "loc"]
+    paired = indicators["project_id"].isin(pairs["project_id_s"]) | indicators["project_id"].isin(pairs["project_id_t"])
+    i = indicators.loc[paired & (indicators["name"] != ""), [c for c in cols if c != "key"]]
+    i = i.assign(key=each_distinct(i["name"], name_key))
     s = pairs[["project_id_s", "project_id_t"]].merge(i[cols].add_suffix("_s"), on="project_id_s")
     t = pairs[["project_id_s", "project_id_t"]].merge(i[cols].add_suffix("_t"), on="project_id_t")
     return s.merge(t, left_on=["project_id_s", "project_id_t", "key_s"],

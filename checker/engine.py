@@ -80,7 +80,7 @@ def check(paths: list[str], profile: Profile | None = None, lang: str = "zh",
     store.release()
     findings = run_rules(batch, chosen)
     findings = _per_path(findings, opts.per_path)
-    findings = M.Findings.validate(with_fingerprints(_order(findings, statuses)))
+    findings = M.validate_frame(M.Findings, with_fingerprints(_order(findings, statuses)))
     return Result(files=statuses, projects=_with_totals(batch), funds=batch.funds, sections=batch.sections,
                   indicators=batch.indicators, findings=findings, lang=lang, version=__version__,
                   skip_unsupported=opts.skip_unsupported, extra={"profile": profile.name})

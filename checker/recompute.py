@@ -45,7 +45,7 @@ def recompute_indicators(ind: pd.DataFrame, projects: pd.DataFrame, profile: Pro
     _expected(df)
     _text_dues(df)
     _reported(df, projects)
-    return M.RecomputedIndicators.validate(df)
+    return M.validate_frame(M.RecomputedIndicators, df)
 
 
 def _normalise(df: pd.DataFrame, profile: Profile) -> None:
@@ -144,7 +144,23 @@ def _expected(df: pd.DataFrame) -> None:
     df["expected_score"] = w * f
     df["expected_lo"] = w * f_lo
     df["expected_hi"] = w * f_hi
-    df["basis"] = [_basis(r) for r in df.itertuples(index=False)]
+    df["basis"] = _bases(df)
+
+
+BASIS_MODES = ("pos", "eq", "neg", "tier", "same")
+BASIS_COLUMNS = ["weight", "target_scale", "a", "b", "mode", "expected_score", "expected_lo", "expected_hi",
+                 "reverse_formula", "actual_tier"]
+
+
+def _bases(df: pd.DataFrame) -> np.ndarray:
+    """``_basis`` of every row; only rows with a weight and a formula have one, so only they
+    are visited (and only the columns it reads)."""
+    out = np.full(len(df), "", dtype=object)
+    has = (df["weight"].notna() & df["mode"].isin(BASIS_MODES)).to_numpy()
+    if has.any():
+        rows = df.loc[has, BASIS_COLUMNS].itertuples(index=False)
+        out[has] = [_basis(r) for r in rows]
+    return out
 
 
 def _basis(r) -> str:
@@ -173,10 +189,9 @@ def _fund_parts(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """A line's whole and the breakdown it belongs to.  By source (财政拨款 + 上年结转 + 其他) and
     by use (基本支出 + 项目支出) each add up to the total; lines by level of government (中央 /
     省级 / 县级) break down the 财政拨款 line where there is one, else they stand beside 其他资金."""
-    has_fiscal = df.groupby("project_id")["line"].transform(lambda s: (s == "fiscal").any()) if len(df) else \
-        pd.Series(dtype=bool)
+    has_fiscal = df["project_id"].isin(df.loc[df["line"] == "fiscal", "project_id"]).to_numpy()
     level = (df["split"] == "level").to_numpy()
-    under_fiscal = level & has_fiscal.astype(bool).to_numpy()
+    under_fiscal = level & has_fiscal
     whole = np.select([df["split"].eq("total").to_numpy(), under_fiscal], ["", "fiscal"], "total")
     breakdown = np.select([df["split"].eq("total").to_numpy(), df["split"].eq("use").to_numpy(), under_fiscal],
                           ["", "use", "level"], "source")
@@ -267,4 +282,4 @@ def recompute_funds(funds: pd.DataFrame) -> pd.DataFrame:
     df["expected_score"] = w * np.minimum(df["expected_rate"], 100) / 100
     df["expected_score_lo"] = w * np.minimum(rate_lo, 100) / 100
     df["expected_score_hi"] = w * np.minimum(rate_hi, 100) / 100
-    return M.RecomputedFunds.validate(df)
+    return M.validate_frame(M.RecomputedFunds, df)

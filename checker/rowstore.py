@@ -22,9 +22,11 @@ class RowStore:
     def __init__(self) -> None:
         self.columns: dict[str, list[str]] = {t: [] for t in TABLES}
         self._position: dict[str, dict[str, int]] = {t: {} for t in TABLES}
+        self._order: dict[str, tuple[str, ...]] = {t: () for t in TABLES}
         self.rows: dict[str, list[tuple]] = {t: [] for t in TABLES}
         self.notes: list[dict] = []
         self._strings: dict[str, str] = {}
+        self._floats: dict[float, float] = {}
 
     def add(self, file_model) -> None:
         """Fold one file's rows in (the model itself may then be dropped)."""
@@ -36,15 +38,30 @@ class RowStore:
 
     def _row(self, table: str, record: dict) -> tuple:
         columns = self.columns[table]
-        strings = self._strings
-        if len(record) == len(columns) and all(map(str.__eq__, record, columns)):  # the usual case
-            return tuple([_shared(strings, v) for v in record.values()])
+        if tuple(record) == self._order[table]:  # the usual case: the columns as before, in order
+            strings, floats = self._strings, self._floats
+            # _shared, inlined: this runs for every value of every row of the batch
+            return tuple([strings.setdefault(v, v) if type(v) is str
+                          else floats.setdefault(v, v) if type(v) is float and v and v == v else v
+                          for v in record.values()])
         position = self._position[table]
         for key in record:
             if key not in position:
                 position[key] = len(columns)
                 columns.append(key)
-        return tuple(_shared(strings, record[c]) if c in record else _MISSING for c in columns)
+        self._order[table] = tuple(columns)
+        return tuple(self._shared(record[c]) if c in record else _MISSING for c in columns)
+
+    def _shared(self, value):
+        """One object for equal strings and floats (weights, scores, units, cell addresses recur in
+        every form).  Zero is left alone (0.0 and -0.0 are equal as keys but print differently),
+        and NaN (never equal to itself, so never found)."""
+        kind = type(value)
+        if kind is str:
+            return self._strings.setdefault(value, value)
+        if kind is float and value and value == value:
+            return self._floats.setdefault(value, value)
+        return value
 
     def frame(self, table: str, schema, validate: bool = True) -> pd.DataFrame:
         """The validated frame of one table, as ``checker.model.frame`` would build it from dicts
@@ -60,22 +77,14 @@ class RowStore:
         del rows
         order = [c for c in schema.to_schema().columns if c in df.columns]
         df = df[order + [c for c in df.columns if c not in order]]   # the schema's column order
-        return schema.validate(df, lazy=True) if validate else df
+        return M.validate_frame(schema, df, lazy=True) if validate else df
 
     def release(self) -> None:
         """Drop the rows once the batch frames are built."""
         for table in TABLES:
             self.rows[table] = []
-        self._strings = {}
+        self._strings, self._floats = {}, {}
 
     def __len__(self) -> int:
         return len(self.rows["projects"])
 
-
-def _shared(strings: dict, value):
-    """One object for equal strings and floats (weights, scores, units, cell addresses recur in
-    every form).  Zero is left alone: 0.0 and -0.0 are equal as keys but print differently."""
-    kind = type(value)
-    if kind is str or (kind is float and value):
-        return strings.setdefault((kind, value), value) if kind is float else strings.setdefault(value, value)
-    return value

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from checker import precision as P
+from checker.derived import each_distinct
 from rules import hits, rule, section_of
 
 
@@ -36,11 +37,11 @@ def cost_sum(batch):
     c = batch.cost_amounts
     if c.empty:
         return hits(c)
-    c = c[c.groupby("project_id")["b_wan"].transform(lambda s: s.notna().all()).astype(bool)]
+    c = c[~c["project_id"].isin(c.loc[c["b_wan"].isna(), "project_id"])]   # every actual an amount
     c = c[~c["project_id"].isin(batch.indicators.loc[batch.indicators["unit_issue"] == "mismatch", "project_id"])]
     g = c.groupby("project_id").agg(a=("a_wan", "sum"), a_hi=("a_wan_hi", "sum"), b=("b_wan", "sum"),
                                     b_lo=("b_wan_lo", "sum"), b_hi=("b_wan_hi", "sum"), loc=("loc", "first"),
-                                    names=("name", "、".join), n=("name", "size"))
+                                    n=("name", "size"))
     f = batch.total_funds
     g["budget"], g["spent"] = f["budget"].reindex(g.index), f["spent"].reindex(g.index)
     g["spent_dec"] = f["spent_dec"].reindex(g.index).fillna(0)
@@ -48,6 +49,8 @@ def cost_sum(batch):
     covers = ~P.apart_below(g["a_hi"], g["budget"])   # the targets reach the whole budget
     s_lo, s_hi = P.reported(g["spent"], g["spent_dec"])
     bad = g[covers & ~P.ties(s_lo, s_hi, g["b_lo"], g["b_hi"])].reset_index()
+    names = c[c["project_id"].isin(bad["project_id"])].groupby("project_id")["name"].agg("、".join)
+    bad["names"] = bad["project_id"].map(names)
     return hits(bad, section="成本指标", indicator=bad["names"].where(bad["n"] == 1, ""), location="loc",
                 reported=bad["b"].map(lambda x: P.fmt(round(x, 4))), expected=bad["spent"].map(P.fmt),
                 targets=bad["a"].map(lambda x: P.fmt(round(x, 4))), unit=bad["project_id"].map(batch.fund_units), names="names")
@@ -82,7 +85,7 @@ def exec_rate(batch):
     what the funds block says: 全年执行数 ÷ 全年预算数.
     """
     i = batch.indicators
-    named = i["name"].map(lambda n: any(w in n for w in RATE_NAMES))
+    named = each_distinct(i["name"], lambda n: any(w in n for w in RATE_NAMES)).astype(bool)
     f = batch.total_funds
     r = i[named & (i["actual_kind"] == "percent") & i["project_id"].isin(f.index)].copy()
     if r.empty:

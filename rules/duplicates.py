@@ -6,15 +6,30 @@ import hashlib
 
 import pandas as pd
 
+from checker.derived import each_distinct
 from checker.grid import squash
 from rules import hits, rule
 
 
 def signatures(batch) -> pd.Series:
-    """Per project, a hash of its funds and indicator rows (names excluded on purpose)."""
+    """Per project, a hash of its funds and indicator rows (names excluded on purpose); once per
+    batch (DUP.PROJECT and DUP.REPEATED_TABLE share it)."""
+    return batch.once(_signatures)
+
+
+def _squashed(batch, column: str) -> pd.Series:
+    """An indicators column squashed (once per batch, each distinct text once)."""
+    return batch.once(_squash_column, column)
+
+
+def _squash_column(batch, column: str) -> pd.Series:
+    return each_distinct(batch.indicators[column], squash)
+
+
+def _signatures(batch) -> pd.Series:
     i = batch.indicators
-    rows = (i["level2"] + "\x1f" + i["name"].map(squash) + "\x1f" + i["target_raw"].map(squash) + "\x1f"
-            + i["actual_raw"].map(squash) + "\x1f" + i["weight_raw"] + "\x1f" + i["score_raw"])
+    rows = (i["level2"] + "\x1f" + _squashed(batch, "name") + "\x1f" + _squashed(batch, "target_raw") + "\x1f"
+            + _squashed(batch, "actual_raw") + "\x1f" + i["weight_raw"] + "\x1f" + i["score_raw"])
     ind = rows.groupby(i["project_id"]).agg("\x1e".join)
     f = batch.funds
     frows = (f["line"] + "\x1f" + f["budget"].astype(str) + "\x1f" + f["spent"].astype(str)
@@ -109,7 +124,8 @@ def department_code(batch):
 def repeated_indicator(batch):
     """The same indicator row twice in one table.
     """
-    i = batch.indicators[batch.indicators["name"] != ""]
-    key = i["project_id"] + i["level2"] + i["name"].map(squash) + i["target_raw"].map(squash)
-    bad = i[key.duplicated()]
+    ind = batch.indicators
+    named = ind["name"] != ""
+    key = (ind["project_id"] + ind["level2"] + _squashed(batch, "name") + _squashed(batch, "target_raw"))[named]
+    bad = ind[key.duplicated().reindex(ind.index, fill_value=False)]
     return hits(bad, section="level2", indicator="name", location="loc", reported="target_raw", expected="")

@@ -77,15 +77,17 @@ def _breakdown_hits(f: pd.DataFrame, col: str, zh: str) -> pd.DataFrame:
     lo, hi = P.input_interval(parts[col], parts[f"{col}_dec"])
     keys = ["project_id", "part_of", "breakdown"]
     sums = parts.assign(_lo=lo, _hi=hi).groupby(keys).agg(
-        s=(col, "sum"), lo=("_lo", "sum"), hi=("_hi", "sum"), dec=(f"{col}_dec", "max"),
-        parts=("label", lambda x: " + ".join(x))).reset_index()
+        s=(col, "sum"), lo=("_lo", "sum"), hi=("_hi", "sum"), dec=(f"{col}_dec", "max")).reset_index()
     wholes = f[f[col].notna()].drop_duplicates(["project_id", "line"])
     both = sums.merge(wholes, left_on=["project_id", "part_of"], right_on=["project_id", "line"],
                       suffixes=("_sum", ""))
     if both.empty:
-        return both
+        return both.assign(parts=[])
     r_lo, r_hi = P.reported(both[col], np.maximum(both[f"{col}_dec"], both["dec"]))
     bad = both[~P.ties(r_lo, r_hi, both["lo"], both["hi"])]
+    # The lines' labels, joined for the message: only where a breakdown does not add up.
+    labels = parts[parts["project_id"].isin(bad["project_id"])].groupby(keys)["label"].agg(" + ".join)
+    bad = bad.assign(parts=[labels.get(k, "") for k in zip(bad["project_id"], bad["part_of_sum"], bad["breakdown_sum"])])
     loc_col = "loc_spent" if col == "spent" else ("loc_budget_initial" if col == "budget_initial" else "loc_budget")
     return hits(bad, section="项目资金", indicator=bad["label"], location=bad[loc_col].where(bad[loc_col] != "", bad["loc"]),
                 reported=bad[col].map(P.fmt), expected=bad["s"].map(lambda x: P.fmt(round(x, 6))), column=zh,

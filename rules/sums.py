@@ -8,19 +8,24 @@ import pandas as pd
 from checker import precision as P
 from rules import hits, rule
 
+ITEM_COLUMNS = ["project_id", "level1", "level2", "name", "form_kind", "weight", "weight_dec", "loc"]
+
 
 def _items(batch) -> pd.DataFrame:
-    """The scored items: not 加分项, not the "其中…" rows that break an item down."""
+    """The scored items: not 加分项, not the "其中…" rows that break an item down (the columns
+    the SUM rules read, with each weight's rounding slack; built once per batch)."""
+    return batch.once(_scored_items)
+
+
+def _scored_items(batch) -> pd.DataFrame:
     ind = batch.indicators
-    i = ind[~ind["bonus"] & (ind["part_of"] == 0)].copy()
+    i = ind.loc[~ind["bonus"] & (ind["part_of"] == 0), ITEM_COLUMNS]
     d = i["weight_dec"].astype(float)
-    i["w_slack"] = np.where(d > 0, P.half_ulp(d), 0.0).astype(float) * i["weight"].notna()
-    i["w_table_dec"] = P.table_decimals(i, "weight_dec") if len(i) else 0
-    return i
+    return i.assign(w_slack=np.where(d > 0, P.half_ulp(d), 0.0).astype(float) * i["weight"].notna())
 
 
 def _project_flag(frame: pd.DataFrame, batch, column: str) -> pd.Series:
-    flags = batch.projects.set_index("project_id")[column]
+    flags = batch.by_project[column]
     return frame["project_id"].map(flags).fillna(False).astype(bool)
 
 
@@ -34,12 +39,17 @@ def _weight_verdict(sum_w, slack_own, declared):
 
 
 def section_weights(batch) -> pd.DataFrame:
-    """Every whole section with a declared weight, the weight of what it holds, and the verdict.
+    """Every whole section with a declared weight, the weight of what it holds, and the verdict
+    (once per batch: SUM.SECTION_WEIGHT and SUM.WEIGHT_ROUNDING share it).
 
     What a section holds: its items' 分值 where the form has a 分值 column; otherwise the
     declared weights of the headings under it (产出指标(60分) + 效益指标(40分) under 年度绩效目标
     (80分)).  A section the table stops inside is not judged: its rows are not all there.
     """
+    return batch.once(_section_weights)
+
+
+def _section_weights(batch) -> pd.DataFrame:
     i = _items(batch)
     s = batch.sections
     s = s.assign(has_w=_project_flag(s, batch, "has_weight_column"))
@@ -147,8 +157,12 @@ def total_weight_rounding(batch):
 
 def total_weights(batch) -> pd.DataFrame:
     """Per whole table with weights: Σ item 分值 (or, with no 分值 column, the declared weights
-    of its top headings) + the funds' 分值, against the declared total (100)."""
-    p = batch.projects.set_index("project_id")
+    of its top headings) + the funds' 分值, against the declared total (100); once per batch."""
+    return batch.once(_total_weights)
+
+
+def _total_weights(batch) -> pd.DataFrame:
+    p = batch.by_project
     p = p[p["complete"] & (p["kind"] != "target")]
     i = _items(batch)
     i = i[i["project_id"].isin(p.index)]
@@ -157,7 +171,7 @@ def total_weights(batch) -> pd.DataFrame:
     g = pd.concat([by_items, _declared_tops(batch, p[~p["has_weight_column"]].index)])
     if g.empty:
         return g.assign(declared=[], loc=[], verdict=[]).reset_index()
-    fund = batch.project_funds("total")["weight"].reindex(g.index).fillna(0)
+    fund = batch.total_funds["weight"].reindex(g.index).fillna(0)
     g["sum_w"] = g["sum_w"] + fund
     g["n"] = g["n"] + (fund > 0)
     g["declared"] = p["total_weight"].reindex(g.index).fillna(batch.profile.total)
@@ -208,15 +222,20 @@ def declared_total(batch):
 
 def _score_sums(batch, with_bonus: bool, col: str = "score") -> pd.DataFrame:
     """Σ item scores (+ 资金得分) per project, with the interval of the items' own decimals;
-    ``col`` "review" sums the 复核分 column instead."""
-    i = batch.indicators[batch.indicators["part_of"] == 0]
+    ``col`` "review" sums the 复核分 column instead (each once per batch)."""
+    return batch.once(_sums_of_scores, with_bonus, col)
+
+
+def _sums_of_scores(batch, with_bonus: bool, col: str) -> pd.DataFrame:
+    ind = batch.indicators
+    i = ind.loc[ind["part_of"] == 0, ["project_id", "bonus", col, f"{col}_dec", f"{col}_table_dec"]]
     i = i if with_bonus else i[~i["bonus"]]
     d = i[f"{col}_dec"].astype(float)
     h = np.where(d > 0, P.half_ulp(d), 0.0) * i[col].notna()
     i = i.assign(s_lo=i[col].fillna(0) - h, s_hi=i[col].fillna(0) + h)
     g = i.groupby("project_id").agg(s=(col, "sum"), lo=("s_lo", "sum"), hi=("s_hi", "sum"),
                                     dec=(f"{col}_table_dec", "max"))
-    f = batch.project_funds("total")
+    f = batch.total_funds
     fs = f["score"].reindex(g.index).fillna(0)
     fd = f["score_dec"].reindex(g.index).fillna(0)
     fh = pd.Series(np.where(fd > 0, P.half_ulp(fd), 0.0), index=g.index)
@@ -240,7 +259,7 @@ def _total_hits(g, stated, dec, loc, section):
 def total_score(batch):
     """Stated 总分 differs from Σ item scores + 资金得分 (+ 加分项); a 复核总分 likewise from Σ 复核分.
     """
-    p = batch.projects.set_index("project_id")
+    p = batch.by_project
     separate = p["subtotal_score"].notna() & (p["subtotal_loc"] != p["total_loc"])
     with_bonus = _score_sums(batch, True)
     base = _score_sums(batch, False)
@@ -262,7 +281,7 @@ def subtotal_score(batch):
     """A rubric's 合计 (printed before its 加分项 and 总分) differs from Σ of its leaves without
     the 加分项.
     """
-    p = batch.projects.set_index("project_id")
+    p = batch.by_project
     sub = p[p["subtotal_score"].notna() & (p["subtotal_loc"] != p["total_loc"])]
     return _total_hits(_score_sums(batch, False), sub["subtotal_score"], sub["subtotal_score_dec"],
                        sub["subtotal_loc"], "合计")
@@ -297,9 +316,8 @@ def profile_weight(batch):
     i = _items(batch)
     i = i[(i["form_kind"] == "selfeval") & (i["level1"] != "") & _project_flag(i, batch, "has_weight_column")]
     s = batch.sections
-    cut = s[(s["level"] == 1) & ~s["complete"]]
-    i = i[~pd.Series(list(zip(i["project_id"], i["level1"])), index=i.index).isin(
-        list(zip(cut["project_id"], cut["name"])))]
+    cut = set(zip(*(s.loc[(s["level"] == 1) & ~s["complete"], c] for c in ("project_id", "name"))))
+    i = i[pd.Series([k not in cut for k in zip(i["project_id"], i["level1"])], index=i.index, dtype=bool)]
     declared = s[(s["level"] == 1) & s["weight"].notna()]["project_id"].unique()
     i = i[~i["project_id"].isin(declared)]
     want = pd.Series({k: float(v) for k, v in batch.profile.weights.items() if k != "funds"}, dtype=float)
