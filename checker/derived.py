@@ -30,7 +30,8 @@ def each_distinct(values: pd.Series, fn) -> pd.Series:
     recur across rows and files, so a batch has far fewer distinct values than rows."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     mapped = np.empty(len(uniques), dtype=object)
-    mapped[:] = [fn(u) for u in uniques]
+    for k, u in enumerate(uniques):   # one by one: a result may be a tuple, not to be spread by numpy
+        mapped[k] = fn(u)
     return pd.Series(mapped[codes], index=values.index).infer_objects()
 
 

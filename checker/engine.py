@@ -156,7 +156,7 @@ def run_rules(batch: Batch, rules: list[Rule]) -> pd.DataFrame:
     """Every chosen rule over the batch.  A rule that fails is reported as PARSE.INTERNAL and the
     others still count; the PARSE rules run last so they see those failures."""
     frames = []
-    projects = batch.projects.set_index("project_id")
+    projects = batch.by_project
     failures: list[dict] = []
     for r in sorted(rules, key=lambda r: r.family == "PARSE"):
         if r.family == "PARSE" and failures:

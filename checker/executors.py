@@ -121,6 +121,7 @@ def process_one(task: Task, limits: EngineLimits | None = None) -> Outcome:
                                 f"识别表格时出错: {type(exc).__name__}: {_one_line(exc)}",
                                 f"recogniser failed: {type(exc).__name__}: {_one_line(exc)}"))
     del grids
+    fm.layouts = []   # the column maps are for ``jixiao inspect``: never read here, and dear to pickle
     out.model = fm
     if fm.kind == "unrecognised":
         out.status, out.kind = "unrecognised", "unrecognised"

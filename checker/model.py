@@ -11,7 +11,9 @@ the precision the form itself shows (see ``checker.precision``).
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sys
 from dataclasses import dataclass
 from functools import cache
 
@@ -235,7 +237,24 @@ class Notes(_Strict):
     detail_en: Series[str]
 
 
-NOTE_COLUMNS = list(Notes.to_schema().columns)
+@contextlib.contextmanager
+def _without_dask_frames():
+    """pandera, building its first schema, imports dask.dataframe (over half a second of start-up in
+    every run) only to learn whether an annotation could be a Dask index; these schemas are pandas
+    only, so that import is made to fail for the moment (pandera remembers the answer)."""
+    if "dask.dataframe" in sys.modules:
+        yield
+        return
+    sys.modules["dask.dataframe"] = None  # an import of it raises ImportError
+    try:
+        yield
+    finally:
+        if "dask.dataframe" in sys.modules and sys.modules["dask.dataframe"] is None:
+            del sys.modules["dask.dataframe"]
+
+
+with _without_dask_frames():
+    NOTE_COLUMNS = list(Notes.to_schema().columns)
 
 
 def note(code: str, file: str, detail: str, detail_en: str, *, project_id: str = "", section: str = "",
@@ -432,10 +451,15 @@ def check_records(schema: type[pa.DataFrameModel], records: list[dict], what: st
             raise RecordError(f"{what} {k}: unknown columns {sorted(extra)}, missing {sorted(missing)}")
     for name, types, nullable, checks in spec:
         values = [rec[name] for rec in records]
-        present = [v for v in values if v is not None and v == v]
+        kinds = set(map(type, values))
+        if kinds <= set(types) and float not in kinds:
+            present = values    # the usual case: every value exactly of the column's type (no None, no NaN)
+        else:
+            present = [v for v in values if v is not None and v == v]
         if not nullable and len(present) != len(values):
             raise RecordError(f"{what}: {name} is empty")
-        kinds = {type(v) for v in present}
+        if present is not values:
+            kinds = {type(v) for v in present}
         if not all(issubclass(t, types) and not (types == (int,) and t is bool) for t in kinds):
             bad = next(v for v in present if not isinstance(v, types) or (types == (int,) and isinstance(v, bool)))
             raise RecordError(f"{what}: {name}={bad!r} is not {types[0].__name__}")

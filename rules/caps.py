@@ -26,7 +26,8 @@ def item_score(batch):
 def section_score(batch):
     """The scores under a heading add up to more than the weight the heading declares.
     """
-    i = batch.indicators[~batch.indicators["bonus"] & (batch.indicators["part_of"] == 0)]
+    ind = batch.indicators
+    i = ind.loc[~ind["bonus"] & (ind["part_of"] == 0), ["project_id", "level1", "level2", "score"]]
     s = batch.sections[batch.sections["weight"].notna()]
     l2 = i.groupby(["project_id", "level1", "level2"])["score"].sum().rename("sum_s").reset_index()
     l1 = i.groupby(["project_id", "level1"])["score"].sum().rename("sum_s").reset_index()

@@ -12,7 +12,7 @@ def deadline_year(batch):
     """A deadline whose year is not the form's year (copied from last year's form).
     """
     i = batch.indicators
-    year = i["project_id"].map(batch.projects.set_index("project_id")["year"])
+    year = i["project_id"].map(batch.by_project["year"])
     bad = i[i["target_year"].notna() & year.notna() & (i["target_year"] != year)]
     yb = year[bad.index]
     return hits(bad, section=section_of(bad), indicator="name", location=bad["loc_target"],

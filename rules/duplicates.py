@@ -44,7 +44,7 @@ def _signatures(batch) -> pd.Series:
 def duplicate_project(batch):
     """Two projects (in one bundle or across files) with identical funds and indicators.
     """
-    p = batch.projects.set_index("project_id")
+    p = batch.by_project
     sig = signatures(batch).rename("sig")
     df = p.join(sig, how="inner").reset_index()
     first = df.groupby("sig")["project_id"].transform("first")
@@ -63,7 +63,7 @@ def duplicate_project(batch):
 def repeated_table(batch):
     """The same project, same name and same content, checked twice.
     """
-    p = batch.projects.set_index("project_id")
+    p = batch.by_project
     df = p.join(signatures(batch).rename("sig"), how="inner").reset_index()
     df["first"] = df.groupby("sig")["project_id"].transform("first")
     dup = df[(df["project_id"] != df["first"])]

@@ -115,7 +115,7 @@ def missing_score(batch):
     table that stops early is cut, not missing; "其中…" rows break an item down and carry none.
     """
     i = batch.indicators
-    p = batch.projects.set_index("project_id")
+    p = batch.by_project
     has_w = i["project_id"].map(p["has_weight_column"]).fillna(False).astype(bool)
     has_s = i["project_id"].map(p["has_score_column"]).fillna(False).astype(bool)
     last = i["seq"] == i.groupby("project_id")["seq"].transform("max")
@@ -151,7 +151,7 @@ def no_reason(batch):
     """
     i = batch.indicators
     below = i["score"].notna() & i["weight"].notna() & P.below(i["score_hi"], i["weight"])
-    has_column = i["project_id"].map(batch.projects.set_index("project_id")["has_reason_column"]).fillna(True)
+    has_column = i["project_id"].map(batch.by_project["has_reason_column"]).fillna(True)
     bad = i[below & ~i["bonus"] & (i["part_of"] == 0) & has_column.astype(bool)
             & (i["note"].str.strip().isin(["", "—", "-", "/", "无"]))]
     return hits(bad, section=section_of(bad), indicator="name", location=bad["loc_score"],
@@ -236,7 +236,7 @@ def missed_no_reason(batch):
     form's 未完成原因 / 偏差原因 column left empty.
     """
     i = batch.indicators
-    p = batch.projects.set_index("project_id")
+    p = batch.by_project
     no_score = ~i["project_id"].map(p["has_score_column"]).fillna(True).astype(bool)
     has_reason = i["project_id"].map(p["has_reason_column"]).fillna(False).astype(bool)
     quant_missed = i["mode"].isin(QUANT) & P.exceeds(1.0, i["ratio"]) & ~P.ties(

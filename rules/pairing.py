@@ -40,7 +40,7 @@ def target_dropped(batch):
     m = batch.paired_indicators
     bad = m[m["_merge"] == "right_only"].copy()
     bad["project_id"] = bad["project_id_s"]
-    loc = bad["project_id_s"].map(batch.projects.set_index("project_id")["loc"])
+    loc = bad["project_id_s"].map(batch.by_project["loc"])
     return hits(bad, section=bad["level2_t"], indicator=bad["name_t"], location=loc, reported="（缺失）",
                 expected=bad["target_raw_t"])
 

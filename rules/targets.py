@@ -44,11 +44,12 @@ def category_empty(batch):
     named = i[i["name"] != ""]
     have2 = set(zip(named["project_id"], named["level2"]))
     have1 = set(zip(named["project_id"], named["level1"]))
-    s = batch.sections[batch.sections["project_id"].isin(p["project_id"])]
+    s = batch.sections
+    s = s[s["project_id"].isin(p["project_id"]) & (s["level"] == 2)]
+    printed = {pid: list(zip(g["name"], g["loc"])) for pid, g in s.groupby("project_id", sort=False)}
     rows = []
     for pid, loc in zip(p["project_id"], p["loc"]):
-        printed = s[(s["project_id"] == pid) & (s["level"] == 2)]
-        empty = {n: where for n, where in zip(printed["name"], printed["loc"]) if (pid, n) not in have2}
+        empty = {n: where for n, where in printed.get(pid, []) if (pid, n) not in have2}
         for l1, l2 in REQUIRED:
             if l2 and (pid, l2) not in have2:
                 empty.setdefault(l2, loc)

@@ -7,12 +7,22 @@ import pandas as pd
 
 from checker import precision as P
 from checker import textcalc as T
+from checker.derived import each_distinct
 from rules import hits, rule, section_of
+
+TEXT_COLUMNS = ["project_id", "level1", "level2", "name", "loc", "loc_score", "weight", "score", "score_table_dec",
+                "due_deduction", "words_deduction", "due_stated", "words_stated", "due_satisfaction",
+                "words_satisfaction"]
 
 
 def _rows(batch) -> pd.DataFrame:
+    """Rows with a weight and a score (the columns the TEXT rules read; once per batch)."""
+    return batch.once(_scored_rows)
+
+
+def _scored_rows(batch) -> pd.DataFrame:
     i = batch.indicators
-    return i[i["weight"].notna() & i["score"].notna()]
+    return i.loc[i["weight"].notna() & i["score"].notna(), TEXT_COLUMNS]
 
 
 def _mismatch(rows: pd.DataFrame, due: pd.Series) -> pd.Series:
@@ -58,8 +68,10 @@ def stated_score(batch):
 def criteria_points(batch):
     """The points a 评分标准 lists ("得2分 … 得1分") do not add up to the row's 分值.
     """
-    i = batch.indicators[batch.indicators["weight"].notna() & ~batch.indicators["bonus"]]
-    parsed = i["method"].map(T.criteria_points)
+    ind = batch.indicators
+    i = ind.loc[ind["weight"].notna() & ~ind["bonus"], ["project_id", "level1", "level2", "name", "loc", "weight",
+                                                         "method"]]
+    parsed = each_distinct(i["method"], T.criteria_points)
     i = i[parsed.notna()]
     parsed = parsed[i.index]
     total = parsed.map(lambda p: p[0])
@@ -78,8 +90,12 @@ def arithmetic(batch):
     """
     i = batch.indicators
     rows = []
+    claims = {}   # the same words recur across rows and forms: each text read once
     for idx, note, method in zip(i.index, i["note"], i["method"]):
-        for c in T.claims(note) + T.claims(method if "=" in method else ""):
+        for text in (note, method if "=" in method else ""):
+            if text not in claims:
+                claims[text] = T.claims(text)
+        for c in claims[note] + claims[method if "=" in method else ""]:
             lo, hi = P.reported(np.array([c.stated]), np.array([c.decimals]))
             if not P.ties(lo, hi, np.array([c.computed]), np.array([c.computed]))[0]:
                 rows.append((idx, c))

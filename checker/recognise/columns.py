@@ -309,7 +309,10 @@ class Placed:
 
     def get(self, name: str) -> Cell | None:
         """The field's cell (several cells of one field joined, "≥" + "735" + "人次")."""
-        cs = [c for c in self.cells.get(name, []) if cell_kind(c.key) != "blank"]
+        cs = self.cells.get(name)
+        if not cs:   # most fields asked for are not in the row
+            return None
+        cs = [c for c in cs if cell_kind(c.key) != "blank"]
         if not cs:
             return None
         if len(cs) == 1:
@@ -328,36 +331,42 @@ def align(cells: list[tuple[int, Cell]], cmap: ColumnMap, layout: str, fields: l
     cheapest order-preserving alignment (cell kinds against fields, displacement from the
     header's columns, one shift per row for text whose rows lost or gained a leading cell).
     """
-    cols = [c for c in cmap.columns if fields is None or c.field in fields or c.field == "unknown"]
+    cols, spans = _columns(tuple((c.field, c.index) for c in cmap.columns), None if fields is None else tuple(fields))
     if not cells or not cols:
         return Placed({}, [c for _, c in cells])
     kinds = [cell_kind(c.key) for _, c in cells]
-    exact = _by_position(cells, kinds, cols)
+    exact = _by_position(cells, kinds, cols, spans)
     if exact is not None:
         return exact
     return _cheapest(cells, kinds, cols, TRUST.get(layout, TRUST["tabs"]))
 
 
-def _by_position(cells, kinds, cols) -> Placed | None:
-    out: dict[str, list[Cell]] = {}
-    for i, ((pos, cell), kind) in enumerate(zip(cells, kinds)):
-        col = _span(cols, pos)
-        if col is None or type_cost(kind, col.field) > FIT:
-            return None
-        if col.field in out and kind != "blank" and not _may_join(col.field, kinds, i):
-            return None
-        out.setdefault(col.field, []).append(cell)
-    return Placed(out, [])
-
-
-def _span(cols: list[Column], pos: int) -> Column | None:
-    """The column whose span holds ``pos``: a field spans the blank header cells up to the next
-    mapped column (a merged header); the last field spans only its own column."""
+@lru_cache(maxsize=4096)
+def _columns(columns: tuple[tuple[str, int], ...], fields: tuple[str, ...] | None) -> tuple[tuple[Column, ...], dict]:
+    """The map's columns (field, index) a row is placed under, and for each column index the
+    position among them of the column whose span holds it: a field spans the blank header cells
+    up to the next mapped column (a merged header); the last field spans only its own column.
+    Worked out once per map, not for every cell of every row."""
+    cols = tuple(Column(f, i, "", "") for f, i in columns if fields is None or f in fields or f == "unknown")
+    spans: dict[int, int] = {}
     for k, c in enumerate(cols):
         hi = cols[k + 1].index - 1 if k + 1 < len(cols) else c.index
-        if c.index <= pos <= hi:
-            return c
-    return None
+        for pos in range(c.index, hi + 1):
+            spans.setdefault(pos, k)   # the first column whose span holds it
+    return cols, spans
+
+
+def _by_position(cells, kinds, cols, spans) -> Placed | None:
+    out: dict[str, list[Cell]] = {}
+    for i, ((pos, cell), kind) in enumerate(zip(cells, kinds)):
+        k = spans.get(pos)
+        if k is None or type_cost(kind, cols[k].field) > FIT:
+            return None
+        name = cols[k].field
+        if name in out and kind != "blank" and not _may_join(name, kinds, i):
+            return None
+        out.setdefault(name, []).append(cell)
+    return Placed(out, [])
 
 
 def _distance(pos: int, k: int, cols: list[Column]) -> int:

@@ -91,11 +91,12 @@ def looks_like_selfeval(grids: list[Grid]) -> bool:
     named = header = False
     for g in grids:
         for n, row in enumerate(g.rows[:400]):
-            first = next((c.key for c in row.cells if c.key), "")
-            named = named or project_name_label(first) is not None
+            if not named:
+                first = next((c.key for c in row.cells if c.key), "")
+                named = project_name_label(first) is not None
             header = header or (_is_indicator_header(g.rows, n) and C.read_header(g.rows, n).has("actual"))
-        if named and header:
-            return True
+            if named and header:
+                return True
     return False
 
 
