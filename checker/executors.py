@@ -31,6 +31,7 @@ from checker.inputs import display_name
 from checker.limits import Limits as _ReaderLimits
 from checker.readers import read_any
 from checker.recognise import FileModel, recognise_file
+from checker.rowstore import PackedRows, pack
 
 PER_FILE_SECONDS = 60.0     # default wall-clock limit for reading + recognising one file
 WORKER_MEMORY_MIB = 1024    # default growth of a worker's address space allowed per file
@@ -83,7 +84,7 @@ class Outcome:
     message: str = ""            # one line: why unreadable or skipped
     reason: str = ""             # machine-readable reason (timeout, memory, reader …)
     sha256: str = ""
-    model: FileModel | None = None
+    model: FileModel | PackedRows | None = None   # packed when it comes from another process
     notes: list[dict] = field(default_factory=list)   # engine-made PARSE notes for this file
 
 
@@ -130,6 +131,18 @@ def process_one(task: Task, limits: EngineLimits | None = None) -> Outcome:
     else:
         out.status, out.kind, out.projects = "checked", fm.kind, len(fm.projects)
     return out
+
+
+def _packed(out: Outcome) -> Outcome:
+    """The outcome with its rows packed for the trip to the driver (``checker.rowstore.pack``)."""
+    if out.model is not None:
+        out.model = pack(out.model)
+    return out
+
+
+def process_packed(task: Task, limits: EngineLimits | None = None) -> Outcome:
+    """``process_one`` with the rows packed: what a remote worker sends back."""
+    return _packed(process_one(task, limits))
 
 
 def _read(path: str, reader_limits):
@@ -190,7 +203,7 @@ def _worker_main(conn, limits: EngineLimits) -> None:
         if task is None:
             return
         try:
-            conn.send(process_one(task, limits))
+            conn.send(_packed(process_one(task, limits)))
         except MemoryError:
             try:
                 conn.send(Outcome(task.index, "unreadable", message=memory_message(limits.worker_memory_mib),
@@ -360,7 +373,7 @@ class DaskExecutor:
         while todo or inflight:
             while todo and len(inflight) < self.window:
                 t = todo.popleft()
-                inflight.append((t, self.client.submit(process_one, t, self.limits, pure=False,
+                inflight.append((t, self.client.submit(process_packed, t, self.limits, pure=False,
                                                        key=f"jixiao-{t.index}-{os.getpid()}-{id(self)}")))
             t, fut = inflight.popleft()
             try:
