@@ -8,11 +8,14 @@ a recomputed score is an interval, and a rule states which difference is a findi
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
 from checker import model as M
 from checker import precision as P
+from checker.derived import each_distinct
 from checker.profile import Profile, form_overrides
 from checker.recognise.labels import squash
 
@@ -87,7 +90,7 @@ def _mode(df: pd.DataFrame) -> None:
     quant = (df["target_kind"].isin(QUANT) & df["actual_kind"].isin(QUANT)
              & df["a"].notna() & df["b"].notna() & (df["unit_issue"] != "mismatch"))
     op = df["target_op"]
-    same = (df["target_raw"].map(squash) == df["actual_raw"].map(squash)) & (df["target_raw"] != "")
+    same = (each_distinct(df["target_raw"], squash) == each_distinct(df["actual_raw"], squash)) & (df["target_raw"] != "")
     tier = df["actual_tier"].notna()
     df["mode"] = np.select(
         [quant & op.isin(["<=", "<"]), quant & (op == "="), quant, tier, same],
@@ -163,25 +166,30 @@ def _bases(df: pd.DataFrame) -> np.ndarray:
     return out
 
 
+# P.fmt depends on the number alone (0.0 and -0.0 both print "0"), and weights, targets and
+# scores recur from row to row: each is formatted once.
+_fmt = lru_cache(maxsize=65536)(P.fmt)
+
+
 def _basis(r) -> str:
     """The recomputation in a reviewer's words: '5 × 7/15 = 2.33'."""
     if np.isnan(r.weight) if isinstance(r.weight, float) else r.weight is None:
         return ""
-    w = P.fmt(r.weight)
+    w = _fmt(r.weight)
     # Show A and B in the unit the target is written in (万元, 万人次), not in base units.
     scale = r.target_scale if r.target_scale and r.target_scale == r.target_scale else 1.0
-    A, B = P.fmt(r.a / scale), P.fmt(r.b / scale)
+    A, B = _fmt(r.a / scale), _fmt(r.b / scale)
     if r.mode == "pos":
-        return f"正向: {w} × min(B/A, 1) = {w} × {B}/{A} = {P.fmt(round(r.expected_score, 4))}"
+        return f"正向: {w} × min(B/A, 1) = {w} × {B}/{A} = {_fmt(round(r.expected_score, 4))}"
     if r.mode == "eq":
-        return f"等值: {w} × min(B/A, A/B) = {P.fmt(round(r.expected_score, 4))} (A={A}, B={B})"
+        return f"等值: {w} × min(B/A, A/B) = {_fmt(round(r.expected_score, 4))} (A={A}, B={B})"
     if r.mode == "neg":
         how = "A/B" if r.reverse_formula == "ratio" else "1-(B-A)/A"
-        return f"反向: B≤A 满分, 否则 {w} × {how} = {P.fmt(round(r.expected_score, 4))} (A={A}, B={B})"
+        return f"反向: B≤A 满分, 否则 {w} × {how} = {_fmt(round(r.expected_score, 4))} (A={A}, B={B})"
     if r.mode in ("tier", "same"):
         tier = 1 if r.mode == "same" else int(r.actual_tier)
         label = "实际值与指标值一致" if r.mode == "same" else TIER_NAMES.get(tier, "")
-        return f"定性: {label} → {P.fmt(r.expected_lo)}~{P.fmt(r.expected_hi)} 分"
+        return f"定性: {label} → {_fmt(r.expected_lo)}~{_fmt(r.expected_hi)} 分"
     return ""
 
 
@@ -203,23 +211,21 @@ def _text_dues(df: pd.DataFrame) -> None:
 
     Rows without a formula (rubric leaves) show these as their recomputed score.
     """
-    from checker import textcalc as T
 
     n = len(df)
     cols = {k: np.full(n, np.nan) for k in ("due_deduction", "due_stated", "due_satisfaction")}
     words = {k: [""] * n for k in cols}
+    read: dict = {}
     for k, (w, note, method) in enumerate(zip(df["weight"], df["note"], df["method"])):
         if w is None or w != w:
             continue
-        ded = T.deductions(note)
+        ded, pts, sat = _words_read(note, method, w, read)
         if ded:
             cols["due_deduction"][k] = max(w - sum(p.value for p in ded), 0.0)
             words["due_deduction"][k] = "、".join(p.words for p in ded)
-        pts = T.stated_points(note)
         if len(pts) == 1 and not ded:
             cols["due_stated"][k] = pts[0].value
             words["due_stated"][k] = pts[0].words
-        sat = T.satisfaction_rule(method, note, w)
         if sat:
             cols["due_satisfaction"][k] = sat.computed
             words["due_satisfaction"][k] = sat.words
@@ -249,6 +255,18 @@ def _text_dues(df: pd.DataFrame) -> None:
             df.loc[full, "weight"].to_numpy()[:, None], 3, axis=1)
         df.loc[full, "basis"] = "未列扣分 → 满分"
         df.loc[full, "mode"] = "full"
+
+
+def _words_read(note: str, method: str, weight: float, read: dict) -> tuple:
+    """A row's deductions, stated points and satisfaction rule, each distinct 评分说明 (and
+    评分标准) read once into ``read``: most rows share a few texts, or none."""
+    from checker import textcalc as T
+
+    if note not in read:
+        read[note] = (T.deductions(note), T.stated_points(note))
+    if (method, note, weight) not in read:
+        read[(method, note, weight)] = T.satisfaction_rule(method, note, weight)
+    return *read[note], read[(method, note, weight)]
 
 
 def _reported(df: pd.DataFrame, projects: pd.DataFrame) -> None:

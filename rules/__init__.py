@@ -104,14 +104,16 @@ def load_all() -> dict[str, Rule]:
 
 def hits(frame: pd.DataFrame, **columns) -> pd.DataFrame:
     """Build a hit table from a filtered frame: each keyword is a column name or a Series/list."""
-    out = pd.DataFrame(index=frame.index)
-    out["project_id"] = frame["project_id"]
+    values = {"project_id": frame["project_id"]}
     for key, val in columns.items():
-        out[key] = frame[val] if isinstance(val, str) and val in frame.columns else val
+        values[key] = frame[val] if isinstance(val, str) and val in frame.columns else val
     for col in HIT_COLUMNS:
-        if col not in out.columns:
-            out[col] = ""
-    return out.reset_index(drop=True)
+        values.setdefault(col, "")
+    # Built in one go, each Series lined up with the frame's rows as a column assignment would.
+    index = frame.index
+    data = {k: (v if v.index.equals(index) else v.reindex(index)).array if isinstance(v, pd.Series) else v
+            for k, v in values.items()}
+    return pd.DataFrame(data, index=index).reset_index(drop=True)
 
 
 def section_of(df: pd.DataFrame) -> pd.Series:
