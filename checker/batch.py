@@ -37,6 +37,11 @@ class Batch:
             memo[key] = fn(self, *args)
         return memo[key]
 
+    def forget(self) -> None:
+        """Drop what ``once`` kept (the engine calls it between rule families: each family's
+        shared tables serve that family only)."""
+        self.__dict__.pop("_memo", None)
+
     @cached_property
     def by_project(self) -> pd.DataFrame:
         """The projects, indexed by project_id."""

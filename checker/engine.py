@@ -158,7 +158,11 @@ def run_rules(batch: Batch, rules: list[Rule]) -> pd.DataFrame:
     frames = []
     projects = batch.by_project
     failures: list[dict] = []
+    family = ""
     for r in sorted(rules, key=lambda r: r.family == "PARSE"):
+        if r.family != family:
+            batch.forget()   # the tables the last family shared are not needed again
+            family = r.family
         if r.family == "PARSE" and failures:
             batch.notes = pd.concat([batch.notes, pd.DataFrame(failures, columns=M.NOTE_COLUMNS)], ignore_index=True)
             failures = []

@@ -37,7 +37,10 @@ def project_settings(projects: pd.DataFrame, profile: Profile) -> pd.DataFrame:
 
 
 def recompute_indicators(ind: pd.DataFrame, projects: pd.DataFrame, profile: Profile) -> pd.DataFrame:
-    df = ind.copy()
+    """The indicators with the recomputed columns.  They are added to ``ind`` itself (the batch's
+    frame, built for this; a copy would double the largest frame of the batch), whose own
+    columns are left as they are."""
+    df = ind
     settings = project_settings(projects, profile).set_index("project_id")
     df["form_kind"] = df["project_id"].map(projects.set_index("project_id")["kind"]).fillna("")
     df["is_rubric"] = df["form_kind"].eq("rubric")
@@ -168,7 +171,7 @@ def _bases(df: pd.DataFrame) -> np.ndarray:
 
 # P.fmt depends on the number alone (0.0 and -0.0 both print "0"), and weights, targets and
 # scores recur from row to row: each is formatted once.
-_fmt = lru_cache(maxsize=65536)(P.fmt)
+_fmt = lru_cache(maxsize=4096)(P.fmt)
 
 
 def _basis(r) -> str:
