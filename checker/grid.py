@@ -69,13 +69,28 @@ class Row:
         return [c for c in self.cells if c.key]
 
 
+class Repair(str):
+    """One line of what a reader repaired: the Chinese a reviewer reads, with its English in ``en``
+    (for ``--lang en``).  A ``str``, so a grid's warnings still read, join and compare as text."""
+
+    en: str
+
+    def __new__(cls, zh: str, en: str) -> Repair:
+        line = super().__new__(cls, zh)
+        line.en = en
+        return line
+
+    def __getnewargs__(self) -> tuple[str, str]:  # pickled to worker processes and Dask
+        return str(self), self.en
+
+
 @dataclass
 class Grid:
     path: str          # the input file, as given on the command line
     name: str          # sheet / table name ("" for a plain text file)
     rows: list[Row] = field(default_factory=list)
     layout: str = "cells"   # one of LAYOUTS
-    warnings: list[str] = field(default_factory=list)  # what the reader had to repair (one line each)
+    warnings: list[Repair] = field(default_factory=list)  # what the reader had to repair (one line each)
 
 
 class UnreadableInput(Exception):

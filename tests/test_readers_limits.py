@@ -4,12 +4,13 @@ damaged text is read with one line saying what was replaced and where."""
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import re
 from pathlib import Path
 
 import pytest
 
-from checker.grid import UnreadableInput
+from checker.grid import Repair, UnreadableInput
 from checker.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from checker.readers import read_any
 from checker.readers.encoding import NOT_TEXT, decode_text
@@ -47,6 +48,7 @@ def test_a_few_bad_bytes_are_replaced_and_located():
     got = decode_text(data)
     assert got.codec == "utf-8-sig"
     assert got.warnings == ["第 3 行含无法解码的字节，已替换为 “\ufffd”"]
+    assert got.warnings[0].en == "undecodable bytes at line 3 were replaced by “\ufffd”"
     assert got.text.split("\n")[2] == "\ufffd\ufffd备注"
 
 
@@ -62,7 +64,17 @@ def test_control_characters_become_spaces_with_their_lines_named():
     lines[14] = "\x1b" + lines[14]
     got = decode_text("\n".join(lines).encode())
     assert got.warnings == ["第 12、15 行含控制字符 0x07、0x1B，已替换为空格"]
+    assert got.warnings[0].en == "control characters 0x07, 0x1B at lines 12, 15 were replaced by spaces"
     assert got.text.split("\n")[11] == "第12行\t12 "
+
+
+def test_repairs_named_past_five_lines_are_counted_and_survive_pickling():
+    text = "\n".join(f"行{n}\x07" for n in range(1, 8))
+    got = decode_text(text.encode()).warnings[0]
+    assert got == "第 1、2、3、4、5 行等 7 处含控制字符 0x07，已替换为空格"
+    again = pickle.loads(pickle.dumps(got))  # worker processes send grids' warnings back pickled
+    assert (type(again), again, again.en) == (Repair, got, got.en)
+    assert again.en == "control characters 0x07 at lines 1, 2, 3, 4, 5 and others (7 places) were replaced by spaces"
 
 
 def test_binary_is_still_refused():

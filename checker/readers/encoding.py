@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from checker.grid import UnreadableInput
+from checker.grid import Repair, UnreadableInput
 
 CODECS = ("utf-8-sig", "gb18030")
 MAX_BAD_SHARE = 0.001      # at most 1 invalid byte in 1000 is a damaged file, not another encoding
@@ -24,13 +24,14 @@ MAX_CONTROL_SHARE = 0.01   # more control characters than this: not a text file
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 NOT_TEXT = "不是文本文件 (含二进制内容)"
 REPLACEMENT = "\ufffd"
+CUT_TAIL = Repair("文件末尾的不完整字符已忽略", "an incomplete character at the end of the file was ignored")
 
 
 @dataclass
 class Decoded:
     text: str
     codec: str
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Repair] = field(default_factory=list)
 
 
 def decode_bytes(data: bytes, path: str = "") -> str:
@@ -77,7 +78,7 @@ def _decode_cut(data: bytes, codec: str) -> Decoded | None:
             except UnicodeDecodeError:
                 continue
             if _incomplete_tail(data[-cut:], codec):
-                return Decoded(text, codec, ["文件末尾的不完整字符已忽略"])
+                return Decoded(text, codec, [CUT_TAIL])
     return None
 
 
@@ -87,7 +88,9 @@ def _decode_damaged(data: bytes, codec: str) -> Decoded | None:
     bad = text.count(REPLACEMENT) - data.decode(codec, errors="ignore").count(REPLACEMENT)
     if bad <= 0 or bad > MAX_BAD_BYTES or bad > len(data) * MAX_BAD_SHARE:
         return None
-    return Decoded(text, codec, [f"{_where(text, REPLACEMENT)}含无法解码的字节，已替换为 “{REPLACEMENT}”"])
+    zh, en = _where(text, REPLACEMENT)
+    return Decoded(text, codec, [Repair(f"{zh}含无法解码的字节，已替换为 “{REPLACEMENT}”",
+                                        f"undecodable bytes at {en} were replaced by “{REPLACEMENT}”")])
 
 
 def _incomplete_tail(tail: bytes, codec: str) -> bool:
@@ -108,13 +111,16 @@ def _clean(decoded: Decoded) -> Decoded:
     if len(found) > max(8, len(text) * MAX_CONTROL_SHARE):
         raise UnreadableInput(NOT_TEXT)
     codes = "、".join(f"0x{ord(c):02X}" for c in sorted(set(found)))
-    decoded.warnings.append(f"{_where(text, None)}含控制字符 {codes}，已替换为空格")
+    zh, en = _where(text, None)
+    decoded.warnings.append(Repair(f"{zh}含控制字符 {codes}，已替换为空格",
+                                   f"control characters {codes.replace('、', ', ')} at {en} were replaced by spaces"))
     decoded.text = _CONTROL.sub(" ", text)
     return decoded
 
 
-def _where(text: str, char: str | None, most: int = 5) -> str:
-    """"第 12 行" / "第 3、7 行" / "第 3、7、9、12、15 行等 9 处": where a character (or a control) occurs."""
+def _where(text: str, char: str | None, most: int = 5) -> tuple[str, str]:
+    """Where a character (or a control) occurs, in Chinese and English: "第 12 行" / "line 12",
+    "第 3、7、9、12、15 行等 9 处" / "lines 3, 7, 9, 12, 15 and others (9 places)"."""
     lines = []
     count = 0
     for n, line in enumerate(text.split("\n"), start=1):
@@ -122,9 +128,12 @@ def _where(text: str, char: str | None, most: int = 5) -> str:
         if hits:
             count += hits
             lines.append(n)
-    shown = "、".join(str(n) for n in lines[:most])
-    more = f"等 {count} 处" if len(lines) > most else ""
-    return f"第 {shown} 行{more}"
+    shown = lines[:most]
+    more = len(lines) > most
+    zh = f"第 {'、'.join(map(str, shown))} 行" + (f"等 {count} 处" if more else "")
+    en = ("line " if len(shown) == 1 else "lines ") + ", ".join(map(str, shown))
+    en += f" and others ({count} places)" if more else ""
+    return zh, en
 
 
 def load_text(path: str, limits) -> Decoded:

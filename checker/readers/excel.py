@@ -22,7 +22,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from checker.grid import Cell, Grid, Row, UnreadableInput
+from checker.grid import Cell, Grid, Repair, Row, UnreadableInput
 from checker.limits import DEFAULT_LIMITS, LimitExceeded, Limits, check_sheet_shape
 from checker.readers.xlsx_scan import SheetScan, WorkbookScan, add_merge, column_letter, scan_workbook
 from checker.readers.zipguard import Package
@@ -30,7 +30,9 @@ from checker.readers.zipguard import Package
 _DECIMALS = re.compile(r"0\.(0+)")
 _DATE_LETTERS = re.compile(r"[dmhysDMHYS]")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-STYLES_LOST = "样式表无法读取，数字按常规格式显示（百分比、小数位可能与原表不同）"
+STYLES_LOST = Repair("样式表无法读取，数字按常规格式显示（百分比、小数位可能与原表不同）",
+                     "the styles could not be read: numbers are shown in General format "
+                     "(percentages and decimals may differ from the form)")
 
 
 def read_excel(path: str, limits: Limits | None = None) -> list[Grid]:
@@ -90,7 +92,8 @@ def read_xlsx(path: str, limits: Limits) -> list[Grid]:
             errors.append(f"calamine: {_reason(exc)}")
         else:
             for g in grids:
-                g.warnings += [f"压缩包成员 {name} 已损坏，已跳过（表格内容不受影响）" for name in scan.damaged]
+                g.warnings += [Repair(f"压缩包成员 {name} 已损坏，已跳过（表格内容不受影响）",
+                                  f"damaged archive member {name} skipped (the table is not affected)") for name in scan.damaged]
             return grids
     try:
         return read_openpyxl(path)
@@ -110,7 +113,8 @@ def _values_only(path: str, scan: WorkbookScan, limits: Limits, errors: list[str
     except UnreadableInput as exc:
         first = errors[0] if errors else str(exc)
         raise UnreadableInput(f"Excel 文件已损坏，无法读取（{first}）") from exc
-    broken = f"工作簿结构不完整（{'；'.join(scan.problems)}），已按可读内容读取"
+    broken = Repair(f"工作簿结构不完整（{'；'.join(scan.problems)}），已按可读内容读取",
+                    f"the workbook's structure is incomplete ({'; '.join(scan.problems)}); read what could be read")
     note = STYLES_LOST if scan.sheets is not None else broken
     for g in grids:
         g.warnings.append(note)

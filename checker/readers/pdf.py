@@ -24,7 +24,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 
-from checker.grid import Cell, Grid, Row, UnreadableInput
+from checker.grid import Cell, Grid, Repair, Row, UnreadableInput
 from checker.limits import DEFAULT_LIMITS, LimitExceeded, Limits, size_text
 
 SCANNED = "扫描件，无文字层，请先 OCR 识别后再提交"
@@ -190,7 +190,7 @@ def _open_error(exc: Exception) -> UnreadableInput:
 
 def _read_pages(path: str, pages, limits: Limits) -> Grid:
     rows: list[Row] = []
-    warnings: list[str] = []
+    warnings: list[Repair] = []
     scanned: list[int] = []
     run: _Run | None = None
     chars = undecodable = cells = 0
@@ -200,7 +200,8 @@ def _read_pages(path: str, pages, limits: Limits) -> Grid:
         except Exception as exc:  # one broken page (bad content stream) must not lose the others
             if isinstance(_unwrap(exc), LimitExceeded):
                 raise _unwrap(exc) from exc
-            warnings.append(f"第 {n} 页无法解析，已跳过 ({type(exc).__name__})")
+            warnings.append(Repair(f"第 {n} 页无法解析，已跳过 ({type(exc).__name__})",
+                                   f"page {n} could not be parsed and was skipped ({type(exc).__name__})"))
             continue
         finally:
             page.close()
@@ -222,7 +223,9 @@ def _read_pages(path: str, pages, limits: Limits) -> Grid:
     if undecodable > chars / 2:
         raise UnreadableInput("PDF 的文字层无法解码（字体缺少字符映射），请先 OCR 识别或另存为带文字的 PDF")
     if scanned:
-        warnings.append(f"第 {'、'.join(map(str, scanned))} 页无文字层（扫描页），未读取，请核对原件")
+        warnings.append(Repair(f"第 {'、'.join(map(str, scanned))} 页无文字层（扫描页），未读取，请核对原件",
+                               f"page(s) {', '.join(map(str, scanned))} have no text layer (scanned) and were not read; "
+                               "check the original"))
     if any(len(r.cells) > limits.sheet_cols for r in rows):
         raise LimitExceeded(f"PDF 表格超过上限 {limits.sheet_cols} 列")
     return Grid(path=path, name="", rows=rows, layout="cells", warnings=warnings)

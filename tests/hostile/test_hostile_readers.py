@@ -50,8 +50,10 @@ UNREADABLE = {
     "pdf_damaged_stream.pdf": (B.pdf_damaged_stream, "扫描件，无文字层，请先 OCR 识别后再提交"),
 }
 REPAIRED = {
-    "cut_utf8.txt": (B.cut_utf8, "文件末尾的不完整字符已忽略"),
-    "control_byte.txt": (B.control_byte, "第 12 行含控制字符 0x07，已替换为空格"),
+    "cut_utf8.txt": (B.cut_utf8, "文件末尾的不完整字符已忽略",
+                     "an incomplete character at the end of the file was ignored"),
+    "control_byte.txt": (B.control_byte, "第 12 行含控制字符 0x07，已替换为空格",
+                         "control characters 0x07 at line 12 were replaced by spaces"),
 }
 
 # Peak RSS from VmHWM: ru_maxrss survives exec on Linux, so it would report the parent's peak.
@@ -125,7 +127,7 @@ def test_hostile_file_is_refused_and_the_batch_goes_on(tmp_path, name, good_find
 
 @pytest.mark.parametrize("name", sorted(REPAIRED))
 def test_damaged_text_is_read_with_a_warning(tmp_path, name, good_findings):
-    build, warning = REPAIRED[name]
+    build, warning, warning_en = REPAIRED[name]
     bad = build(tmp_path / name)
     assert read_any(str(bad))[0].warnings == [warning]
 
@@ -134,6 +136,7 @@ def test_damaged_text_is_read_with_a_warning(tmp_path, name, good_findings):
     f = result.findings
     mine, repaired = f[f.file == str(bad)], f[(f.file == str(bad)) & (f.rule == "PARSE.READ_REPAIRED")]
     assert repaired["message"].tolist() == [f"读取时作了修补：{warning}"]
+    assert repaired["message_en"].tolist() == [f"Repaired while reading: {warning_en}"]
     assert _key(mine[mine.rule != "PARSE.READ_REPAIRED"]) == good_findings
     # the repaired copy reads as the very same table: the good file is reported as its repeat
     theirs = f[f.file == GOOD]
