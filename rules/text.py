@@ -11,29 +11,39 @@ from checker.derived import each_distinct
 from rules import hits, rule, section_of
 
 TEXT_COLUMNS = ["project_id", "level1", "level2", "name", "loc", "loc_score", "weight", "score", "score_table_dec",
-                "due_deduction", "words_deduction", "due_stated", "words_stated", "due_satisfaction",
-                "words_satisfaction"]
+                "review", "review_table_dec", "loc_review", "due_deduction", "words_deduction", "due_stated",
+                "words_stated", "due_satisfaction", "words_satisfaction"]
 
 
 def _rows(batch) -> pd.DataFrame:
-    """Rows with a weight and a score (the columns the TEXT rules read; once per batch)."""
+    """Rows with a weight and a score or 复核分 (the columns the TEXT rules read; once per batch)."""
     return batch.once(_scored_rows)
 
 
 def _scored_rows(batch) -> pd.DataFrame:
     i = batch.indicators
-    return i.loc[i["weight"].notna() & i["score"].notna(), TEXT_COLUMNS]
+    return i.loc[i["weight"].notna() & (i["score"].notna() | i["review"].notna()), TEXT_COLUMNS]
+
+
+def _disagrees(rows: pd.DataFrame, col: str, due: pd.Series) -> np.ndarray:
+    lo, hi = P.reported(rows[col], rows[f"{col}_table_dec"])
+    return ~P.ties(lo, hi, due, due) | rows[col].isna().to_numpy()
 
 
 def _mismatch(rows: pd.DataFrame, due: pd.Series) -> pd.Series:
-    lo, hi = P.reported(rows["score"], rows["score_table_dec"])
-    return pd.Series(~P.ties(lo, hi, due, due), index=rows.index)
+    """The words agree with neither score.  Where a form has both 自评分 and 复核分, whose score
+    the 扣分说明 explains is not marked (the reviewer's, mostly; sometimes the unit's): the words
+    matching either is not a contradiction, and the change itself is IND.REVIEW_DIFFERS."""
+    return pd.Series(_disagrees(rows, "score", due) & _disagrees(rows, "review", due), index=rows.index)
 
 
 def _text_hits(bad, due, words, **extra):
-    where = bad["loc_score"].where(bad["loc_score"] != "", bad["loc"])
+    """Reported against the final score: the 复核分 where there is one."""
+    reviewed = bad["review"].notna()
+    final = bad["review"].where(reviewed, bad["score"])
+    where = bad["loc_score"].where(bad["loc_score"] != "", bad["loc"]).where(~reviewed, bad["loc_review"])
     return hits(bad, section=section_of(bad), indicator="name", location=where,
-                reported=bad["score"].map(P.fmt), expected=due.map(lambda x: P.fmt(round(x, 4))),
+                reported=final.map(P.fmt), expected=due.map(lambda x: P.fmt(round(x, 4))),
                 weight=bad["weight"].map(P.fmt), words=words, **extra)
 
 
