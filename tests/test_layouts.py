@@ -49,25 +49,22 @@ def errors(result) -> list[str]:
     return sorted(result.findings.loc[result.findings["severity"] == "error", "rule"])
 
 
-# --- the indicator's name under 指标内容, scores under 自评得分, targets under 预期目标值 ------------
-@pytest.mark.parametrize("suffix", FORMATS)
-def test_name_under_zhibiao_neirong(tmp_path, suffix):
-    form = Form(columns=["l1", "l2", "name", "target", "actual", "weight", "score", "note"],
-                headers={"name": "指标内容", "target": "预期目标值", "score": "自评得分"},
-                rows=SELF_EVAL_ROWS, total={"weight": "100", "score": "92"})
-    fm, r = read(form, suffix, tmp_path)
-    assert fields(fm) == ["l1", "l2", "name", "target", "actual", "weight", "score", "note"]
-    assert found(r, "IND.OVERSCORE") == [("移动终端台数", "12", "9.33")]
-    assert errors(r) == ["IND.OVERSCORE"]
+# --- columns in another order or under other words: 分值 before 年度指标值 under 权重; the
+# indicator's name under 指标内容, scores under 自评得分, targets under 预期目标值 ---------------
+RENAMED = {
+    "weight_before_target": (["l1", "l2", "name", "weight", "target", "actual", "score", "note"], {"weight": "权重"}),
+    "name_under_zhibiao_neirong": (["l1", "l2", "name", "target", "actual", "weight", "score", "note"],
+                                   {"name": "指标内容", "target": "预期目标值", "score": "自评得分"}),
+}
 
 
-# --- 分值 before 年度指标值, under the word 权重 ---------------------------------------------
 @pytest.mark.parametrize("suffix", FORMATS)
-def test_weight_before_target(tmp_path, suffix):
-    form = Form(columns=["l1", "l2", "name", "weight", "target", "actual", "score", "note"], headers={"weight": "权重"},
-                rows=SELF_EVAL_ROWS, total={"weight": "100", "score": "92"})
+@pytest.mark.parametrize("layout", sorted(RENAMED))
+def test_columns_reordered_or_renamed(tmp_path, suffix, layout):
+    columns, headers = RENAMED[layout]
+    form = Form(columns=columns, headers=headers, rows=SELF_EVAL_ROWS, total={"weight": "100", "score": "92"})
     fm, r = read(form, suffix, tmp_path)
-    assert fields(fm) == ["l1", "l2", "name", "weight", "target", "actual", "score", "note"]
+    assert fields(fm) == columns
     assert found(r, "IND.OVERSCORE") == [("移动终端台数", "12", "9.33")]
     assert errors(r) == ["IND.OVERSCORE"]
 
