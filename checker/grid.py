@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 LAYOUTS = ("cells", "tabs", "spaces", "lines")
 _WS = re.compile(r"\s+")
@@ -30,7 +31,14 @@ _WS = re.compile(r"\s+")
 
 def squash(text: str) -> str:
     """NFKC, no whitespace: the form in which labels are compared."""
-    return _WS.sub("", unicodedata.normalize("NFKC", text or ""))
+    if not text:
+        return ""
+    return _squash(text)
+
+
+@lru_cache(maxsize=1 << 14)  # labels and values recur across thousands of forms; bounded
+def _squash(text: str) -> str:
+    return _WS.sub("", unicodedata.normalize("NFKC", text))
 
 
 class Cell:
