@@ -49,7 +49,7 @@ class Cell:
     def __init__(self, text: str, loc: str):
         self.text = text
         self.loc = loc
-        self.key = squash(text)
+        self.key = _squash(text) if text else ""   # squash, without a call per cell
 
     def __repr__(self) -> str:
         return f"Cell({self.text!r}, {self.loc!r})"

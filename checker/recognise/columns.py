@@ -312,6 +312,8 @@ class Placed:
         cs = self.cells.get(name)
         if not cs:   # most fields asked for are not in the row
             return None
+        if len(cs) == 1:  # the usual case: one cell, no list to filter
+            return cs[0] if cell_kind(cs[0].key) != "blank" else None
         cs = [c for c in cs if cell_kind(c.key) != "blank"]
         if not cs:
             return None
