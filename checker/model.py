@@ -470,15 +470,20 @@ def _record_columns(spec: tuple, records: list[dict], what: str):
     """Each column's values, in the spec's order, once every record is known to have exactly its columns."""
     order = tuple(n for n, *_ in spec)
     names = set(order)
-    in_order = True
+    first = tuple(records[0])
+    same_order = True
     for k, rec in enumerate(records):
         if rec.keys() != names:
             extra, missing = set(rec) - names, names - set(rec)
             raise RecordError(f"{what} {k}: unknown columns {sorted(extra)}, missing {sorted(missing)}")
-        in_order = in_order and tuple(rec) == order
-    if in_order:  # records built in the schema's column order (the usual case): one transpose
-        return zip(*[rec.values() for rec in records])
-    return ([rec[n] for rec in records] for n in order)
+        same_order = same_order and tuple(rec) == first
+    if not same_order:
+        return ([rec[n] for rec in records] for n in order)
+    columns = zip(*[rec.values() for rec in records])  # records built alike (the usual case): one transpose
+    if first == order:
+        return columns
+    by_name = dict(zip(first, columns))
+    return (by_name[n] for n in order)
 
 
 def frame(schema: type[pa.DataFrameModel], records: list[dict], validate: bool = True) -> pd.DataFrame:

@@ -199,7 +199,7 @@ def _sheet_grid(path: str, sheet: SheetScan, cs, formats: list[str], limits: Lim
                 texts[c] = _display(v, formats[s] if s is not None and s < len(formats) else "General")
         for c, text in errors.get(r, ()):
             texts[c - 1] = text
-        if any(t.strip() for t in texts):
+        if "".join(texts).strip():  # some cell not blank (one strip, not one per cell)
             number = str(r)
             cells = [Cell(t, prefixes[c] + number) for c, t in enumerate(texts)]
             rows.append(Row(cells=cells, loc=cells[0].loc))
