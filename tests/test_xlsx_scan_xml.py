@@ -37,3 +37,17 @@ def test_entity_declarations_still_refused():
 def test_undefined_entity_is_invalid_xml():
     with pytest.raises(ScanError, match="不是有效的 XML"):
         _xml(b"<r>&a;</r>", "xl/workbook.xml")
+
+
+def test_sheet_extent_limit_names_where_it_broke():
+    """The extent is checked in one go; over the limit, the message still names the extent the cells
+    had reached when it broke (6 rows × 10 columns), not the sheet's final one (20 × 26)."""
+    from checker.limits import LimitExceeded, Limits
+    from checker.readers.xlsx_scan import SheetScan, _scan_sheet
+
+    xml = b'<sheetData><row><c r="A1"/><c r="J5" s="1"/><c r="A6"/><c r="Z20"/></row></sheetData>'
+    with pytest.raises(LimitExceeded, match="用到 6 行 × 10 列 = 60 个单元格"):
+        _scan_sheet(SheetScan(name="S", part="p"), xml, {1}, Limits(sheet_cells=50))
+    sheet = SheetScan(name="S", part="p")
+    _scan_sheet(sheet, xml, {1}, Limits())
+    assert (sheet.rows, sheet.cols, sheet.styles) == (20, 26, {(5, 10): 1})

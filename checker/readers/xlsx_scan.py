@@ -275,20 +275,30 @@ def _scan_errors(sheet: SheetScan, xml: bytes) -> None:
 
 def _scan_cells_fast(sheet: SheetScan, xml: bytes, tags: int, wanted: set[bytes], limits: Limits) -> bool:
     """Cells written as Excel writes them (``<c r="B7" s="3" …>``); False if any is not."""
-    rows, cols, styles = sheet.rows, sheet.cols, {}
     found = _FAST_CELL.findall(xml)   # (letters, row, style or b""): tuples, no match objects
-    for letters, digits, style in found:
+    # The extent from the distinct rows and column letters (a few dozen, not every cell).
+    rows = max(sheet.rows, max(map(int, {d for _, d, _ in found}), default=0))
+    cols = max(sheet.cols, max(map(_column, {c for c, _, _ in found}), default=0))
+    try:
+        check_sheet_shape(sheet.name, rows, cols, limits)
+    except LimitExceeded:  # the checks only grow with the extent: find where, in document order, it broke
+        _check_extent_in_order(sheet, found, limits)
+        raise
+    if len(found) != tags:
+        return False
+    sheet.rows, sheet.cols = rows, cols
+    sheet.styles.update({(int(d), _column(c)): int(s) for c, d, s in found if s in wanted})
+    return True
+
+
+def _check_extent_in_order(sheet: SheetScan, found: list[tuple[bytes, bytes, bytes]], limits: Limits) -> None:
+    """The limit as the cells reach it one by one, so the message names the extent where it broke."""
+    rows, cols = sheet.rows, sheet.cols
+    for letters, digits, _ in found:
         row, col = int(digits), _column(letters)
         if row > rows or col > cols:
             rows, cols = max(row, rows), max(col, cols)
             check_sheet_shape(sheet.name, rows, cols, limits)
-        if style in wanted:
-            styles[(row, col)] = int(style)
-    if len(found) != tags:
-        return False
-    sheet.rows, sheet.cols = rows, cols
-    sheet.styles.update(styles)
-    return True
 
 
 def _scan_cells(sheet: SheetScan, xml: bytes, wanted: set[bytes], limits: Limits) -> None:
