@@ -36,7 +36,7 @@ def squash(text: str) -> str:
     return _squash(text)
 
 
-@lru_cache(maxsize=1 << 14)  # labels and values recur across thousands of forms; bounded
+@lru_cache(maxsize=1024)  # the labels every form repeats; small: distinct values rarely recur
 def _squash(text: str) -> str:
     return _WS.sub("", unicodedata.normalize("NFKC", text))
 
