@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 LAYOUTS = ("cells", "tabs", "spaces", "lines")
 _WS = re.compile(r"\s+")
@@ -30,7 +31,14 @@ _WS = re.compile(r"\s+")
 
 def squash(text: str) -> str:
     """NFKC, no whitespace: the form in which labels are compared."""
-    return _WS.sub("", unicodedata.normalize("NFKC", text or ""))
+    if not text:
+        return ""
+    return _squash(text)
+
+
+@lru_cache(maxsize=1024)  # the labels every form repeats; small: distinct values rarely recur
+def _squash(text: str) -> str:
+    return _WS.sub("", unicodedata.normalize("NFKC", text))
 
 
 class Cell:
@@ -41,7 +49,7 @@ class Cell:
     def __init__(self, text: str, loc: str):
         self.text = text
         self.loc = loc
-        self.key = squash(text)
+        self.key = _squash(text) if text else ""   # squash, without a call per cell
 
     def __repr__(self) -> str:
         return f"Cell({self.text!r}, {self.loc!r})"

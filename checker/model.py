@@ -444,15 +444,10 @@ def check_records(schema: type[pa.DataFrameModel], records: list[dict], what: st
     if not records:
         return
     spec = _record_spec(schema)
-    names = {n for n, *_ in spec}
-    for k, rec in enumerate(records):
-        if rec.keys() != names:
-            extra, missing = set(rec) - names, names - set(rec)
-            raise RecordError(f"{what} {k}: unknown columns {sorted(extra)}, missing {sorted(missing)}")
-    for name, types, nullable, checks in spec:
-        values = [rec[name] for rec in records]
+    for (name, types, nullable, checks), values in zip(spec, _record_columns(spec, records, what)):
         kinds = set(map(type, values))
-        if kinds <= set(types) and float not in kinds:
+        typeset = set(types)
+        if kinds <= typeset and float not in kinds:
             present = values    # the usual case: every value exactly of the column's type (no None, no NaN)
         else:
             present = [v for v in values if v is not None and v == v]
@@ -460,13 +455,35 @@ def check_records(schema: type[pa.DataFrameModel], records: list[dict], what: st
             raise RecordError(f"{what}: {name} is empty")
         if present is not values:
             kinds = {type(v) for v in present}
-        if not all(issubclass(t, types) and not (types == (int,) and t is bool) for t in kinds):
+        if kinds <= typeset:   # exactly the column's types (a bool is in it only where bools belong)
+            pass
+        elif not all(issubclass(t, types) and not (types == (int,) and t is bool) for t in kinds):
             bad = next(v for v in present if not isinstance(v, types) or (types == (int,) and isinstance(v, bool)))
             raise RecordError(f"{what}: {name}={bad!r} is not {types[0].__name__}")
         for label, ok in checks:
             for v in present:
                 if not ok(v):
                     raise RecordError(f"{what}: {name}={v!r} not {label}")
+
+
+def _record_columns(spec: tuple, records: list[dict], what: str):
+    """Each column's values, in the spec's order, once every record is known to have exactly its columns."""
+    order = tuple(n for n, *_ in spec)
+    names = set(order)
+    first = tuple(records[0])
+    same_order = True
+    for k, rec in enumerate(records):
+        if rec.keys() != names:
+            extra, missing = set(rec) - names, names - set(rec)
+            raise RecordError(f"{what} {k}: unknown columns {sorted(extra)}, missing {sorted(missing)}")
+        same_order = same_order and tuple(rec) == first
+    if not same_order:
+        return ([rec[n] for rec in records] for n in order)
+    columns = zip(*[rec.values() for rec in records])  # records built alike (the usual case): one transpose
+    if first == order:
+        return columns
+    by_name = dict(zip(first, columns))
+    return (by_name[n] for n in order)
 
 
 def frame(schema: type[pa.DataFrameModel], records: list[dict], validate: bool = True) -> pd.DataFrame:

@@ -20,6 +20,7 @@ import datetime as dt
 import os
 import re
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 
 from checker.grid import Cell, Grid, Repair, Row, UnreadableInput
@@ -61,11 +62,8 @@ def render(value, number_format: str = "General") -> str:
     if isinstance(value, (dt.datetime, dt.date)):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, (int, float)):
-        fmt = (number_format or "General").split(";")[0]
-        m = _DECIMALS.search(fmt)
-        whole = re.search(r"(^|[^#])0(?!\.)", fmt) and "General" not in fmt  # "0", "#,##0": no decimals
-        decimals = len(m.group(1)) if m else (0 if whole else None)
-        if "%" in fmt:
+        percent, decimals = _number_style(number_format or "General")
+        if percent:
             return f"{value * 100:.{decimals or 0}f}%"
         if decimals is not None:
             return f"{value:.{decimals}f}"
@@ -73,6 +71,15 @@ def render(value, number_format: str = "General") -> str:
             return str(int(value))
         return repr(round(float(value), 10))
     return str(value).replace("\r\n", "\n").strip("\n")
+
+
+@lru_cache(maxsize=1024)  # a workbook has a handful of formats, a batch a few hundred at most
+def _number_style(number_format: str) -> tuple[bool, int | None]:
+    """Whether a format shows a percent, and its decimals (None: as General)."""
+    fmt = number_format.split(";")[0]
+    m = _DECIMALS.search(fmt)
+    whole = re.search(r"(^|[^#])0(?!\.)", fmt) and "General" not in fmt  # "0", "#,##0": no decimals
+    return "%" in fmt, len(m.group(1)) if m else (0 if whole else None)
 
 
 # --- xlsx: scan + calamine, with openpyxl as the fallback -------------------------------
@@ -179,7 +186,7 @@ def _sheet_grid(path: str, sheet: SheetScan, cs, formats: list[str], limits: Lim
     data.extend([] for _ in range(last_error_row - len(data)))  # a row holding only an error cell
     _blank_merged(data, sheet.merges)
     width = max(sheet.cols, max((len(v) for v in data), default=0))
-    letters = [column_letter(c) for c in range(1, width + 1)]
+    prefixes = [f"{sheet.name}!{column_letter(c)}" for c in range(1, width + 1)]
     styles = sheet.styles
     errors: dict[int, list] = {}
     for (r, c), text in sheet.errors.items():
@@ -196,8 +203,9 @@ def _sheet_grid(path: str, sheet: SheetScan, cs, formats: list[str], limits: Lim
                 texts[c] = _display(v, formats[s] if s is not None and s < len(formats) else "General")
         for c, text in errors.get(r, ()):
             texts[c - 1] = text
-        if any(t.strip() for t in texts):
-            cells = [Cell(t, f"{sheet.name}!{letters[c]}{r}") for c, t in enumerate(texts)]
+        if "".join(texts).strip():  # some cell not blank (one strip, not one per cell)
+            number = str(r)
+            cells = [Cell(t, prefixes[c] + number) for c, t in enumerate(texts)]
             rows.append(Row(cells=cells, loc=cells[0].loc))
     return Grid(path=path, name=sheet.name, rows=rows)
 
@@ -214,16 +222,23 @@ def _blank_merged(data: list[list], merges: list[tuple[int, int, int, int]]) -> 
 
 def _display(value, fmt: str) -> str:
     """As ``render``; a number in a date format calamine did not take for one becomes a date, as in openpyxl."""
-    if isinstance(value, float) and fmt != "General" and _DATE_LETTERS.search(fmt):
-        from openpyxl.styles.numbers import is_date_format
+    if isinstance(value, float) and fmt != "General" and _is_date_format(fmt):
         from openpyxl.utils.datetime import from_excel
 
-        if is_date_format(fmt):
-            try:
-                value = from_excel(value)
-            except (OverflowError, ValueError):
-                return "#VALUE!"
+        try:
+            value = from_excel(value)
+        except (OverflowError, ValueError):
+            return "#VALUE!"
     return render(value, fmt)
+
+
+@lru_cache(maxsize=1024)
+def _is_date_format(fmt: str) -> bool:
+    if not _DATE_LETTERS.search(fmt):
+        return False
+    from openpyxl.styles.numbers import is_date_format
+
+    return bool(is_date_format(fmt))
 
 
 def _read_calamine_plain(path: str, limits: Limits, scan=None, xls: bool = False) -> list[Grid]:

@@ -73,8 +73,9 @@ def _row_per_line(lines: list[str], sep: re.Pattern, limits: Limits) -> list[Row
         parts = sep.split(line.rstrip() if sep is _SPACES else line)
         if len(parts) > limits.sheet_cols:  # runs of spaces: not counted before
             raise LimitExceeded(f"第 {n} 行有 {len(parts)} 个单元格，超过上限 {limits.sheet_cols} 列")
-        cells = [Cell(part, f"line {n} col {i}") for i, part in enumerate(parts, start=1)]
-        rows.append(Row(cells=cells, loc=f"line {n}"))
+        loc = f"line {n}"
+        cells = [Cell(part, f"{loc} col {i}") for i, part in enumerate(parts, start=1)]
+        rows.append(Row(cells=cells, loc=loc))
     return rows
 
 

@@ -27,6 +27,7 @@ class Package:
         self.limits = limits
         self.kind = kind
         self.inflated = 0
+        self._fh = None   # the file, opened once for every member read (an xlsx has a dozen)
         try:
             self.zip = zipfile.ZipFile(path)
             self.infos = self.zip.infolist()
@@ -37,6 +38,9 @@ class Package:
 
     def close(self) -> None:
         self.zip.close()
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
 
     def __enter__(self) -> Package:
         return self
@@ -92,24 +96,23 @@ class Package:
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             yield from self._inflate_other(info, cap)
             return
-        try:
-            fh = open(self.path, "rb")  # noqa: SIM115 - closed in finally; a generator holds it
-        except OSError as exc:
-            raise UnreadableInput(f"无法读取文件: {exc.strerror or exc}") from exc
+        if self._fh is None:
+            try:
+                self._fh = open(self.path, "rb")  # noqa: SIM115 - closed with the package
+            except OSError as exc:
+                raise UnreadableInput(f"无法读取文件: {exc.strerror or exc}") from exc
+        fh = self._fh
         bad_header = UnreadableInput(f"{self.kind} 文件已损坏（成员 {info.filename} 的文件头无效）")
         try:
-            try:
-                fh.seek(info.header_offset)  # a damaged directory may point anywhere, even before the start
-                head = fh.read(_LOCAL_HEADER.size)
-            except (OSError, ValueError, OverflowError) as exc:
-                raise bad_header from exc
-            if len(head) < _LOCAL_HEADER.size or head[:4] != b"PK\x03\x04":
-                raise bad_header
-            name_len, extra_len = _LOCAL_HEADER.unpack(head)[1:]
-            fh.seek(info.header_offset + _LOCAL_HEADER.size + name_len + extra_len)
-            yield from self._stream(fh, info, cap)
-        finally:
-            fh.close()
+            fh.seek(info.header_offset)  # a damaged directory may point anywhere, even before the start
+            head = fh.read(_LOCAL_HEADER.size)
+        except (OSError, ValueError, OverflowError) as exc:
+            raise bad_header from exc
+        if len(head) < _LOCAL_HEADER.size or head[:4] != b"PK\x03\x04":
+            raise bad_header
+        name_len, extra_len = _LOCAL_HEADER.unpack(head)[1:]
+        fh.seek(info.header_offset + _LOCAL_HEADER.size + name_len + extra_len)
+        yield from self._stream(fh, info, cap)
 
     def _stream(self, fh, info: zipfile.ZipInfo, cap: int):
         left = info.compress_size

@@ -312,6 +312,8 @@ class Placed:
         cs = self.cells.get(name)
         if not cs:   # most fields asked for are not in the row
             return None
+        if len(cs) == 1:  # the usual case: one cell, no list to filter
+            return cs[0] if cell_kind(cs[0].key) != "blank" else None
         cs = [c for c in cs if cell_kind(c.key) != "blank"]
         if not cs:
             return None
@@ -356,13 +358,18 @@ def _columns(columns: tuple[tuple[str, int], ...], fields: tuple[str, ...] | Non
     return cols, spans
 
 
+_NO_COSTS: dict[str, float] = {}
+
+
 def _by_position(cells, kinds, cols, spans) -> Placed | None:
     out: dict[str, list[Cell]] = {}
     for i, ((pos, cell), kind) in enumerate(zip(cells, kinds)):
         k = spans.get(pos)
-        if k is None or type_cost(kind, cols[k].field) > FIT:
+        if k is None:
             return None
         name = cols[k].field
+        if kind != "blank" and TYPE_COST.get(name, _NO_COSTS).get(kind, INF) > FIT:  # type_cost, inlined
+            return None
         if name in out and kind != "blank" and not _may_join(name, kinds, i):
             return None
         out.setdefault(name, []).append(cell)

@@ -127,6 +127,7 @@ DEPARTMENT_LABELS = ("主管部门及代码", "主管部门", "县级主管部�
 UNIT_LABELS = ("实施单位", "项目实施单位", "执行单位")
 
 
+@lru_cache(maxsize=1 << 14)  # asked of the first cell of every row
 def project_name_label(key: str) -> str | None:
     """The project-name label a squashed cell starts with ('专项(项目)名称')."""
     return next((lab for lab in PROJECT_NAME_LABELS if key.startswith(lab)), None)
@@ -161,6 +162,7 @@ def fund_line(label: str) -> tuple[str, str] | None:
 
 
 _PAGE_NUMBER = re.compile(r"[-—]?\d{1,3}[-—]?|第\d+页(共\d+页)?")
+_RULE = re.compile(r"[-|:#*]+")
 
 
 def is_noise_row(keys: list[str]) -> bool:
@@ -170,7 +172,7 @@ def is_noise_row(keys: list[str]) -> bool:
     if not keys:
         return True
     return ((len(keys) == 1 and _PAGE_NUMBER.fullmatch(keys[0]) is not None) or keys[0].startswith("#")
-            or all(re.fullmatch(r"[-|:#*]+", k) for k in keys))
+            or all(_RULE.fullmatch(k) for k in keys))
 
 
 _RANGE = re.compile(r"(20\d\d)\s*[年.\-/]\s*(\d{1,2})\s*月?\s*[-—~至到]+\s*(?:(20\d\d)\s*[年.\-/]\s*)?(\d{1,2})\s*月?")

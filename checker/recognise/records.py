@@ -34,18 +34,28 @@ def section(pid: str, level: int, name: str, parent: str, weight: float | None, 
             "complete": complete}
 
 
+# Column names by prefix, spelled once (not formatted again for every cell of every row).
+def _value_keys(p: str) -> tuple[str, ...]:
+    return f"{p}_raw", f"{p}_kind", f"{p}_op", f"{p}_num", f"{p}_dec", f"{p}_unit", f"{p}_scale", f"loc_{p}"
+
+
+_VALUE_KEYS = {p: _value_keys(p) for p in ("target", "actual")}
+_NUMBER_KEYS = {p: (f"{p}_raw", p, f"{p}_dec", f"loc_{p}") for p in ("weight", "score", "review")}
+
+
 def value_columns(prefix: str, cell: Cell | None) -> dict:
     """The parsed columns of a target/actual cell (``target_kind``, ``target_num`` …)."""
     v = parse_value(cell.text if cell else "")
+    raw, kind, op, num, dec, unit, scale, loc = _VALUE_KEYS.get(prefix) or _value_keys(prefix)
     cols = {
-        f"{prefix}_raw": clean(cell.text) if cell else "",
-        f"{prefix}_kind": v.kind,
-        f"{prefix}_op": v.op or "",
-        f"{prefix}_num": v.number,
-        f"{prefix}_dec": v.decimals,
-        f"{prefix}_unit": v.unit,
-        f"{prefix}_scale": v.scale,
-        f"loc_{prefix}": cell.loc if cell else "",
+        raw: clean(cell.text) if cell else "",
+        kind: v.kind,
+        op: v.op or "",
+        num: v.number,
+        dec: v.decimals,
+        unit: v.unit,
+        scale: v.scale,
+        loc: cell.loc if cell else "",
     }
     if prefix == "target":
         cols.update(target_per=v.per, target_year=v.year)
@@ -58,7 +68,8 @@ def number_columns(prefix: str, cell: Cell | None) -> dict:
     """A 分值 / 得分 / 复核分 cell: its number and the decimals it shows ("20%" as 20)."""
     text = cell.text if cell else ""
     num, dec = number_and_decimals(text.strip().rstrip("%。."))
-    return {f"{prefix}_raw": clean(text), prefix: num, f"{prefix}_dec": dec, f"loc_{prefix}": cell.loc if cell else ""}
+    k_raw, k_num, k_dec, k_loc = _NUMBER_KEYS.get(prefix) or (f"{prefix}_raw", prefix, f"{prefix}_dec", f"loc_{prefix}")
+    return {k_raw: clean(text), k_num: num, k_dec: dec, k_loc: cell.loc if cell else ""}
 
 
 def indicator(pid: str, seq: int, level1: str, level2: str, name: str, loc: str, *, target: Cell | None = None,
