@@ -105,14 +105,18 @@ def measure(workload: str, folder: Path) -> dict:
     return {**json.loads(out.stdout.strip().splitlines()[-1]), "load": (load + os.getloadavg()[0]) / 2}
 
 
-def ensure_files(kind: str, n: int, workdir: Path, seed: int) -> Path:
+def ensure_files(kind: str, n: int, workdir: Path, seed: int, files: str = "generated") -> Path:
     from generate import generate
+    from seed_cuts import copy_text, cut_workbooks
 
-    folder = workdir / f"{kind}-{n}-seed{seed}"
+    folder = workdir / (f"{kind}-{n}-seed{seed}" if files == "generated" else f"{kind}-{n}-seed003")
     done = workdir / f"{folder.name}.complete"
     if not done.exists():
         started = time.perf_counter()
-        generate(n, folder, seed=seed, text=kind == "text")
+        if files == "generated":
+            generate(n, folder, seed=seed, text=kind == "text")
+        else:  # the issue's own workload; n text files hold 14 × n tables
+            (copy_text if kind == "text" else cut_workbooks)(n, folder)
         done.write_text("ok", encoding="utf-8")
         print(f"generated {n} {kind} files in {time.perf_counter() - started:.0f} s: {folder}", file=sys.stderr)
     return folder
@@ -133,13 +137,15 @@ def main() -> None:
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/jixiao-bench"))
     ap.add_argument("--profile", action="store_true", help="also print a cProfile of jixiao on the workbooks")
     ap.add_argument("--only", default="", help="comma-separated workloads to run (default: all)")
+    ap.add_argument("--files", choices=["generated", "seed003"], default="generated",
+                    help="generated forms (default), or #11's own workload: tables cut from the seed-003 bundle")
     ap.add_argument("--_measure", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args._measure:
         print(json.dumps(measure_here(*args._measure)))
         return
-    xlsx = ensure_files("xlsx", args.n, args.workdir, args.seed)
-    text = ensure_files("text", args.text_n or args.n, args.workdir, args.seed)
+    xlsx = ensure_files("xlsx", args.n, args.workdir, args.seed, args.files)
+    text = ensure_files("text", args.text_n or args.n, args.workdir, args.seed, args.files)
     chosen = [w for w in WORKLOADS if not args.only or w in args.only.split(",")]
     results = {}
     for w in chosen:
