@@ -50,11 +50,14 @@ def errors(result) -> list[str]:
 
 
 # --- columns in another order or under other words: 分值 before 年度指标值 under 权重; the
-# indicator's name under 指标内容, scores under 自评得分, targets under 预期目标值 ---------------
+# indicator's name under 指标内容 or 具体指标, scores under 自评得分, targets under 预期目标值 ---------
 RENAMED = {
     "weight_before_target": (["l1", "l2", "name", "weight", "target", "actual", "score", "note"], {"weight": "权重"}),
     "name_under_zhibiao_neirong": (["l1", "l2", "name", "target", "actual", "weight", "score", "note"],
                                    {"name": "指标内容", "target": "预期目标值", "score": "自评得分"}),
+    # 具体指标 names the indicator where no column is headed 三级指标 (beside one, it explains it)
+    "name_under_juti_zhibiao": (["l1", "l2", "name", "target", "actual", "weight", "score", "note"],
+                                {"name": "具体指标", "actual": "实际值", "weight": "满分"}),
 }
 
 

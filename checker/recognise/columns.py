@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from checker.grid import Cell, Row
+from checker.grid import Cell, Row, squash
 from checker.recognise.labels import declared_weight, level1_of, level2_of, strip_weight
 from checker.values import parse_value
 
@@ -53,6 +53,8 @@ FUND_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("spent", ("执行数", "全年执行", "全年执", "实际支出", "执行金额", "支出数", "实际执行")),
     ("weight", ("分值", "权重")),
 )
+# Headers that name the indicator only where no column is headed as its name (see _name_column).
+NAME_WITHOUT_NAME = ("具体指标",)
 # Header cells that label a block rather than a column; never reported as not understood.
 BLOCK_LABELS = ("绩效指标", "绩效目标", "年度绩效", "项目资金", "资金情况", "预算执行", "序号", "项目支出",
                 "资金使用", "指标")
@@ -126,11 +128,17 @@ def read_header(rows: list[Row], at: int, table=INDICATOR_HEADERS) -> ColumnMap:
         fields.setdefault(top.index(c), ("unknown", c.text.strip(), c.loc))
     columns = [Column(f, i, h, loc) for i, (f, h, loc) in sorted(fields.items())]
     if not any(c.field == "name" for c in columns):
-        # A two-level table: the 二级 column names the items.
-        first_l2 = next((c for c in columns if c.field == "l2"), None)
-        if first_l2 is not None:
-            first_l2.field = "name"
+        _name_column(columns)
     return ColumnMap(columns=columns, unknown=unknown, rows=used, declared=declared)
+
+
+def _name_column(columns: list[Column]) -> None:
+    """No column is headed as the indicator's name.  具体指标 beside a 三级指标 explains it (a rubric's
+    column); alone, it is the name.  Otherwise a two-level table: the 二级 column names the items."""
+    named = next((c for c in columns if c.field == "explain" and squash(c.header) in NAME_WITHOUT_NAME), None)
+    named = named or next((c for c in columns if c.field == "l2"), None)
+    if named is not None:
+        named.field = "name"
 
 
 def _top_row(top: list[Cell], table) -> tuple[Fields, list[Cell], list[tuple[str, float, str]]]:
