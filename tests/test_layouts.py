@@ -55,6 +55,8 @@ RENAMED = {
     "weight_before_target": (["l1", "l2", "name", "weight", "target", "actual", "score", "note"], {"weight": "权重"}),
     "name_under_zhibiao_neirong": (["l1", "l2", "name", "target", "actual", "weight", "score", "note"],
                                    {"name": "指标内容", "target": "预期目标值", "score": "自评得分"}),
+    # 得分 before 分值: the 总分 row's numbers read under their own columns, not in a fixed order
+    "score_before_weight": (["l1", "l2", "name", "target", "actual", "score", "weight", "note"], {}),
     # 具体指标 names the indicator where no column is headed 三级指标 (beside one, it explains it)
     "name_under_juti_zhibiao": (["l1", "l2", "name", "target", "actual", "weight", "score", "note"],
                                 {"name": "具体指标", "actual": "实际值", "weight": "满分"}),

@@ -520,6 +520,11 @@ def _total_fields(nums: list[Cell], cmap: C.ColumnMap | None, label: str, positi
     fields = [f for f in ("weight", "score", "review") if cmap is not None and cmap.has(f)] or ["score"]
     if not nums:
         return {}
+    if cmap is not None and cmap.has(fields[0]):
+        fields.sort(key=cmap.index)   # 得分 may come before 分值
+        under = {cmap.index(f): f for f in fields}
+        if len(nums) > 1 and all(p in under for p in positions):  # each number under its own column
+            return {under[p]: n for p, n in zip(positions, nums)}
     if len(nums) == 1 and len(fields) > 1:
         if "得分" in label or "score" not in fields:
             return {"score" if "score" in fields else fields[-1]: nums[0]}
