@@ -16,6 +16,7 @@ from checker.readers import read_any
 from checker.recognise import recognise_file
 from tests.formkit import Form, write
 
+ROOT = Path(__file__).resolve().parents[1]
 FORMATS = [".txt", ".xlsx", ".docx"]
 SELF_EVAL_ROWS = [
     {"l1": "产出指标(50分)", "l2": "数量指标", "name": "移动终端台数", "target": "≥15台", "actual": "7", "weight": "20",
@@ -361,3 +362,48 @@ def test_department_wide_form_with_two_fund_breakdowns(tmp_path, suffix):
     assert list(zip(lines["reported"], lines["expected"])) == [("1150", "1160")]   # 690 + 470, by use
     assert "基本支出 + 项目支出" in lines.iloc[0]["message"]
     assert sorted(r.findings.loc[r.findings["severity"] == "error", "rule"]) == ["FUND.LINES_SUM"]
+
+
+# --- a table going on over a page: the header printed again, 续表, a page number ------------
+def _continued(grid: list[list[str]], header_at: int, after: int) -> list[list[str]]:
+    """The grid with the header (one or more rows from header_at) printed again after ``after``
+    rows of it, under a page number and a 续表 line, as Word and PDF tables are."""
+    width = max(len(r) for r in grid)
+    at = header_at + after
+    header = [r for r in grid[header_at:] if r and r[0] != ""][:1]
+    return grid[:at] + [["第 1 页"] + [""] * (width - 1), ["续表"] + [""] * (width - 1)] + header + grid[at:]
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_self_evaluation_header_repeated_over_a_page(tmp_path, suffix):
+    grid = Form(rows=SELF_EVAL_ROWS, total={"weight": "100", "score": "92"}).grid()
+    at = next(i for i, r in enumerate(grid) if r and r[0] == "绩效指标")
+    path = write(_continued(grid, at, 3), tmp_path / f"form{suffix}")
+    r = check([str(path)])
+    assert r.indicators["name"].tolist() == [row["name"] for row in SELF_EVAL_ROWS]
+    assert found(r, "IND.OVERSCORE") == [("移动终端台数", "12", "9.33")]
+    assert errors(r) == ["IND.OVERSCORE"] and set(r.findings["rule"]) == {"IND.OVERSCORE"}
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_rubric_header_repeated_over_a_page(tmp_path, suffix):
+    header = ["一级指标", "二级指标", "三级指标", "分值", "评分标准", "得分", "扣分原因"]
+    rows = [["决策（40分）", "项目立项", "立项依据充分性", "20", "符合得20分", "20", ""],
+            ["", "绩效目标", "绩效目标合理性", "20", "明确得20分", "18", "部分目标不明确，扣2分"],
+            ["效益（60分）", "项目效益", "实际完成率", "30", "完成率×30", "30", ""],
+            ["", "满意度", "服务对象满意度", "30", "90%以上得满分", "30", ""]]
+    grid = [["某项目绩效评价评分表"], header, *rows, ["合计", "", "", "100", "", "98", ""]]
+    path = write(_continued(grid, 1, 3), tmp_path / f"rubric{suffix}")
+    r = check([str(path)])
+    assert r.indicators["name"].tolist() == [row[2] for row in rows]
+    assert r.findings.empty
+
+
+def test_target_table_header_repeated_over_a_page(tmp_path):
+    src = (ROOT / "data" / "batch" / "paired" / "2023_target_医保智能审核.txt").read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(src) if line.startswith("绩效指标"))
+    path = tmp_path / "target.txt"
+    path.write_text("\n".join(src[:at + 4] + ["第 1 页", "续表", src[at]] + src[at + 4:]), encoding="utf-8")
+    r, before = check([str(path)]), check([str(ROOT / "data" / "batch" / "paired" / "2023_target_医保智能审核.txt")])
+    assert r.indicators["name"].tolist() == before.indicators["name"].tolist() and len(r.indicators) == 9
+    assert r.findings.empty and before.findings.empty

@@ -161,12 +161,12 @@ def fund_line(label: str) -> tuple[str, str] | None:
     return None
 
 
-_PAGE_NUMBER = re.compile(r"[-—]?\d{1,3}[-—]?|第\d+页(共\d+页)?")
+_PAGE_NUMBER = re.compile(r"[-—]?\d{1,3}[-—]?|第\d+页(共\d+页)?|[（(]?(续表\d*|续上表|接上表)[)）]?")  # and 续表
 _RULE = re.compile(r"[-|:#*]+")
 
 
 def is_noise_row(keys: list[str]) -> bool:
-    """A row that is not form content: blank, a page number, a markdown rule ("|----|") or a
+    """A row that is not form content: blank, a page number or 续表, a markdown rule ("|----|") or a
     comment line ("#截断: …", "## 标题" left by a converter)."""
     keys = [k for k in keys if k]
     if not keys:

@@ -139,6 +139,7 @@ class GridReader:
         self.levels = {"l1": "", "l2": "", "seq": 0}
         self.skip = 0
         self.paired_at = 0
+        self.header_words: frozenset[str] = frozenset()   # the indicator header's cells (and sub-header's)
 
     def read(self) -> None:
         rows = self.grid.rows
@@ -354,10 +355,13 @@ class GridReader:
             t.notes.append(note("PARSE.LAYOUT", self.grid.path, f"表头栏目 {names} 未能识别，该栏内容未作核查",
                                 f"header cells not understood and not checked: {names}", location=header.loc))
         self.skip = cmap.rows - 1
+        self.header_words = frozenset(c.key for r in rows[n:n + cmap.rows] for c in r.cells if c.key)
         self.mode = "indicators"
 
     def _indicators_row(self, rows, n, row, first) -> None:
         t = self.table
+        if self._repeats_header(row):
+            return
         if first.startswith(TOTAL_LABEL):
             self._total_row(row)
             return
@@ -369,6 +373,12 @@ class GridReader:
             return
         t.last_loc = row.loc
         self._item(row)
+
+    def _repeats_header(self, row: Row) -> bool:
+        """The header printed again where the table goes on over a page (Word, PDF): every filled
+        cell is one of the header's words."""
+        keys = [c.key for c in row.cells if c.key]
+        return len(keys) >= 2 and all(k in self.header_words for k in keys)
 
     def _tail_row(self, rows, n, row, first) -> None:
         if first.startswith(TOTAL_LABEL):

@@ -143,6 +143,8 @@ class TargetReader(GridReader):
         pass
 
     def _indicators_row(self, rows, n, row, first) -> None:
+        if self._repeats_header(row):
+            return
         self.table.last_loc = row.loc
         self._item(row)
 
