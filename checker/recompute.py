@@ -286,9 +286,10 @@ def recompute_funds(funds: pd.DataFrame) -> pd.DataFrame:
     line is a part of (``part_of``), so every breakdown can be summed against its whole."""
     df = funds.copy()
     df["part_of"], df["breakdown"] = _fund_parts(df)
-    # A rate written as a fraction ("0.9983" in a cell without %) is the same rate in percent.
+    # A rate written as a fraction ("0.9983" in a cell without %) is the same rate in percent: where
+    # it is nearer the fraction spent / budget than that fraction in percent (0.5 for 0.5% stays 0.5).
     ratio = df["spent"].astype(float) / df["budget"].astype(float)
-    as_fraction = (df["rate"] <= 1.0) & (ratio > 0) & ((df["rate"] - ratio).abs() < (df["rate"] * 100 - ratio * 100).abs())
+    as_fraction = (df["rate"] <= 1.0) & (ratio > 0) & ((df["rate"] - ratio).abs() < (df["rate"] - ratio * 100).abs())
     df.loc[as_fraction, "rate"] = df.loc[as_fraction, "rate"] * 100
     df.loc[as_fraction, "rate_dec"] = (df.loc[as_fraction, "rate_dec"] - 2).clip(lower=0)
     s_lo, s_hi = P.input_interval(df["spent"].astype(float), df["spent_dec"])
