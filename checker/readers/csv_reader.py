@@ -14,13 +14,7 @@ def read_csv(path: str, limits: Limits | None = None) -> list[Grid]:
     limits = limits or DEFAULT_LIMITS
     decoded = load_text(path, limits)  # size, line count and line length checked here
     text = decoded.text
-    sample = text[:8192]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text[:8192]))
     rows = []
     line = 1
     total = 0
@@ -39,3 +33,16 @@ def read_csv(path: str, limits: Limits | None = None) -> list[Grid]:
     except csv.Error as exc:
         raise UnreadableInput(f"CSV 格式错误 (第 {reader.line_num} 行): {exc}") from exc
     return [Grid(path=path, name="", rows=rows, warnings=decoded.warnings)]
+
+
+DELIMITERS = ",;\t|"
+
+
+def _delimiter(sample: str) -> str:
+    """The sniffed delimiter; where the sniffer cannot tell (rows of different lengths, as a form's
+    are), the candidate the sample uses most, comma on a tie."""
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        counts = {d: sample.count(d) for d in DELIMITERS}
+        return max(DELIMITERS, key=lambda d: (counts[d], d == ","))
