@@ -48,8 +48,16 @@ _STATED = re.compile(rf"(?:计|得|记|给予?)(?:分)?{_NUM}分")
 _UNTIL_ZERO = re.compile(r"扣完为止|扣完即止|扣至0分|扣至零分")
 
 
+_TOTAL_DEDUCT = re.compile(rf"(?:共计|共|合计|总计|累计|一共)扣(?:除|减)?(?:了)?{_NUM}分")
+
+
 def deductions(text: str) -> list[Points]:
+    """The deductions the words make.  "共扣2分（资料不全扣1分，报送不及时扣1分）" states its total
+    beside the items: the total counts, not the total and the items."""
     t = normalise_text(text)
+    totals = [Points(v, m.group(0)) for m in _TOTAL_DEDUCT.finditer(t) if (v := cn_number(m.group(1))) is not None]
+    if totals:
+        return totals
     out = []
     for m in _DEDUCT.finditer(t):
         v = cn_number(m.group(1))
@@ -81,6 +89,17 @@ _CONDITION = re.compile(r"[≥≤<>]|第\s*\d|以上|以下|以内|否则|不足
 _ITEM_CAP = re.compile(r"(?:最多|最高|上限为?)(?:得|计|为)?\s*(\d+(?:\.\d+)?)\s*分")
 _DEDUCT_ALL = re.compile(r"扣完\s*(\d+(?:\.\d+)?)\s*分")
 _PER_UNIT = re.compile(r"每[^,。;\n]{0,20}?(?:得|计|加)\s*\d|按比例|比重计算|[*×]")
+
+
+_GRADES = re.compile(r"较好|较差|一般|优秀|良好|合格|完全|基本|部分|好|差|优|良|中")
+
+
+def _tiered(part: str, pts: list[Points]) -> bool:
+    """"好得10分，较好得8分，一般得6分": grades of one criterion (two or more grade words, points
+    in order), so alternatives, not items to add up."""
+    values = [p.value for p in pts]
+    ordered = values == sorted(values, reverse=True) or values == sorted(values)
+    return ordered and len(set(values)) == len(values) and len(set(_GRADES.findall(part))) >= 2
 
 
 def _structured(text: str) -> str:
@@ -117,7 +136,7 @@ def criteria_points(text: str) -> tuple[float, list[str]] | None:
                 total += float(lose.group(1))
                 words.append(lose.group(0))
             continue
-        if len(pts) > 1 and _CONDITION.search(part):
+        if len(pts) > 1 and (_CONDITION.search(part) or _tiered(part, pts)):
             best = max(pts, key=lambda p: p.value)
             total += best.value
             words.append(best.words)

@@ -16,6 +16,9 @@ def test_chinese_numerals(text, value):
 @pytest.mark.parametrize("text,total", [
     ("未全面反映数量目标。扣1分。", 1), ("扣一分；资料不全，扣0.5分", 1.5), ("酌情扣两分", 2), ("扣除0.2分", 0.2),
     ("项目资金已全部到位。", 0),
+    # a total stated beside its items counts once
+    ("共扣2分（资料不全扣1分，报送不及时扣1分）", 2), ("资料不全扣1分，报送不及时扣1分，共扣2分", 2),
+    ("合计扣2分：其中资料不全扣1分、报送不及时扣1分", 2), ("共计扣除1.5分", 1.5),
 ])
 def test_deductions(text, total):
     assert sum(p.value for p in T.deductions(text)) == total
@@ -32,6 +35,9 @@ def test_stated_points_skip_negations():
     ("1.覆盖率≥80%，得2分；80%＞覆盖率≥60%，得1分；覆盖率＜60%，不得分。\n2.第1-3名，得3分；第4-6名，得2分。", 5),
     ("1．得1分；\n2．每出现一次负面舆情扣2分，超过2次扣完4分。", 5),
     ("1．得3分；\n2．得3分；\n3．发表宣传信息得3分；市级得2分，最多得6分。", 12),
+    # grades of one criterion are alternatives; two criteria that each name one grade word add up
+    ("好得10分，较好得8分，一般得6分", 10), ("完全符合得5分，基本符合得3分，不符合不得分", 5),
+    ("制度健全得2分，执行良好得3分", 5),
 ])
 def test_criteria_points(text, total):
     assert T.criteria_points(text)[0] == total
