@@ -407,3 +407,47 @@ def test_target_table_header_repeated_over_a_page(tmp_path):
     r, before = check([str(path)]), check([str(ROOT / "data" / "batch" / "paired" / "2023_target_医保智能审核.txt")])
     assert r.indicators["name"].tolist() == before.indicators["name"].tolist() and len(r.indicators) == 9
     assert r.findings.empty and before.findings.empty
+
+
+# --- a Word form in two tables: header and funds, then the indicators under a heading -------------
+def _two_tables(grid: list[list[str]], split_at: int, heading: str, path: Path) -> Path:
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph(grid[0][0])
+    for rows in (grid[1:split_at], grid[split_at:]):
+        width = max(len(r) for r in rows)
+        table = doc.add_table(rows=len(rows), cols=width)
+        for i, r in enumerate(rows):
+            for j, text in enumerate(r):
+                table.cell(i, j).text = text
+        if rows is not grid[split_at:]:
+            doc.add_paragraph(heading)
+    doc.save(path)
+    return path
+
+
+@pytest.mark.parametrize("heading", ["二、绩效指标完成情况", ""])
+def test_self_evaluation_in_two_word_tables(tmp_path, heading):
+    grid = Form(rows=SELF_EVAL_ROWS, total={"weight": "100", "score": "92"}).grid()
+    at = next(i for i, r in enumerate(grid) if r and r[0] == "绩效指标")
+    r = check([str(_two_tables(grid, at, heading, tmp_path / "form.docx"))])
+    assert (len(r.projects), r.indicators["name"].tolist()) == (1, [row["name"] for row in SELF_EVAL_ROWS])
+    assert set(r.findings["rule"]) == {"IND.OVERSCORE"}   # and no PARSE.INCOMPLETE
+    assert found(r, "IND.OVERSCORE") == [("移动终端台数", "12", "9.33")]
+
+
+def test_target_table_in_two_word_tables(tmp_path):
+    text = (ROOT / "data" / "batch" / "paired" / "2023_target_医保智能审核.txt").read_text(encoding="utf-8")
+    grid = [line.split("\t") for line in text.split("\n") if line.strip()]
+    at = next(i for i, r in enumerate(grid) if r[0] == "绩效指标")
+    r = check([str(_two_tables(grid, at, "绩效指标", tmp_path / "target.docx"))])
+    assert (r.files[0].kind, len(r.projects), len(r.indicators)) == ("target", 1, 9)
+    assert r.findings.empty
+
+
+def test_two_word_tables_each_with_its_project_stay_two(tmp_path):
+    one = Form(rows=SELF_EVAL_ROWS, total={"weight": "100", "score": "92"}).grid()
+    two = Form(name="另一专项资金", rows=SELF_EVAL_ROWS, total={"weight": "100", "score": "92"}).grid()
+    r = check([str(_two_tables(one + two[1:], len(one), "", tmp_path / "two.docx"))])
+    assert r.projects["name"].tolist() == ["测试专项资金", "另一专项资金"] and len(r.indicators) == 10

@@ -102,8 +102,7 @@ def looks_like_selfeval(grids: list[Grid]) -> bool:
 
 def read_selfeval(grids: list[Grid]) -> SelfEvalDoc:
     doc = SelfEvalDoc(listed=[], tables=[])
-    for grid in grids:
-        GridReader(grid, doc).read()
+    GridReader.read_grids(grids, doc)
     return doc
 
 
@@ -141,7 +140,42 @@ class GridReader:
         self.paired_at = 0
         self.header_words: frozenset[str] = frozenset()   # the indicator header's cells (and sub-header's)
 
-    def read(self) -> None:
+    @classmethod
+    def read_grids(cls, grids: list[Grid], doc: SelfEvalDoc) -> None:
+        """Every grid of a file in order.  A table left open at the end of one grid goes on in the
+        next when that one starts with a block header of its own instead of a 项目名称 (a Word form
+        whose indicators are a second table under a heading, "二、绩效指标完成情况")."""
+        last: GridReader | None = None
+        for grid in grids:
+            reader = cls(grid, doc)
+            if last is not None and last.table is not None and last.mode not in ("after", "preamble") \
+                    and reader._continues():
+                reader._resume(last)
+            elif last is not None:
+                last._close()
+            reader.read(close=False)
+            last = reader
+        if last is not None:
+            last._close()
+
+    def _continues(self) -> bool:
+        rows = self.grid.rows
+        for n, row in enumerate(rows):
+            if self._noise(row) or len(row.nonempty()) < 2:
+                continue   # a heading above the table
+            return self._starts_block(rows, n)
+        return False
+
+    def _starts_block(self, rows: list[Row], n: int) -> bool:
+        return _is_indicator_header(rows, n) or _is_fund_header(rows[n])
+
+    def _resume(self, last: GridReader) -> None:
+        self.table, self.levels, self.pending_year = last.table, last.levels, last.pending_year
+        self.header_words = last.header_words
+        # Indicators cut off by the table's end: the new table's header is read as a header again.
+        self.mode = "goal" if last.mode == "indicators" else last.mode
+
+    def read(self, close: bool = True) -> None:
         rows = self.grid.rows
         for n, row in enumerate(rows):
             if self.skip:
@@ -150,7 +184,8 @@ class GridReader:
             if self._noise(row):
                 continue
             self._row(rows, n, row)
-        self._close()
+        if close:
+            self._close()
 
     @staticmethod
     def _noise(row: Row) -> bool:

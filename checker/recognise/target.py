@@ -59,8 +59,7 @@ def _target_header(row: Row) -> bool:
 
 def recognise(path: str, grids: list[Grid], file_no: int) -> FileModel:
     doc = SelfEvalDoc(listed=[], tables=[])
-    for grid in grids:
-        TargetReader(grid, doc).read()
+    TargetReader.read_grids(grids, doc)
     fm = FileModel(path=path, kind="target")
     for seq, t in enumerate(doc.tables, start=1):
         pid = project_id(file_no, seq)
@@ -90,6 +89,9 @@ class TargetReader(GridReader):
         if self.table is not None and self.mode != "after":
             self.table.complete = True   # a target table has no 总分 row to reach
             self.mode = "after"
+
+    def _starts_block(self, rows: list[Row], n: int) -> bool:
+        return _target_header(rows[n]) or super()._starts_block(rows, n)
 
     def _row(self, rows: list[Row], n: int, row: Row) -> None:
         first = _first(row)
@@ -144,6 +146,9 @@ class TargetReader(GridReader):
 
     def _indicators_row(self, rows, n, row, first) -> None:
         if self._repeats_header(row):
+            return
+        if _target_header(row):   # the header itself, after a "绩效指标" heading opened the block
+            self._indicator_header(rows, n)
             return
         self.table.last_loc = row.loc
         self._item(row)
