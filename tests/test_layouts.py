@@ -451,3 +451,19 @@ def test_two_word_tables_each_with_its_project_stay_two(tmp_path):
     two = Form(name="另一专项资金", rows=SELF_EVAL_ROWS, total={"weight": "100", "score": "92"}).grid()
     r = check([str(_two_tables(one + two[1:], len(one), "", tmp_path / "two.docx"))])
     assert r.projects["name"].tolist() == ["测试专项资金", "另一专项资金"] and len(r.indicators) == 10
+
+
+@pytest.mark.parametrize("heading", ["", "续表"])
+def test_rubric_in_two_word_tables_the_second_without_header(tmp_path, heading):
+    header = ["一级指标", "二级指标", "三级指标", "分值", "评分标准", "得分", "扣分原因"]
+    rows = [["决策（40分）", "项目立项", "立项依据充分性", "20", "符合得20分", "20", ""],
+            ["", "绩效目标", "绩效目标合理性", "20", "明确得20分", "18", "部分目标不明确，扣2分"],
+            ["效益（60分）", "项目效益", "实际完成率", "30", "完成率×30", "30", ""],
+            ["", "满意度", "服务对象满意度", "30", "满意度在90%得分计30分，每低于标准下降1%扣除1分，扣完为止。", "30",
+             "满意度调查结果为85%。"]]
+    grid = [["某项目绩效评价评分表"], header, *rows, ["合计", "", "", "100", "", "98", ""]]
+    r = check([str(_two_tables(grid, 4, heading, tmp_path / "rubric.docx"))])
+    assert (len(r.projects), r.indicators["name"].tolist()) == (1, [row[2] for row in rows])
+    # the second table's rows are checked: 85% where 90% earns 30 less 1 a point is 25, not 30
+    assert r.findings[["rule", "indicator", "reported", "expected"]].values.tolist() == [
+        ["TEXT.SATISFACTION", "服务对象满意度", "30", "25"]]

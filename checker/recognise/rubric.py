@@ -49,10 +49,21 @@ def _heading(text: str) -> tuple[str, float | None]:
 
 def recognise(path: str, grids: list[Grid], file_no: int) -> FileModel:
     fm = FileModel(path=path, kind="rubric")
+    open_reader: RubricReader | None = None   # a rubric not yet at its 合计/总分
     for grid in grids:
         h = _header_index(grid)
         if h is not None:
-            RubricReader(fm, path, grid, h, project_id(file_no, len(fm.projects) + 1)).read()
+            if open_reader is not None:
+                open_reader.finish()
+            open_reader = RubricReader(fm, path, grid, h, project_id(file_no, len(fm.projects) + 1))
+            open_reader.read_rows(grid.rows[h + open_reader.cmap.rows:])
+        elif open_reader is not None and open_reader.fits(grid):
+            open_reader.read_rows(grid.rows)   # a Word table going on after a page, without its header
+        if open_reader is not None and open_reader.totalled:
+            open_reader.finish()
+            open_reader = None
+    if open_reader is not None:
+        open_reader.finish()
     return fm
 
 
@@ -75,8 +86,13 @@ class RubricReader:
                                  sheet=grid.name, has_reason_column=True,
                                  has_weight_column="weight" in self.cols, has_score_column="score" in self.cols)
 
-    def read(self) -> None:
-        for row in self.grid.rows[self.header + self.cmap.rows:]:
+    def fits(self, grid: Grid) -> bool:
+        """A grid with no header of its own whose rows are as wide as this rubric's columns."""
+        width = max((len(r.cells) for r in grid.rows), default=0)
+        return width >= max(c.index for c in self.cmap.columns) + 1
+
+    def read_rows(self, rows: list[Row]) -> None:
+        for row in rows:
             texts = [c.key for c in row.cells]
             nonempty = [t for t in texts if t]
             if is_noise_row(texts) or (len(nonempty) == 1 and is_number(nonempty[0]) and len(row.cells) <= 2):
@@ -89,6 +105,8 @@ class RubricReader:
             else:
                 self.last_loc = row.loc
                 self._row(row)
+
+    def finish(self) -> None:
         p = self.project
         if not self.totalled:
             self._incomplete()
