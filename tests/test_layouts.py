@@ -467,3 +467,14 @@ def test_rubric_in_two_word_tables_the_second_without_header(tmp_path, heading):
     # the second table's rows are checked: 85% where 90% earns 30 less 1 a point is 25, not 30
     assert r.findings[["rule", "indicator", "reported", "expected"]].values.tolist() == [
         ["TEXT.SATISFACTION", "服务对象满意度", "30", "25"]]
+
+
+# --- a category the unit has no indicator for, written 无 (or /) across ---------------------------
+@pytest.mark.parametrize("suffix", FORMATS)
+@pytest.mark.parametrize("mark", ["无", "/"])
+def test_category_left_empty_is_not_an_indicator(tmp_path, suffix, mark):
+    rows = [{**r} for r in SELF_EVAL_ROWS]
+    rows.insert(3, {"l2": "经济成本指标", "name": mark, "target": mark, "actual": mark, "weight": mark, "score": mark})
+    r = check([str(write(Form(rows=rows, total={"weight": "100", "score": "92"}).grid(), tmp_path / f"f{suffix}"))])
+    assert r.indicators["name"].tolist() == [row["name"] for row in SELF_EVAL_ROWS]
+    assert errors(r) == ["IND.OVERSCORE"] and set(r.findings["rule"]) == {"IND.OVERSCORE"}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from checker.grid import Cell, Grid, Row
+from checker.grid import Cell, Grid, Row, squash
 from checker.model import note
 from checker.recognise import columns as C
 from checker.recognise.labels import (
@@ -34,6 +34,7 @@ from checker.recognise.labels import (
     starts_any,
     strip_item_prefix,
 )
+from checker.values import EMPTY
 
 YEAR = re.compile(r"(20\d\d)\s*年度?")
 LIST_NO = re.compile(r"^[(（]?\d{1,3}[)）.、．]?$")  # 清单 numbering: 1 / 1. / 1、 / (1)
@@ -443,6 +444,8 @@ class GridReader:
         name = strip_item_prefix(name_cell.text) if name_cell else ""
         if SUBTOTAL.match(name):
             return  # a 小计 row restates its section; the sums are recomputed from the items
+        if _left_empty(name, placed):
+            return  # "经济成本指标 | 无 | 无 | 无 …": a category the unit has no indicator for
         if not name and not placed.has("target") and (heading or not placed.has("actual")):
             self._numbers_only(placed, heading, row)   # no name, no target: not an indicator
             return
@@ -576,6 +579,14 @@ def _total_fields(nums: list[Cell], cmap: C.ColumnMap | None, label: str, positi
         nearest = min(fields, key=lambda f: (abs(cmap.index(f) - positions[0]), f != "score"))
         return {nearest: nums[0]}
     return dict(zip(fields, nums))
+
+
+def _left_empty(name: str, placed: C.Placed) -> bool:
+    """An indicator row written "无" (or "/", "—") throughout: nothing to check, not a missing score."""
+    key = squash(name)
+    if not key or key not in EMPTY:
+        return False
+    return all(c is None or c.key in EMPTY for c in map(placed.get, ("target", "actual", "weight", "score", "review")))
 
 
 def _target(placed: C.Placed) -> Cell | None:
