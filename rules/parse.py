@@ -43,6 +43,19 @@ def incomplete(batch):
     return _notes(batch, "PARSE.INCOMPLETE")
 
 
+@rule("PARSE.NO_INDICATORS", "error",
+      "表中未读到任何绩效指标，该表的指标未作核查（可用 jixiao inspect 查看读取情况）",
+      "No indicator was read in this table, so none was checked (jixiao inspect shows how it was read)")
+def no_indicators(batch):
+    """A table recognised as a form in which not one indicator row was read: whatever the cause (a
+    layout jixiao does not know, rows lost in conversion), nothing of its indicators was checked, so
+    the gate must not pass it on the strength of its funds alone.
+    """
+    p = batch.projects
+    bad = p[~p["project_id"].isin(batch.indicators["project_id"])]
+    return hits(bad, section="", indicator="", location="loc", reported="0", expected="≥ 1")
+
+
 @rule("PARSE.LAYOUT", "warning",
       "{detail}",
       "{detail_en}")
