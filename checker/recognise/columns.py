@@ -91,6 +91,13 @@ class ColumnMap:
     unknown: list[Cell] = field(default_factory=list)   # header cells not understood
     rows: int = 1                                        # header rows consumed
     declared: list[tuple[str, float, str]] = field(default_factory=list)  # (label, weight, loc) in header cells
+    words: frozenset[str] = frozenset()                  # the header rows' cells, squashed
+
+    def repeated_by(self, row: Row) -> bool:
+        """The header printed again where the table goes on over a page (Word, PDF): every filled
+        cell of the row is one of the header's words."""
+        keys = [c.key for c in row.cells if c.key]
+        return len(keys) >= 2 and all(k in self.words for k in keys)
 
     def has(self, name: str) -> bool:
         return any(c.field == name for c in self.columns)
@@ -129,7 +136,8 @@ def read_header(rows: list[Row], at: int, table=INDICATOR_HEADERS) -> ColumnMap:
     columns = [Column(f, i, h, loc) for i, (f, h, loc) in sorted(fields.items())]
     if not any(c.field == "name" for c in columns):
         _name_column(columns)
-    return ColumnMap(columns=columns, unknown=unknown, rows=used, declared=declared)
+    words = frozenset(c.key for r in rows[at:at + used] for c in r.cells if c.key)
+    return ColumnMap(columns=columns, unknown=unknown, rows=used, declared=declared, words=words)
 
 
 def _name_column(columns: list[Column]) -> None:

@@ -72,7 +72,6 @@ class RubricReader:
         self.fm, self.path, self.grid, self.header, self.pid = fm, path, grid, header, pid
         self.cmap = C.read_header(grid.rows, header)
         self.cols = {c.field: c.index for c in self.cmap.columns}
-        self.header_words = frozenset(c.key for r in grid.rows[header:header + self.cmap.rows] for c in r.cells if c.key)
         self.l1 = self.l2 = ""
         self.items = 0
         self.totalled = False
@@ -97,7 +96,7 @@ class RubricReader:
             nonempty = [t for t in texts if t]
             if is_noise_row(texts) or (len(nonempty) == 1 and is_number(nonempty[0]) and len(row.cells) <= 2):
                 continue  # blank, a page number, a converter's comment
-            if len(nonempty) >= 2 and all(k in self.header_words for k in nonempty):
+            if self.cmap.repeated_by(row):
                 continue  # the header again, where the table goes on over a page
             self._grade(row)
             if self._total(row, nonempty[0]):

@@ -139,7 +139,6 @@ class GridReader:
         self.levels = {"l1": "", "l2": "", "seq": 0}
         self.skip = 0
         self.paired_at = 0
-        self.header_words: frozenset[str] = frozenset()   # the indicator header's cells (and sub-header's)
 
     @classmethod
     def read_grids(cls, grids: list[Grid], doc: SelfEvalDoc) -> None:
@@ -154,7 +153,7 @@ class GridReader:
                 reader._resume(last)
             elif last is not None:
                 last._close()
-            reader.read(close=False)
+            reader.read()
             last = reader
         if last is not None:
             last._close()
@@ -172,11 +171,11 @@ class GridReader:
 
     def _resume(self, last: GridReader) -> None:
         self.table, self.levels, self.pending_year = last.table, last.levels, last.pending_year
-        self.header_words = last.header_words
         # Indicators cut off by the table's end: the new table's header is read as a header again.
         self.mode = "goal" if last.mode == "indicators" else last.mode
 
-    def read(self, close: bool = True) -> None:
+    def read(self) -> None:
+        """The grid's rows; the table it leaves open is closed by ``read_grids``."""
         rows = self.grid.rows
         for n, row in enumerate(rows):
             if self.skip:
@@ -185,8 +184,6 @@ class GridReader:
             if self._noise(row):
                 continue
             self._row(rows, n, row)
-        if close:
-            self._close()
 
     @staticmethod
     def _noise(row: Row) -> bool:
@@ -391,7 +388,6 @@ class GridReader:
             t.notes.append(note("PARSE.LAYOUT", self.grid.path, f"表头栏目 {names} 未能识别，该栏内容未作核查",
                                 f"header cells not understood and not checked: {names}", location=header.loc))
         self.skip = cmap.rows - 1
-        self.header_words = frozenset(c.key for r in rows[n:n + cmap.rows] for c in r.cells if c.key)
         self.mode = "indicators"
 
     def _indicators_row(self, rows, n, row, first) -> None:
@@ -411,10 +407,8 @@ class GridReader:
         self._item(row)
 
     def _repeats_header(self, row: Row) -> bool:
-        """The header printed again where the table goes on over a page (Word, PDF): every filled
-        cell is one of the header's words."""
-        keys = [c.key for c in row.cells if c.key]
-        return len(keys) >= 2 and all(k in self.header_words for k in keys)
+        cmap = self.table.cmap
+        return cmap is not None and cmap.repeated_by(row)
 
     def _tail_row(self, rows, n, row, first) -> None:
         if first.startswith(TOTAL_LABEL):
