@@ -119,7 +119,8 @@ def fund_scale(text: str) -> float | None:
 
 
 # --- header labels of a table (checker/lexicon/header.yaml) ---------------------------------
-PROJECT_NAME_LABELS = LEXICON.words("header", "project_name") + LEXICON.words("header", "department_name")
+PROJECT_NAME_LABELS = tuple(sorted(LEXICON.words("header", "project_name") + LEXICON.words("header", "transfer_name")
+                                   + LEXICON.words("header", "department_name"), key=len, reverse=True))
 DEPARTMENT_LABELS = LEXICON.words("header", "department")
 UNIT_LABELS = LEXICON.words("header", "unit")
 

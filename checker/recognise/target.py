@@ -87,7 +87,9 @@ class TargetReader(GridReader):
     fields = TARGET_FIELDS
 
     def _close(self) -> None:
-        if self.table is not None and self.mode != "after":
+        if self.table is not None and self.mode in ("header", "funds", "goal"):
+            super()._close()             # cut off before its indicators: an excerpt, said once
+        elif self.table is not None and self.mode != "after":
             self.table.complete = True   # a target table has no 总分 row to reach
             self.mode = "after"
 
