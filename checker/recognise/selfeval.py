@@ -12,8 +12,8 @@ stops before it is marked incomplete.
 from __future__ import annotations
 
 import re
-from pathlib import PurePath
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from checker.grid import Cell, Grid, Row, squash
 from checker.lexicon import LEXICON
