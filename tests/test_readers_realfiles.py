@@ -495,3 +495,10 @@ def test_several_forms_stacked_on_one_sheet(tmp_path, suffix):
     assert len(got.indicators) == 10
     overscore = got.findings[got.findings.rule == "IND.OVERSCORE"]
     assert list(zip(overscore["project"], overscore["reported"])) == [("测试专项资金", "12"), ("第二个专项", "20")]
+
+
+def test_long_lists_of_hidden_rows_are_cut():
+    from checker.readers.excel import _spans, column_letter
+
+    assert _spans(list(range(1, 80, 2))).endswith("、37、39 等 40 处")
+    assert _spans([3, 4, 5, 9], column_letter, en=True) == "C–E, I"

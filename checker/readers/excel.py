@@ -219,8 +219,8 @@ class Hidden:
             ([f"第 {_spans(rows)} 行"] if rows else []) + ([f"第 {_spans(cols, column_letter)} 列"] if cols else []))
             for name, rows, cols in self.cells]
         parts_en = ["sheet {} {}".format(name, ", ".join(
-            ([f"rows {_spans(rows)}"] if rows else []) + ([f"columns {_spans(cols, column_letter)}"] if cols else [])))
-            for name, rows, cols in self.cells]
+            ([f"rows {_spans(rows, en=True)}"] if rows else [])
+            + ([f"columns {_spans(cols, column_letter, en=True)}"] if cols else []))) for name, rows, cols in self.cells]
         if self.sheets:
             parts_zh.append("隐藏工作表 " + "、".join(self.sheets))
             parts_en.append("hidden sheets " + ", ".join(self.sheets))
@@ -232,16 +232,19 @@ class Hidden:
         return grids
 
 
-def _spans(numbers: list[int], show=str) -> str:
-    """[5, 7, 8, 9] -> "5、7–9" (columns as letters), at most ``LISTED`` runs and a count of the rest."""
+def _spans(numbers: list[int], show=str, en: bool = False) -> str:
+    """[5, 7, 8, 9] -> "5、7–9" (columns as letters; "5, 7–9" in English), at most ``LISTED`` runs
+    and then how many there are."""
     runs: list[list[int]] = []
     for n in sorted(numbers):
         if runs and n == runs[-1][1] + 1:
             runs[-1][1] = n
         else:
             runs.append([n, n])
-    text = "、".join(show(a) if a == b else f"{show(a)}–{show(b)}" for a, b in runs[:LISTED])
-    return text + (f" 等 {len(runs)} 处" if len(runs) > LISTED else "")
+    text = (", " if en else "、").join(show(a) if a == b else f"{show(a)}–{show(b)}" for a, b in runs[:LISTED])
+    if len(runs) <= LISTED:
+        return text
+    return text + (f" ({len(runs)} runs in all)" if en else f" 等 {len(runs)} 处")
 
 
 def _sheet_grid(path: str, sheet: SheetScan, cs, formats: list[str], limits: Limits, hidden: Hidden) -> Grid:
@@ -284,7 +287,7 @@ def _sheet_grid(path: str, sheet: SheetScan, cs, formats: list[str], limits: Lim
     grid = Grid(path=path, name=sheet.name, rows=rows)
     hidden.add(sheet.name, skipped, held)
     if sheet.no_value:
-        _no_value_note(grid, sheet, shown)
+        _no_value_note(grid, sheet)
     return grid
 
 
@@ -298,7 +301,7 @@ def _shown_columns(sheet: SheetScan, data: list[list], width: int) -> tuple[list
     return [c for c in range(width) if c + 1 not in cols], held
 
 
-def _no_value_note(grid: Grid, sheet: SheetScan, shown: list[int] | None) -> None:
+def _no_value_note(grid: Grid, sheet: SheetScan) -> None:
     """One PARSE.FORMULA_NO_VALUE note naming the visible cells whose formula was saved without a value."""
     cells = sorted((r, c) for r, c in sheet.no_value
                    if r not in sheet.hidden_rows and c not in sheet.hidden_cols)

@@ -278,7 +278,7 @@ def _scan_sheet(sheet: SheetScan, xml: bytes, interesting: set[int], limits: Lim
         _scan_errors(sheet, xml)
     if b"hidden" in xml:
         _scan_hidden(sheet, xml)
-    if _FORMULA.search(xml):
+    if (b"<f" in xml or b":f" in xml) and _FORMULA.search(xml):  # a plain search first: most sheets hold none
         _scan_formulas(sheet, xml)
 
 
