@@ -111,7 +111,8 @@ def process_one(task: Task, limits: EngineLimits | None = None) -> Outcome:
         return out
     for g in grids:
         g.path = task.display
-        out.notes += [M.note("PARSE.READ_REPAIRED", task.display, w, getattr(w, "en", w), location=g.name) for w in g.warnings]
+        out.notes += [M.note(getattr(w, "code", "PARSE.READ_REPAIRED"), task.display, w, getattr(w, "en", w), location=g.name)
+                      for w in g.warnings]
     try:
         fm = recognise_file(task.display, grids, task.file_no)
     except MemoryError:

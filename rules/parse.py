@@ -33,6 +33,28 @@ def read_repaired(batch):
     return _notes(batch, "PARSE.READ_REPAIRED")
 
 
+@rule("PARSE.HIDDEN", "info",
+      "{detail}",
+      "{detail_en}")
+def hidden(batch):
+    """Rows, columns and sheets a workbook hides are not content: the reader leaves them out (the
+    cells that remain keep their addresses) and this note lists those that held anything, so a
+    reviewer knows what was not checked — a hidden row of scratch numbers is not an indicator.
+    """
+    return _notes(batch, "PARSE.HIDDEN")
+
+
+@rule("PARSE.FORMULA_NO_VALUE", "warning",
+      "{detail}",
+      "{detail_en}")
+def formula_no_value(batch):
+    """A cell holds a formula saved without its computed value (as some programs write files and
+    Excel computes on opening): jixiao does not compute formulas, so the cell reads blank and is
+    named here rather than passing as an empty cell.
+    """
+    return _notes(batch, "PARSE.FORMULA_NO_VALUE")
+
+
 @rule("PARSE.INCOMPLETE", "warning",
       "表格在 {location} 处中断（{detail}），未见总分行；缺失部分不作合计核查",
       "The table stops at {location} ({detail_en}) before its total row; sums over the missing part are not checked")
