@@ -158,14 +158,14 @@ def _fail(message: str) -> None:
 def _plan(flags: dict) -> Plan:
     from checker.engine import RunOptions, with_severity
     from checker.executors import make_limits
-    from checker.selection import UnknownRuleError, canonical, canonical_severity
+    from checker.selection import UnknownRuleError, canonical, canonical_severity, ignorable
     from checker.settings import SettingsError, config_path, limits_from, load_settings
 
     try:
         cfg = load_settings(config_path(flags["config"] and str(flags["config"]), flags["no_config"]))
         limits = {**cfg.limits, **limits_from(_limit_flags(flags["limit"]), "--limit")}
         select = canonical(_pick(flags["select"], cfg.select), "--select")
-        ignore = canonical(_pick(flags["ignore"], cfg.ignore), "--ignore")
+        ignore = ignorable(_pick(flags["ignore"], cfg.ignore), "--ignore")
         prof = _profile(_pick(flags["profile"], cfg.profile))
         prof = with_severity(prof, canonical_severity(prof.severity, f"{prof.name}: severity"))
     except (SettingsError, UnknownRuleError) as exc:

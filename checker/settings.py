@@ -36,7 +36,7 @@ from pathlib import Path
 from checker.engine import PathOverride
 from checker.executors import limit_defaults
 from checker.gate import FAIL_ON, SEVERITIES
-from checker.selection import UnknownRuleError, canonical, canonical_severity
+from checker.selection import UnknownRuleError, canonical, canonical_severity, ignorable
 
 CONFIG_NAMES = ("jixiao.toml", "pyproject.toml")
 LEVELS = (*SEVERITIES, "off")
@@ -210,6 +210,10 @@ def limit_range(name: str) -> tuple[float, float]:
     return 1, 1_000_000_000
 
 
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
 def _limit_value(key: str, value, default, where: str):
     """A limit checked: a finite number (never nan or inf), positive, in ``limit_range``."""
     name = key.replace("-", "_")
@@ -219,7 +223,7 @@ def _limit_value(key: str, value, default, where: str):
     if ok and isinstance(default, int):
         ok = float(value).is_integer()
     if not ok or not low <= value <= high:
-        raise SettingsError(f"{where}: limits.{key} 应为 {low:g} 到 {high:g} 之间的有限正数{unit}，而不是 {value!r}")
+        raise SettingsError(f"{where}: limits.{key} 应为 {_num(low)} 到 {_num(high)} 之间的有限正数{unit}，而不是 {value!r}")
     return type(default)(value)
 
 
@@ -241,7 +245,7 @@ def _ids(raw: dict, key: str, where: str) -> list[str] | None:
         value = [v for v in value.split(",") if v.strip()]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise SettingsError(f"{where}: {key} 应为规则编号或类别的列表")
-    return canonical(value, f"{where}: {key}")
+    return (ignorable if key == "ignore" else canonical)(value, f"{where}: {key}")
 
 
 def _severity(raw, where: str) -> dict[str, str]:
