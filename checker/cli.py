@@ -513,19 +513,30 @@ def rules(rule_id: str | None = typer.Argument(None, help="规则编号或类别
 def inspect(
     path: str = typer.Argument(..., help="一个表格文件"),
     format: str = typer.Option("text", "--format", "-f", help="text 或 json"),
+    limit: list[str] | None = typer.Option(None, "--limit", help="限值 NAME=VALUE，与 check 相同"),
+    config: Path | None = typer.Option(None, "--config", help="配置文件（读取其中的 [limits]）"),
+    no_config: bool = typer.Option(False, "--no-config", help="不读取任何配置文件"),
 ) -> None:
     """显示 jixiao 如何读取一张表：栏目对照、层级与分值、每项指标及其单元格位置、资金。"""
     from rich.console import Console
 
+    from checker.executors import BoundedCallError, make_limits
     from checker.grid import SkippedInput, UnreadableInput
-    from checker.inspect import inspect_file, render_json, render_text
+    from checker.inputs import display_name
+    from checker.inspect import inspect_bounded, render_json, render_text
+    from checker.settings import SettingsError, config_path, limits_from, load_settings
 
     if format not in ("text", "json"):
         _fail(f"--format 只能是 text 或 json，而不是 {format}")
+    try:  # the same limits as check: the config file's, then --limit
+        cfg = load_settings(config_path(config and str(config), no_config))
+        limits = make_limits({**cfg.limits, **limits_from(_limit_flags(limit or []), "--limit")})
+    except (SettingsError, UsageError) as exc:
+        _fail(str(exc))
     try:
-        data = inspect_file(path)
-    except (UnreadableInput, SkippedInput) as exc:
-        _fail(f"{path}: {exc}")
+        data = inspect_bounded(path, limits)
+    except (UnreadableInput, SkippedInput, BoundedCallError) as exc:
+        _fail(f"{display_name(path)}: {exc}")
     if format == "json":
         _stdout_text(render_json(data))
     else:
