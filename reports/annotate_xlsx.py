@@ -20,6 +20,7 @@ from pathlib import Path
 
 from checker.gate import SEVERITY_RANK, worst
 from reports import labels
+from reports.junit import xml_safe
 from reports.locations import cell_ref
 from reports.safe_cells import set_text
 
@@ -172,7 +173,7 @@ def _comment(wb, records, anchors, msg: str, lang: str) -> None:
         lines = [f"[{labels.severity(r['severity'], lang)}] {r['rule']}"
                  f"{'' if cell_ref(r['location']) == (sheet, ref) else ' (' + r['location'] + ')'}: {r[msg]}"
                  for r in sorted(rs, key=lambda r: SEVERITY_RANK[r["severity"]])]
-        cell.comment = Comment("\n".join(lines), "jixiao", width=360, height=40 + 40 * len(lines))
+        cell.comment = Comment(xml_safe("\n".join(lines)), "jixiao", width=360, height=40 + 40 * len(lines))
         cell.fill = PatternFill("solid", fgColor=FILL[worst(r["severity"] for r in rs)])
 
 
@@ -190,7 +191,7 @@ def _results_sheet(wb, records, anchors, msg: str, lang: str) -> None:
         values = [labels.severity(r["severity"], lang), r["rule"], r["location"], r["project"], r["section"],
                   r["indicator"], r["reported"], r["expected"], r[msg]]
         for col, v in enumerate(values, start=1):
-            set_text(ws.cell(row=n, column=col), v)
+            set_text(ws.cell(row=n, column=col), xml_safe(v))
         if key is not None:
             link = ws.cell(row=n, column=3)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{key[0]}'!{key[1]}")

@@ -19,6 +19,9 @@ def _notes(batch, code: str):
 def unrecognised(batch):
     """A file read without error that holds none of the three forms: nothing in it was checked,
     so the gate must not pass it.
+
+    This rule cannot be ignored nor graded below error (--ignore, a profile's or jixiao.toml's
+    severity): a file nobody read must fail the gate whatever the selection.
     """
     return _notes(batch, "PARSE.UNRECOGNISED")
 
@@ -50,6 +53,8 @@ def no_indicators(batch):
     """A table recognised as a form in which not one indicator row was read: whatever the cause (a
     layout jixiao does not know, rows lost in conversion), nothing of its indicators was checked, so
     the gate must not pass it on the strength of its funds alone.
+
+    This rule cannot be ignored nor graded below error.
     """
     p = batch.projects
     bad = p[~p["project_id"].isin(batch.indicators["project_id"])]
