@@ -19,10 +19,33 @@ FIELD_ZH = LEXICON.section("display")["inspect_field"]["zh"]
 KIND_ZH = LEXICON.section("display")["kind"]["zh"]
 
 
-def inspect_file(path: str) -> dict:
+def inspect_file(path: str, limits=None) -> dict:
     """The model one file became, as plain data."""
-    fm = recognise_file(path, read_any(path), 1)
+    fm = recognise_file(path, read_any(path, limits=limits), 1)
     return describe(fm)
+
+
+def inspect_bounded(path: str, limits=None) -> dict:
+    """``inspect_file`` in a worker process under the same bounds as ``check`` (the per-file time
+    limit, the memory cap, the readers' limits): a bomb that ``check`` refuses is refused here
+    too, with the same one-line reason (``checker.executors.BoundedCallError``)."""
+    from checker.executors import EngineLimits, call_bounded
+    from checker.grid import UnreadableInput
+
+    limits = limits or EngineLimits()
+    if not _regular_or_missing(path):
+        raise UnreadableInput("不是普通文件（管道、设备或目录），未读取")
+    return call_bounded(inspect_file, (path, limits.reader), limits)
+
+
+def _regular_or_missing(path: str) -> bool:
+    import os
+    import stat
+
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True   # the reader says why it cannot open it
 
 
 def describe(fm: FileModel) -> dict:

@@ -19,6 +19,9 @@ def _notes(batch, code: str):
 def unrecognised(batch):
     """A file read without error that holds none of the three forms: nothing in it was checked,
     so the gate must not pass it.
+
+    This rule cannot be ignored nor graded below error (--ignore, a profile's or jixiao.toml's
+    severity): a file nobody read must fail the gate whatever the selection.
     """
     return _notes(batch, "PARSE.UNRECOGNISED")
 
@@ -74,6 +77,8 @@ def no_indicators(batch):
     the gate must not pass it on the strength of its funds alone.  A table cut off before its
     indicators (an excerpt; PARSE.INCOMPLETE says where) whose funds were read is read for what it
     has: its funds are checked and the cut is the warning, not this error.
+
+    This rule cannot be ignored nor graded below error.
     """
     p = batch.projects
     cut = batch.notes.loc[batch.notes["code"] == "PARSE.INCOMPLETE", "project_id"]
