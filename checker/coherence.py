@@ -215,15 +215,34 @@ def total_score_checks(batch) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)
 
 
-CHECKS: tuple[Callable, ...] = (fund_line_checks, fund_rate_checks, fund_score_checks, item_complete_checks,
-                                item_cap_checks, section_weight_checks, section_cap_checks, heading_total_checks,
-                                total_weight_checks, total_score_checks)
+# Each check: the function, the part of the table it reads (the funds block and the indicator table
+# are read under separate header maps, so a misreading usually breaks one of them), and whether it is
+# a sum that must tie ("sum") or a bound or a filled cell ("bound").  A bound kept proves little about
+# a reading (weights read as scores keep every cap), so only sums that tie count as evidence for it;
+# a bound broken counts against it like a sum that does not tie.
+CHECKS: tuple[tuple[Callable, str, str], ...] = (
+    (fund_line_checks, "funds", "sum"), (fund_rate_checks, "funds", "sum"), (fund_score_checks, "funds", "sum"),
+    (item_complete_checks, "indicators", "bound"), (item_cap_checks, "indicators", "bound"),
+    (section_weight_checks, "indicators", "sum"), (section_cap_checks, "indicators", "bound"),
+    (heading_total_checks, "indicators", "sum"), (total_weight_checks, "indicators", "sum"),
+    (total_score_checks, "indicators", "sum"))
+PART_ZH = {"funds": "资金", "indicators": "指标"}
 
 
 def checks(batch) -> pd.DataFrame:
-    """Every cross-check of every table: project_id, name (zh), name_en, tied."""
-    frames = [fn(batch) for fn in CHECKS]
-    return pd.concat([f for f in frames if len(f)] or [_frame([], [], [], [])], ignore_index=True)
+    """Every cross-check of every table: project_id, name (zh), name_en, tied, part, kind."""
+    frames = [fn(batch).assign(part=part, kind=kind) for fn, part, kind in CHECKS]
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else _frame([], [], [], []).assign(part="", kind="")
+
+
+def _doubted(c: pd.DataFrame) -> pd.Series:
+    """The tables in doubt, by project_id: in one part (funds or indicators), at least
+    ``DOUBT_MIN_FAILED`` checks fail and fewer sums tie than checks fail."""
+    g = c.assign(failed=~c["tied"], sum_tied=c["tied"] & (c["kind"] == "sum")).groupby(["project_id", "part"])[
+        ["failed", "sum_tied"]].sum()
+    bad = (g["failed"] >= DOUBT_MIN_FAILED) & (g["sum_tied"] < g["failed"])
+    return bad.groupby(level="project_id").any()
 
 
 def measure(batch, reading: str = "A", reading_en: str = "A") -> pd.DataFrame:
@@ -237,8 +256,7 @@ def measure(batch, reading: str = "A", reading_en: str = "A") -> pd.DataFrame:
     out["failed_names"] = out["project_id"].map(failed.groupby("project_id")["name"].agg("、".join)).fillna("")
     out["failed_names_en"] = out["project_id"].map(failed.groupby("project_id")["name_en"].agg("; ".join)).fillna("")
     out["reading"], out["reading_en"] = reading, reading_en
-    failed_n = out["checks"] - out["tied"]
-    out["doubt"] = (failed_n >= DOUBT_MIN_FAILED) & (out["tied"] < failed_n)
+    out["doubt"] = out["project_id"].map(_doubted(c)).fillna(False).astype(bool)
     out["tried"], out["tried_en"] = "", ""
     return out.reset_index(drop=True)
 
@@ -308,7 +326,7 @@ READINGS: list[Reading] = [
 # ``Reading`` whose ``apply`` returns the batch as read that way; ``settle`` needs nothing else.
 
 # Only funds are rewritten by the readings above, so only the checks that read funds can change.
-FUND_CHECKS = (fund_line_checks, fund_rate_checks, fund_score_checks)
+FUND_CHECKS = tuple(fn for fn, part, _ in CHECKS if part == "funds")
 
 
 def _fund_score(batch, pids) -> pd.DataFrame:
