@@ -22,7 +22,27 @@ KIND_ZH = LEXICON.section("display")["kind"]["zh"]
 def inspect_file(path: str, limits=None) -> dict:
     """The model one file became, as plain data."""
     fm = recognise_file(path, read_any(path, limits=limits), 1)
-    return describe(fm)
+    return with_coherence(describe(fm), fm)
+
+
+def with_coherence(data: dict, fm: FileModel) -> dict:
+    """Each table's coherence (``checker.coherence``): how many of its own cross-checks tie under
+    the reading kept, in one line."""
+    if not fm.projects:
+        return data
+    from checker import coherence
+    from checker.batch import build_batch
+    from checker.profile import load_profile
+
+    c = coherence.settle(build_batch([fm], load_profile())).set_index("project_id")
+    for p, t in zip(fm.projects, data["tables"]):
+        if p["project_id"] not in c.index:
+            continue
+        r = c.loc[p["project_id"]]
+        t["coherence"] = {"checks": int(r["checks"]), "tied": int(r["tied"]), "failed": r["failed_names"],
+                          "reading": r["reading"], "doubt": bool(r["doubt"]), "line": coherence.line(r),
+                          "line_en": coherence.line(r, "en")}
+    return data
 
 
 def inspect_bounded(path: str, limits=None) -> dict:
@@ -98,6 +118,7 @@ def render_json(data: dict) -> str:
 
 def render_text(data: dict, console) -> None:
     """Rich tables in the terminal."""
+    from rich.markup import escape
     from rich.table import Table
 
     console.print(f"[bold]{data['file']}[/bold]  类型: {KIND_ZH.get(data['kind'], data['kind'])}，"
@@ -117,6 +138,9 @@ def render_text(data: dict, console) -> None:
         _sections(t, console, Table)
         _indicators(t, console, Table)
         console.print(f"总分: 分值 {t['total']['weight']}  得分 {t['total']['score']}  {t['total']['loc']}")
+        if "coherence" in t:
+            colour = "red" if t["coherence"]["doubt"] else "green"
+            console.print(f"[{colour}]勾稽[/{colour}]: {escape(t['coherence']['line'])}", highlight=False)
     for n in data["notes"]:
         console.print(f"[yellow]{n['rule']}[/yellow] {n['location']}: {n['detail']}")
 

@@ -213,6 +213,24 @@ class RecomputedFunds(Funds):
     expected_score_hi: Series[float] = pa.Field(nullable=True)
 
 
+class Coherence(_Strict):
+    """How far each table's reading is borne out by its own numbers (``checker.coherence``): of the
+    cross-checks the form allows (fund lines, rates, fund score, weights, scores, totals), how
+    many tie under the reading kept, and whether the table is in doubt (PARSE.LAYOUT_DOUBT)."""
+    project_id: Series[str] = pa.Field(unique=True)
+    project: Series[str]
+    file: Series[str]
+    checks: Series[int] = pa.Field(ge=0)                      # cross-checks the table's numbers allow
+    tied: Series[int] = pa.Field(ge=0)                        # of them, how many tie
+    failed_names: Series[str]                                 # those that do not, "、"-joined
+    failed_names_en: Series[str]
+    reading: Series[str]                                      # "A" (as recognised) or the alternative kept
+    reading_en: Series[str]
+    doubt: Series[bool]                                       # incoherent under every reading tried
+    tried: Series[str]                                        # the alternatives tried and what each gave
+    tried_en: Series[str]
+
+
 class Listed(_Strict):
     """Names in a bundle's 项目清单 (list of projects), to match against its tables."""
     file: Series[str]

@@ -105,3 +105,21 @@ def internal(batch):
     of the batch was still checked.  Please report it with the file.
     """
     return _notes(batch, "PARSE.INTERNAL")
+
+
+@rule("PARSE.LAYOUT_DOUBT", "warning",
+      "读取存疑，需人工核对：{detail}；请用 jixiao inspect 查看读取情况",
+      "Reading in doubt, needs a human check: {detail_en}; see jixiao inspect for how the table was read")
+def layout_doubt(batch):
+    """Most of a table's own cross-checks (fund lines, rates, fund score, weights, scores, totals)
+    fail at once under every reading tried: the reading, not the form, is likely wrong.  One warning
+    for the table, naming the checks that failed, instead of a cascade of errors; the table's SUM,
+    CAP, FUND and score findings are kept as infos (``checker.coherence``).
+    """
+    from checker import coherence
+
+    c = coherence.of(batch)
+    bad = c[c["doubt"]]
+    return hits(bad, section="", indicator="", location=bad["project_id"].map(batch.by_project["loc"]),
+                reported=[f"{t}/{n}" for t, n in zip(bad["tied"], bad["checks"])], expected="读取相符",
+                detail=bad["failed_names"], detail_en=bad["failed_names_en"])
