@@ -111,6 +111,8 @@ def check(
     split_by: tuple[SplitBy, Path] | None = typer.Option(
         None, "--split-by", metavar="project|department DIR", help="每个项目或主管部门一份报告，写到 DIR（附索引页）"),
     html_max_mb: float = typer.Option(5.0, "--html-max-mb", help="HTML 超过该大小（MB）时改写为索引页加分页目录"),
+    ledger: Path | None = typer.Option(None, "--ledger", help="预算系统导出的账表（CSV/xlsx），与表中资金核对"),
+    statistics: bool = typer.Option(False, "--statistics", help="在终端按规则统计问题数"),
 ) -> None:
     """核查 PATHS 中的表格并报告所有不一致之处。"""
     flags = dict(paths=paths, format=format.value, output=output, fail_on=fail_on and fail_on.value,
@@ -118,7 +120,8 @@ def check(
                  annotate=annotate, jobs=jobs, executor=executor and executor.value, scheduler=scheduler,
                  skip_unsupported=skip_unsupported, limit=limit or [], config=config, no_config=no_config,
                  quiet=quiet, compare=compare, fail_on_new=fail_on_new,
-                 split_by=(split_by[0].value, split_by[1]) if split_by else None, html_max_mb=html_max_mb)
+                 split_by=(split_by[0].value, split_by[1]) if split_by else None, html_max_mb=html_max_mb,
+                 ledger=ledger, statistics=statistics)
     try:
         plan = _plan(flags)
     except UsageError as exc:
@@ -180,12 +183,25 @@ def _plan(flags: dict) -> Plan:
         skip_unsupported=bool(_pick(flags["skip_unsupported"], cfg.skip_unsupported, False)),
         per_path=cfg.per_path)
     _check_executor(plan.options)
+    plan.options.ledger = _ledger(flags.get("ledger"))
     _check_output(plan.output, plan.paths)
     _check_annotate(plan.annotate)
     plan.extra = {"baseline": _load_baseline(flags["compare"], flags["fail_on_new"]), "compare": flags["compare"],
                   "fail_on_new": flags["fail_on_new"], "split_by": flags["split_by"],
-                  "html_max_bytes": int(flags["html_max_mb"] * 1_000_000)}
+                  "html_max_bytes": int(flags["html_max_mb"] * 1_000_000), "statistics": flags.get("statistics", False)}
     return plan
+
+
+def _ledger(path: Path | None):
+    """The --ledger file read before the run, so a bad ledger costs nothing (exit 2, one line)."""
+    if path is None:
+        return None
+    from checker.ledger import LedgerError, read_ledger
+
+    try:
+        return read_ledger(str(path))
+    except LedgerError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _load_baseline(compare: Path | None, fail_on_new: bool):

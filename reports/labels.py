@@ -12,9 +12,10 @@ SEVERITY = {
 }
 KIND = {
     "zh": {"selfeval": "自评表", "bundle": "自评表汇编", "rubric": "评分表", "target": "目标表",
-           "mixed": "多种表", "unrecognised": "未识别", "": ""},
+           "mixed": "多种表", "unrecognised": "未识别", "ledger": "预算账表", "": ""},
     "en": {"selfeval": "self-evaluation", "bundle": "self-evaluation bundle", "rubric": "rubric",
-           "target": "target table", "mixed": "mixed", "unrecognised": "unrecognised", "": ""},
+           "target": "target table", "mixed": "mixed", "unrecognised": "unrecognised", "ledger": "budget ledger",
+           "": ""},
 }
 STATUS = {
     "zh": {"checked": "已核查", "unrecognised": "未识别", "unreadable": "无法读取", "skipped": "已跳过"},
