@@ -79,7 +79,7 @@ def check(paths: list[str], profile: Profile | None = None, lang: str = "zh",
     statuses, store, notes = read_all(inputs, opts)
     batch = build_batch(store, profile, notes, opts.ledger)
     store.release()
-    statuses += _ledger_status(opts.ledger)
+    statuses = _with_ledger(statuses, _ledger_status(opts.ledger))
     findings = run_rules(batch, chosen)
     findings = _per_path(findings, opts.per_path)
     findings = M.validate_frame(M.Findings, with_fingerprints(_order(findings, statuses)))
@@ -101,6 +101,18 @@ def _ledger_status(ledger: pd.DataFrame | None) -> list[FileStatus]:
     except OSError:
         digest = ""
     return [FileStatus(path, "checked", "ledger", 0, sha256=digest)]
+
+
+def _with_ledger(statuses: list[FileStatus], ledger: list[FileStatus]) -> list[FileStatus]:
+    """The ledger listed once: in its place when it was also among the inputs, else last."""
+    if not ledger:
+        return statuses
+    same = [n for n, s in enumerate(statuses) if os.path.realpath(s.real_path) == os.path.realpath(ledger[0].path)]
+    if not same:
+        return statuses + ledger
+    out = list(statuses)
+    out[same[0]] = replace(ledger[0], path=statuses[same[0]].path, source=statuses[same[0]].source)
+    return out
 
 
 def choose_rules(select_ids: list[str] | None, ignore_ids: list[str] | None) -> list[Rule]:

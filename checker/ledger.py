@@ -47,10 +47,12 @@ def name_key(name: str) -> str:
 
 
 def _field_of(key: str) -> str | None:
+    """The field a header cell names: one of its words exactly, else a word of three or more
+    characters it starts with (项目资金 is not 项目, 全年预算数合计 is 全年预算数)."""
     bare = _BRACKETS.sub("", key)
     for exact in (True, False):
         for fld, words in LEDGER_WORDS.items():
-            if any(bare == w if exact else bare.startswith(w) for w in words):
+            if any(bare == w if exact else len(w) >= 3 and bare.startswith(w) for w in words):
                 return fld
     return None
 
@@ -106,6 +108,11 @@ def _cell(row, col):
         return "", row.loc
     c = row.cells[col]
     return c.text.strip(), c.loc
+
+
+def is_ledger(grids) -> bool:
+    """Is this file (read, but none of the three forms) a budget ledger by its header?"""
+    return any(_header(g.rows[:30])[0] >= 0 for g in grids)
 
 
 def read_ledger(path: str) -> pd.DataFrame:

@@ -28,6 +28,11 @@ FAMILY = {
            "DUP": "duplicates", "XREF": "cross-checks", "TEXT": "rubric wording", "TARGET": "target tables",
            "PARSE": "reading"},
 }
+# A table's status (checker.gate.table_status).
+TABLE_STATUS = {
+    "zh": {"pass": "通过", "fail": "不通过", "doubt": "需人工核对"},
+    "en": {"pass": "pass", "fail": "fail", "doubt": "manual check"},
+}
 # A finding's state against a baseline run (``--compare``).
 BASELINE = {
     "zh": {"new": "新增", "persisting": "遗留", "fixed": "已修正"},
@@ -49,6 +54,10 @@ def kind(code: str, lang: str) -> str:
 
 def status(code: str, lang: str) -> str:
     return STATUS[lang].get(code, code)
+
+
+def table_status(code: str, lang: str) -> str:
+    return TABLE_STATUS[lang].get(code, code)
 
 
 def family(code: str, lang: str) -> str:

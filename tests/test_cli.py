@@ -34,10 +34,10 @@ def test_json_contract_keys():
     doc = json.loads(res.stdout)
     assert doc["tool"] == "jixiao" and doc["version"]
     assert set(doc["files"][0]) == {"path", "status", "kind", "projects", "errors", "warnings", "error_message"}
-    assert set(doc["projects"][0]) == {"file", "name", "kind", "reported_total", "recomputed_total"}
+    assert set(doc["projects"][0]) == {"file", "name", "kind", "reported_total", "recomputed_total", "status"}
     assert set(doc["findings"][0]) == {"rule", "family", "severity", "file", "project", "section", "indicator",
                                        "location", "reported", "expected", "message", "fingerprint"}
-    assert set(doc["summary"]) == {"files", "projects", "errors", "warnings", "infos", "passed"}
+    assert set(doc["summary"]) == {"files", "projects", "errors", "warnings", "infos", "passed", "tables"}
     assert doc["summary"]["projects"] == 14 and doc["summary"]["passed"] is False
     relief = next(p for p in doc["projects"] if p["name"].startswith("困难人员救助"))
     assert relief["reported_total"] == 94.13
