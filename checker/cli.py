@@ -35,6 +35,7 @@ class Format(str, Enum):
     sarif = "sarif"
     junit = "junit"
     csv_files = "csv-files"
+    summary_csv = "summary-csv"
 
 
 class FailOn(str, Enum):
@@ -396,6 +397,9 @@ def _emit(plan: Plan, result) -> int:
     if plan.output and plan.format != "text":
         from reports.text import summary_line
         typer.echo(summary_line(result), err=True)
+    if plan.extra.get("statistics"):   # counts per rule, on the terminal (stderr when stdout holds a report)
+        from reports.summary import statistics
+        typer.echo(statistics(result), nl=False, err=plan.output is None and plan.format != "text")
     return code
 
 

@@ -248,6 +248,7 @@ def build(result) -> dict:
         "generated": local_text(generated_at(result)), "fail_on": result.fail_on,
         "passed": passed(gate_view(result)), "comparison": comparison_summary(result, orphans),
         "filters": filter_options(findings, files, depts, lang),
+        "departments": department_views(result),
         "file_level": [f for fl in files for f in fl["findings"]],
     }
 
@@ -269,6 +270,19 @@ def _file_states(files: list[dict], projects: list[dict]) -> None:
 def _profile_name(result, L: dict) -> str:
     name = result.extra.get("profile", "default")
     return L["default_profile"] if name == "default" else name
+
+
+def department_views(result) -> list[dict]:
+    """The department summary (``reports.summary``) with its cells as shown."""
+    from reports.summary import departments, grade_text, rules_text
+
+    rows = departments(result)
+    for d in rows:
+        d.update(codes_text=" ".join(d["codes"]), reported_text=num(d["reported"], 2),
+                 recomputed_text=num(d["recomputed"], 2), over_text=("+" if d["over"] > 0 else "") + num(d["over"]),
+                 over_mean_text=num(d["over_mean"]), stated_text=grade_text(d["stated"]),
+                 regraded_text=grade_text(d["regraded"]), rules_text=rules_text(d["top_rules"]))
+    return rows
 
 
 def file_view(s, n: int, counts: Counter, file_findings: list, fail_on: str, lang: str) -> dict:
