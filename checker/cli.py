@@ -22,6 +22,9 @@ from pathlib import Path
 import typer
 
 from checker import __version__
+from checker.cli_zh import install as _chinese_cli_words
+
+_chinese_cli_words()   # click's and typer's own messages ("Missing argument" …) in Chinese
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="jixiao 绩效: 核查预算绩效自评表、评分表、目标表的勾稽关系与得分。")

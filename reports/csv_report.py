@@ -14,6 +14,7 @@ from checker.compare import comparison_of, states
 from checker.gate import table_statuses
 from reports import labels
 from reports.frames import columns
+from reports.locations import shown
 from reports.safe_cells import csv_cell
 
 # The first eleven columns are those of earlier versions; new ones are appended.
@@ -50,7 +51,8 @@ def render_csv(result) -> str:
     pids = result.findings["project_id"].tolist()
     for n in range(len(result.findings)):
         s = status.get(c["file"][n])
-        row = [c["file"][n], c["project"][n], c["section"][n], c["indicator"][n], c["location"][n], c["rule"][n],
+        row = [c["file"][n], c["project"][n], c["section"][n], c["indicator"][n], shown(c["location"][n], lang),
+               c["rule"][n],
                c["family"][n], labels.severity(c["severity"][n], lang), c["reported"][n], c["expected"][n], c[msg][n],
                labels.status(s.status, lang) if s else "", c["fingerprint"][n],
                labels.table_status(table[pids[n]], lang) if pids[n] in table else ""]

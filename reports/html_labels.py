@@ -4,7 +4,7 @@ from __future__ import annotations
 
 LABELS = {
     "zh": {
-        "title": "绩效表核查报告", "files": "文件", "file": "文件", "projects": "表", "errors": "错误",
+        "lang": "zh", "title": "绩效表核查报告", "files": "文件", "file": "文件", "projects": "表", "errors": "错误",
         "warnings": "警告", "infos": "提示", "status": "状态", "kind": "类型", "tables": "表数", "result": "结论",
         "fail": "不通过", "attention": "需关注", "pass": "通过", "by_family": "按类别统计", "family": "类别",
         "department": "主管部门", "year": "年度", "funds": "项目资金（万元）", "line": "资金",
@@ -38,7 +38,7 @@ LABELS = {
         "chart_grades": "各主管部门评价等级分布（填报与重算；优≥90，良80–89，中60–79，差<60）",
     },
     "en": {
-        "title": "Performance form check report", "files": "Files", "file": "File", "projects": "Tables",
+        "lang": "en", "title": "Performance form check report", "files": "Files", "file": "File", "projects": "Tables",
         "errors": "Errors", "warnings": "Warnings", "infos": "Infos", "status": "Status", "kind": "Kind",
         "tables": "Tables", "result": "Result", "fail": "fail", "attention": "review", "pass": "pass",
         "by_family": "By family", "family": "Family", "department": "Department", "year": "Year",

@@ -24,6 +24,7 @@ from reports.annotate_xlsx import skipped_note
 from reports.clock import generated_at, local_text
 from reports.frames import columns, positions
 from reports.html_labels import FUND_LINE, LABELS
+from reports.locations import shown
 
 STATE_ORDER = {"fail": 0, "doubt": 1, "attention": 2, "pass": 3}
 
@@ -140,7 +141,7 @@ def indicator_rows(cols: dict, idx: list[int], marks: Marks, L: dict) -> tuple[l
                            cell(_text(cols["basis"][n]), "basis")]
         name_hits = row_hits + marks.named(name)
         cells.append(cell(name, "name", name_hits))
-        cells += value_cells + score_cells + [cell(_text(cols["loc"][n]), "loc")]
+        cells += value_cells + score_cells + [cell(shown(_text(cols["loc"][n]), L["lang"]), "loc")]
         sev = worst(s for c in cells if c["rules"] for s in _sev_of(c))
         rows.append({"name": name, "severity": sev, "html": cells_html(cells)})
     return rows, has_values, has_scores, has_review
@@ -203,6 +204,7 @@ def totals(p: dict, marks: Marks, L: dict, has_scores: bool = True) -> dict | No
 
 def finding_view(f: dict, lang: str) -> dict:
     f["text"] = f["message_en"] if lang == "en" else f["message"]
+    f["where"] = shown(f["location"], lang)
     f["sev_label"] = labels.severity(f["severity"], lang)
     f["fam_label"] = labels.family(f["family"], lang)
     f["state_label"] = labels.baseline(f["state"], lang) if f.get("state") else ""
@@ -330,7 +332,7 @@ def project_views(result, by_project, file_index, depts, statuses, lang, L) -> l
         state = shown_state(status, sevs)
         out.append({
             "id": f"p-{pid}", "pid": pid, "name": _text(p["name"]), "file": p["file"], "file_idx": fidx,
-            "file_name": Path(p["file"]).name, "sha256": hashes.get(p["file"], ""), "loc": _text(p["loc"]),
+            "file_name": Path(p["file"]).name, "sha256": hashes.get(p["file"], ""), "loc": shown(_text(p["loc"]), lang),
             "kind": p["kind"], "kind_label": labels.kind(p["kind"], lang), "department": dept,
             "dept_idx": f"d{depts[dept]}" if dept else "", "year": num(p["year"]), "goal": _text(p["goal"]),
             "indicators": rows, "has_values": has_values, "has_scores": has_scores,
@@ -355,7 +357,8 @@ def attach_fixed(result, projects: list[dict], lang: str) -> list[dict]:
     orphans = []
     for n in range(len(c.fixed)):
         f = {k: v[n] for k, v in fixed_cols.items()}
-        f.update(state=FIXED, state_label=labels.baseline(FIXED, lang), sev_label=labels.severity(f["severity"], lang),
+        f.update(state=FIXED, where=shown(f["location"], lang),
+                 state_label=labels.baseline(FIXED, lang), sev_label=labels.severity(f["severity"], lang),
                  fam_label=labels.family(f["family"], lang), text=f["message"])
         (by_name[f["project"]]["fixed"] if f["project"] in by_name else orphans).append(f)
     return orphans

@@ -15,6 +15,7 @@ from checker.compare import comparison_of, gate_view, states
 from checker.gate import TABLE_DOUBT, TABLE_FAIL, at_or_above, table_level, table_status, table_statuses
 from reports import labels
 from reports.frames import columns
+from reports.locations import shown
 
 
 def _file_case(suite, s, lang: str) -> tuple[int, int, int]:
@@ -68,7 +69,7 @@ def _table_case(case, status: str, mine: list, c: dict, st: list, how: tuple) ->
     if status != TABLE_FAIL:
         return 0
     failing = [n for n, gate in mine if gate and at_or_above(c["severity"][n], level)]
-    lines = [f"{c['location'][n]}: {c['rule'][n]} {labels.severity(c['severity'][n], lang)}"
+    lines = [f"{shown(c['location'][n], lang)}: {c['rule'][n]} {labels.severity(c['severity'][n], lang)}"
              f"{' [' + labels.baseline(st[n], lang) + ']' if st[n] else ''} {c[msg][n]}" for n in failing]
     ET.SubElement(case, "failure", message=_one_line(failing, c, msg, lang), type="jixiao").text = "\n".join(lines)
     return 1

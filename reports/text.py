@@ -10,6 +10,7 @@ from checker.compare import comparison_of, states
 from checker.gate import table_counts, table_statuses
 from reports import labels
 from reports.frames import columns
+from reports.locations import shown
 
 SEVERITY_ZH = labels.SEVERITY["zh"]
 KIND_ZH = labels.KIND["zh"]
@@ -19,7 +20,7 @@ LINE_KEYS = ["file", "location", "rule", "severity", "project", "indicator", "se
 def finding_line(f: dict, lang: str = "zh") -> str:
     msg = f["message_en"] if lang == "en" else f["message"]
     where = " / ".join(x for x in (f["project"], f["indicator"] or f["section"]) if x)
-    loc = f"{f['file']}:{f['location']}" if f["location"] else f["file"]
+    loc = f"{f['file']}:{shown(f['location'], lang)}" if f["location"] else f["file"]
     head = f"{loc}: {f['rule']} {f['severity']}"
     return f"{head} {where}: {msg}" if where else f"{head}: {msg}"
 

@@ -24,7 +24,7 @@ def test_text_output_is_linter_style_with_summary():
     lines = res.stdout.strip().splitlines()
     over = [line for line in lines if "IND.OVERSCORE" in line and "移动终端台数" in line]
     assert len(over) == 1
-    assert over[0].startswith(f"{DATA / 'text/003_bundle_jinan.txt'}:line 103")
+    assert over[0].startswith(f"{DATA / 'text/003_bundle_jinan.txt'}:第103行第8列")
     assert "医保智能审核移动终端经费 / 移动终端台数" in over[0] and " error " in over[0]
     assert lines[-1].startswith("共 1 个文件、14 张表")
 
