@@ -236,7 +236,7 @@ def build(result) -> dict:
     for f in files:
         f["note"] = skipped_note(f["path"], lang) if f["path"] in no_copy else ""
 
-    depts: dict[str, int] = {}
+    depts: dict[str, dict] = {}
     projects = project_views(result, by_project, file_index, depts, statuses, lang, L)
     _file_states(files, projects)
     orphans = attach_fixed(result, projects, lang)
@@ -322,8 +322,11 @@ def project_views(result, by_project, file_index, depts, statuses, lang, L) -> l
         funds = fund_table(fdcols, fpos.get(pid, []), marks, lang, L)
         tot = totals(p, marks, L, has_scores)
         dept = "-".join(x for x in (_text(p["department_code"]), _text(p["department"])) if x)
-        if dept and dept not in depts:
-            depts[dept] = len(depts)
+        key = _text(p["department"]) or _text(p["department_code"])   # one department, whatever codes its forms give
+        if key:
+            entry = depts.setdefault(key, {"n": len(depts), "codes": []})
+            if p["department_code"] and p["department_code"] not in entry["codes"]:
+                entry["codes"].append(p["department_code"])
         fidx = f"f{file_index.get(p['file'], 0)}"
         for f in pf:
             f["file_idx"] = fidx
@@ -334,7 +337,7 @@ def project_views(result, by_project, file_index, depts, statuses, lang, L) -> l
             "id": f"p-{pid}", "pid": pid, "name": _text(p["name"]), "file": p["file"], "file_idx": fidx,
             "file_name": Path(p["file"]).name, "sha256": hashes.get(p["file"], ""), "loc": shown(_text(p["loc"]), lang),
             "kind": p["kind"], "kind_label": labels.kind(p["kind"], lang), "department": dept,
-            "dept_idx": f"d{depts[dept]}" if dept else "", "year": num(p["year"]), "goal": _text(p["goal"]),
+            "dept_idx": f"d{depts[key]['n']}" if key else "", "year": num(p["year"]), "goal": _text(p["goal"]),
             "indicators": rows, "has_values": has_values, "has_scores": has_scores,
             "has_review": has_review, "funds": funds, "totals": tot,
             "findings": pf, "fixed": [], "state": state, "status": status, "open": state != "pass",
@@ -372,7 +375,7 @@ def comparison_summary(result, orphans: list[dict]) -> dict | None:
             "fixed": c.counts.get(FIXED, 0), "new_only": c.new_only, "orphans": orphans}
 
 
-def filter_options(findings: list[dict], files: list[dict], depts: dict[str, int], lang: str) -> dict:
+def filter_options(findings: list[dict], files: list[dict], depts: dict[str, dict], lang: str) -> dict:
     from rules import load_all
 
     catalog = load_all()
@@ -383,5 +386,6 @@ def filter_options(findings: list[dict], files: list[dict], depts: dict[str, int
         "families": [(fa, f"{fa} {labels.family(fa, lang)}") for fa in fams],
         "rules": [(r, f"{r} {labels.rule_title(catalog[r], lang)}".strip() if r in catalog else r) for r in present],
         "files": [(f["idx"], f["path"]) for f in files],
-        "depts": [(f"d{n}", name) for name, n in depts.items()],
+        "depts": [(f"d{d['n']}", f"{name}（{'、'.join(d['codes'])}）" if len(d["codes"]) > 1 else name)
+                  for name, d in depts.items()],
     }

@@ -89,7 +89,7 @@ def write_split(result, out_dir: str | Path, by: str) -> list[Path]:
     generated_at(result)  # one timestamp shared by every report
     lang = labels.lang_of(result)
     gs = groups(result, by)
-    names = unique_names([g.name for g in gs] + ["index"])[:-1]  # never a report called index.html
+    names = unique_names(_with_file(gs) + ["index"])[:-1]  # never a report called index.html
     slicer = _Slicer(result)
     written, rows = [], []
     for g, stem in zip(gs, names):
@@ -98,14 +98,43 @@ def write_split(result, out_dir: str | Path, by: str) -> list[Path]:
         atomic_write_text(page, render_html(sub))
         written.append(page)
         books = _workbooks(sub, g, stem, out)
+        for book in books:   # the group's own sheets (and the 核查结果 sheet), not the whole bundle
+            _only_sheets(book, set(sub.projects["sheet"]))
         written += books
         c = sub.counts()
-        rows.append({"name": g.name, "href": page.name, "books": [b.name for b in books],
+        depts = sorted({d for d in sub.projects["department"] if d})
+        rows.append({"name": g.name, "href": page.name, "departments": depts, "books": [b.name for b in books],
                      "projects": len(g.project_ids), "files": g.files, **{s: c[s] for s in SEVERITIES},
                      "no_copy": [f for f in g.files if Path(f).suffix.lower() in NOT_ANNOTATED]})
     index = out / "index.html"
     atomic_write_text(index, _index_html(result, rows, by, lang))
     return [index, *written]
+
+
+def _with_file(gs: list[Group]) -> list[str]:
+    """Report names: a project's name, with its file's name where the name repeats (机关党建经费（v2）),
+    so a repeated project is not told apart by a bare -2."""
+    counts: dict[str, int] = {}
+    for g in gs:
+        counts[g.name] = counts.get(g.name, 0) + 1
+    return [f"{g.name}（{Path(g.files[0]).stem}）" if counts[g.name] > 1 and g.files else g.name for g in gs]
+
+
+def _only_sheets(book: Path, keep: set[str]) -> None:
+    """Drop from an annotated copy every sheet but ``keep`` and the first (核查结果)."""
+    import openpyxl
+
+    keep = {k for k in keep if k}
+    if not keep or book.suffix.lower() not in (".xlsx", ".xlsm"):
+        return
+    wb = openpyxl.load_workbook(book, keep_vba=book.suffix.lower() == ".xlsm")
+    drop = [ws for n, ws in enumerate(wb.worksheets) if n > 0 and ws.title not in keep]
+    if not drop or len(drop) == len(wb.worksheets) - 1:
+        return
+    for ws in drop:
+        wb.remove(ws)
+    wb.active = 0
+    wb.save(book)
 
 
 def _workbooks(sub, g: Group, stem: str, out: Path) -> list[Path]:
@@ -122,6 +151,7 @@ _ENV = Environment(loader=PackageLoader("reports", "templates"), autoescape=sele
 def _index_html(result, rows: list[dict], by: str, lang: str) -> str:
     return _ENV.get_template("split_index.html.j2").render(
         L=LABELS[lang], lang=lang, rows=rows, by=by, csp=Markup(CSP), css=Markup(CSS), js=Markup(JS),
+        depts=sorted({d for r in rows for d in r["departments"]}),
         generated=local_text(generated_at(result)), version=result.version,
         profile=result.extra.get("profile", "default"), counts=result.counts(),
         note=[labels_note(f, lang) for f in dict.fromkeys(f for r in rows for f in r["no_copy"])])

@@ -48,6 +48,11 @@
       if (!li.dataset.target) li.hidden = !!f.file && li.dataset.file !== f.file;
     });
     $("table.files tbody tr").forEach(function (tr) { tr.hidden = !!f.file && tr.dataset.file !== f.file; });
+    $("tr.split-row").forEach(function (tr) {   // the index of a split batch
+      var inDept = !f.dept || tr.dataset.depts.split("|").indexOf(f.dept) >= 0;
+      tr.hidden = !inDept || (!!f.q && tr.textContent.toLowerCase().indexOf(f.q) < 0);
+      if (!tr.hidden) shownProjects++;
+    });
     var out = bar && bar.querySelector(".shown");
     if (out) out.textContent = out.dataset.label + " " + shownRows + " · " + shownProjects + " " + out.dataset.projects;
     var none = document.querySelector(".no-match");
