@@ -11,16 +11,12 @@ from __future__ import annotations
 import json
 import math
 
+from checker.lexicon import LEXICON
 from checker.readers import read_any
 from checker.recognise import FileModel, recognise_file
 
-FIELD_ZH = {
-    "l1": "一级指标", "l2": "二级指标", "name": "三级指标", "op": "指标性质", "target": "指标值(A)", "unit": "度量单位",
-    "actual": "实际值(B)", "weight": "分值", "score": "得分", "review": "复核分", "method": "评分方法/标准",
-    "explain": "指标解释", "note": "说明/偏差原因", "label": "资金项目", "budget_initial": "年初预算数",
-    "budget": "全年预算数", "spent": "全年执行数", "rate": "执行率", "unknown": "（未识别，不读取）",
-}
-KIND_ZH = {"selfeval": "自评表", "bundle": "自评表汇编", "rubric": "评分表", "target": "目标表", "unrecognised": "未识别"}
+FIELD_ZH = LEXICON.section("display")["inspect_field"]["zh"]
+KIND_ZH = LEXICON.section("display")["kind"]["zh"]
 
 
 def inspect_file(path: str) -> dict:

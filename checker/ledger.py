@@ -2,7 +2,7 @@
 
 A CSV or Excel export — project code, name, unit, 全年预算数, 全年执行数 — read through the
 ordinary readers (so its limits and locations are the forms' own), its columns found by their
-header words (``LEDGER_WORDS``), its amounts in 元 or 万元 as its header or a title row above it
+header words (``checker/lexicon/ledger.yaml``), its amounts in 元 or 万元 as its header or a title row above it
 says.  The result is a ``checker.model.Ledger`` frame; the engine hands it to the rules as a
 batch table (``Batch.ledger``) and the XREF.LEDGER_* rules (``rules/ledger.py``) compare it with
 the forms.  Nothing here judges the forms.
@@ -16,21 +16,16 @@ import unicodedata
 import pandas as pd
 
 from checker import model as M
+from checker.lexicon import LEXICON
 
-# Header words of the ledger's columns, most specific first (matched on the header cell with its
-# "(万元)" removed: exactly, else as its start).  Kept in one place so they can move to the lexicon.
-LEDGER_WORDS = {
-    "code": ["项目编码", "项目代码", "项目编号", "项目ID", "编码", "代码"],
-    "name": ["项目名称", "项目"],
-    "department": ["主管部门", "部门名称", "部门"],
-    "unit": ["预算单位", "单位名称", "实施单位", "执行单位", "单位"],
-    "budget": ["全年预算数", "调整后预算数", "全年预算", "预算数", "预算金额", "年度预算"],
-    "spent": ["全年执行数", "执行数", "实际支出数", "实际支出", "支出数", "执行金额"],
-}
-UNIT_WORDS = {"万元": 1e4, "元": 1.0}      # longest first: 万元 before 元
-TOTAL_ROWS = ("合计", "总计", "小计")
+# Words from the lexicon (checker/lexicon/ledger.yaml): the header words of each column, most
+# specific first; the unit words of the amounts; the rows that are no project.
+LEDGER_WORDS = {fld: words for fld, words in LEXICON.table("ledger_columns")}
+UNIT_WORDS = {**{w: 1e4 for w in LEXICON.words("ledger_units", "wan")},     # 万元 before 元
+              **{w: 1.0 for w in LEXICON.words("ledger_units", "yuan")}}
+UNIT_LABEL = LEXICON.words("ledger_units", "unit_label")
+TOTAL_ROWS = LEXICON.words("ledger_rows", "total")
 REQUIRED = ("name", "budget", "spent")
-FIELD_ZH = {"name": "项目名称", "budget": "全年预算数", "spent": "全年执行数"}
 
 _BRACKETS = re.compile(r"[(（\[【].*?[)）\]】]")
 _PUNCT = re.compile(r"[\W_]+")
@@ -87,14 +82,15 @@ def _scale(rows, head: int, cols: dict, path: str) -> float:
         raise LedgerError(f"{path}: 全年预算数与全年执行数的金额单位不同，请统一为元或万元")
     for row in rows[:head]:
         for c in row.cells:
-            if "单位" in c.key and (s := _unit_in(c.key)) is not None:
+            if any(w in c.key for w in UNIT_LABEL) and (s := _unit_in(c.key)) is not None:
                 return s
     raise LedgerError(f"{path}: 未写明金额单位，请在表头写明（如 全年预算数(万元)）或在表上方注明 金额单位：元")
 
 
 def _amount(text: str, loc: str, path: str) -> tuple[float, int]:
     t = unicodedata.normalize("NFKC", text or "").replace(",", "").replace(" ", "")
-    t = t.removesuffix("万元").removesuffix("元")
+    for word in UNIT_WORDS:   # "1.5万元": the unit written in the cell
+        t = t.removesuffix(word)
     if t in ("", "-", "—", "/"):
         return float("nan"), 0
     m = _NUMBER.match(t)

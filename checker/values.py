@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from checker.lexicon import LEXICON
+
 KINDS = ("empty", "quantity", "percent", "tier", "date", "text")
 # Placeholders reviewers write for "nothing here"; NFKC has already folded "／" and "－".
-EMPTY = {"", "—", "-", "--", "/", "无", "——", "—-", "\\"}
+EMPTY = {"", *LEXICON.words("placeholders", "empty")}
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 # Word/PDF extraction breaks Chinese words with spaces ("达成预 期指标", "73.75 万人次").
@@ -29,29 +31,18 @@ _PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：]|\d+\s*[.、]\s*(?=[^\d\s]))")
 
 # Operators written before the number.  Order matters: longer words first, so
 # "大于等于" is not read as "大于" and "不低于" not as "低于".
-_OPS_BEFORE = [
-    (">=", ">="), ("<=", "<="), ("≥", ">="), ("≤", "<="), ("⩾", ">="), ("⩽", "<="),
-    ("≧", ">="), ("≦", "<="), ("═", "="), ("==", "="),
-    ("不低于", ">="), ("不少于", ">="), ("大于等于", ">="), ("大于或等于", ">="), ("至少", ">="),
-    ("不高于", "<="), ("不超过", "<="), ("不多于", "<="), ("小于等于", "<="), ("小于或等于", "<="),
-    ("控制在", "<="), ("最多", "<="), ("大于", ">"), ("高于", ">"), ("超过", ">"), ("多于", ">"),
-    ("小于", "<"), ("低于", "<"), ("少于", "<"), (">", ">"), ("<", "<"), ("=", "="),
-]
-_OPS_AFTER = [("及以上", ">="), ("及以下", "<="), ("以上", ">="), ("以下", "<="), ("以内", "<="), ("之内", "<="), ("内", "<=")]
-_SCALES = {"万": 1e4, "亿": 1e8, "千": 1e3}
+_OPS_BEFORE = sorted(((w, op) for op, ws in LEXICON.table("operators_before") for w in ws), key=lambda t: -len(t[0]))
+_OPS_AFTER = sorted(((w, op) for op, ws in LEXICON.table("operators_after") for w in ws), key=lambda t: -len(t[0]))
+_SCALES = {w: float(scale) for scale, ws in LEXICON.table("scales") for w in ws}
 # A unit is a short run without digits or punctuation, then optional "/次", "/人/月".
 _UNIT = re.compile(r"^([^\d/\s,，;；、。()（）]{0,6}?)((?:/[^\d/\s]{1,3})*)$")
 
-TIER_PATTERNS = [  # checked in order: "未达成" contains "达成", "部分达成" too
-    (3, ("未达成", "未完成", "效果较差", "未达到预期", "没有达成", "未达标", "未实现")),
-    (2, ("部分达成", "部分完成", "基本达成", "基本完成", "部分达到", "部分实现")),
-    (1, ("达成预期", "达到预期", "全部完成", "已完成", "全面完成", "完成预期", "已达成", "全部达成", "已实现")),
-]
+TIER_PATTERNS = sorted(((int(t), ws) for t, ws in LEXICON.table("tiers")), reverse=True)  # 3 first: "未达成" holds "达成"
 # A deadline: at most a short lead-in ("截至", "于"), year, optional month/day, "底", "前".
 _DATE_FULL = re.compile(r"^(\D{0,3}?)((?:19|20)\d\d)年度?(?:(\d{1,2})月)?(?:(\d{1,2})日)?(底|末)?(之前|以前|前|之内|以内|内|止)?")
 _DATE_MONTH = re.compile(r"^(\d{1,2})月(?:\d{1,2}日)?(?:底|末)?(?:之前|以前|前|止)?(?:完成)?$")
 _DATE_ISO = re.compile(r"^((?:19|20)\d\d)[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:前|之前|以前)?$")
-_DATE_WORDS = ("年度内", "当年完成", "年底前", "年内", "按时完成", "按期完成", "年末前", "当年内")
+_DATE_WORDS = LEXICON.words("date_words", "within_year")
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,13 @@ printed as the rows a reviewer would see and the finding they give.
 
 from __future__ import annotations
 
+from checker.lexicon import LEXICON
 from rules import Rule, load_all
 
 DEFAULT_IND_HEADER = ("绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值(A) | 全年实际值(B) | 分值 | 得分 | "
                       "偏差原因分析及改进措施")
-SEVERITY = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
-            "en": {"error": "error", "warning": "warning", "info": "info"}}
-FAMILY = {"zh": {"FUND": "资金", "IND": "指标", "SUM": "合计", "CAP": "上限", "DUP": "重复", "XREF": "勾稽",
-                 "TEXT": "文字", "TARGET": "目标表", "PARSE": "读取"}}
+SEVERITY = LEXICON.section("display")["severity"]
+FAMILY = LEXICON.section("display")["family"]
 WORDS = {"zh": {"fails": "反例（报出）", "passes": "正例（不报）", "gives": "报出", "nothing": "不报出任何问题",
                 "reported": "填报", "expected": "应为"},
          "en": {"fails": "Fails", "passes": "Passes", "gives": "gives", "nothing": "no finding",

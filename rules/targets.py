@@ -39,9 +39,10 @@ def category_empty(batch):
     """A category of indicators (数量/质量/时效/成本, 效益, 满意度; or a printed heading
     such as 经济效益指标) with no indicator, reported once per table.
     """
-    p = batch.projects[batch.projects["kind"] == "target"]
     i = _targets(batch)
     named = i[i["name"] != ""]
+    # A table none of whose indicators was read is not judged category by category (PARSE says why).
+    p = batch.projects[(batch.projects["kind"] == "target") & batch.projects["project_id"].isin(named["project_id"])]
     have2 = set(zip(named["project_id"], named["level2"]))
     have1 = set(zip(named["project_id"], named["level1"]))
     s = batch.sections

@@ -26,6 +26,7 @@ class FileModel:
     listed: list[dict] = field(default_factory=list)
     notes: list[dict] = field(default_factory=list)   # checker.model.Notes rows (PARSE.*)
     layouts: list[dict] = field(default_factory=list)  # per table: the column maps read (for ``jixiao inspect``)
+    form: dict = field(default_factory=dict)            # the kind chosen and the evidence (checker.forms.Choice)
 
     def validate(self) -> None:
         """Raise ``checker.model.RecordError`` if any of this file's rows break the model (a fast
@@ -36,19 +37,36 @@ class FileModel:
 
 
 def recognise_file(path: str, grids: list[Grid], file_no: int) -> FileModel:
-    from checker.recognise import rubric, selfeval, target
-    from checker.recognise.build import from_selfeval
+    """The file read by the block reader of the form-kind description that fits it best
+    (``checker.forms``): no kind is named in code here, only readers."""
+    from checker.forms import choose
 
-    if selfeval.looks_like_selfeval(grids):
-        fm = from_selfeval(path, selfeval.read_selfeval(grids), file_no)
-    elif rubric.looks_like(grids):
-        fm = rubric.recognise(path, grids, file_no)
-    elif target.looks_like(grids):
-        fm = target.recognise(path, grids, file_no)
-    else:
-        return FileModel(path=path, kind="unrecognised")
+    choice = choose(grids)
+    if choice.description is None:
+        return FileModel(path=path, kind="unrecognised", form=choice.explain())
+    fm = READERS[choice.description.reader](path, grids, file_no)
+    fm.form = choice.explain()
     fm.validate()
     return fm
+
+
+def _read_selfeval(path: str, grids: list[Grid], file_no: int) -> FileModel:
+    from checker.recognise import selfeval
+    from checker.recognise.build import from_selfeval
+    return from_selfeval(path, selfeval.read_selfeval(grids), file_no)
+
+
+def _read_rubric(path: str, grids: list[Grid], file_no: int) -> FileModel:
+    from checker.recognise import rubric
+    return rubric.recognise(path, grids, file_no)
+
+
+def _read_target(path: str, grids: list[Grid], file_no: int) -> FileModel:
+    from checker.recognise import target
+    return target.recognise(path, grids, file_no)
+
+
+READERS = {"selfeval": _read_selfeval, "rubric": _read_rubric, "target": _read_target}
 
 
 def project_id(file_no: int, seq: int) -> str:

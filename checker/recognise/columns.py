@@ -21,43 +21,20 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from checker.grid import Cell, Row, squash
+from checker.lexicon import LEXICON
 from checker.recognise.labels import declared_weight, level1_of, level2_of, strip_weight
 from checker.values import parse_value
 
-# --- header synonyms -------------------------------------------------------------------
+# --- header synonyms (checker/lexicon/columns.yaml, funds.yaml) ---------------------------
 # (field, fragments of the squashed header text).  Order matters: "得分计算方法" is a
 # method before it is a score, "未完成原因" a note before it is an actual, "年初预算数" an
 # initial budget before it is a budget.
-INDICATOR_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("review", ("复核分", "复核得分", "复评分", "评审得分", "核定得分", "复核评分")),
-    ("method", ("计算方法", "计分方法", "评分方法", "评分标准", "评价标准", "评分细则", "计分标准",
-                "评分办法", "得分规则", "评分规则")),
-    ("explain", ("指标解释", "评分要点", "指标说明", "考核内容", "具体指标", "指标内涵", "考核要点")),
-    ("note", ("偏差原因", "未完成原因", "原因分析", "改进措施", "备注", "评分说明", "扣分说明", "扣分原因",
-              "评分依据", "得分说明", "扣分情况", "说明")),
-    ("weight", ("分值", "权重", "标准分", "满分", "分数")),
-    ("score", ("自评分", "自评得分", "评价得分", "得分", "评分", "实得分")),
-    ("op", ("指标性质", "运算符", "比较符", "符号", "指标方向")),
-    ("unit", ("度量单位", "计量单位", "单位")),
-    ("actual", ("实际值", "实际完成", "完成值", "完成情况", "全年完成", "实际达到", "完成数")),
-    ("target", ("指标值", "目标值", "年度指标", "预期值", "计划值", "预期目标值")),
-    ("l1", ("一级指标", "一级")),
-    ("l2", ("二级指标", "二级")),
-    ("name", ("三级指标", "指标名称", "三级", "评价指标", "考核指标", "指标内容")),
-)
-FUND_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("score", ("得分",)),                      # "得分 (20分*执行率)" is the score, not the rate
-    ("budget_initial", ("年初预算", "年初预")),
-    ("rate", ("执行率",)),
-    ("budget", ("全年预算", "全年预", "调整后预算", "预算数", "预算金额", "年度预算", "预算(A)", "预算资金")),
-    ("spent", ("执行数", "全年执行", "全年执", "实际支出", "执行金额", "支出数", "实际执行")),
-    ("weight", ("分值", "权重")),
-)
+INDICATOR_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = LEXICON.table("indicator_columns")
+FUND_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = LEXICON.table("fund_columns")
 # Headers that name the indicator only where no column is headed as its name (see _name_column).
-NAME_WITHOUT_NAME = ("具体指标",)
+NAME_WITHOUT_NAME = LEXICON.words("column_roles", "name_without_name")
 # Header cells that label a block rather than a column; never reported as not understood.
-BLOCK_LABELS = ("绩效指标", "绩效目标", "年度绩效", "项目资金", "资金情况", "预算执行", "序号", "项目支出",
-                "资金使用", "指标")
+BLOCK_LABELS = LEXICON.words("column_roles", "block_label")
 
 MULTI = {"target", "actual", "note", "method", "explain", "label", "unknown"}  # fields that may span several cells
 VALUE_FIELDS = ("target", "actual", "weight", "score", "review")
@@ -235,9 +212,10 @@ def _completes(top: list[Cell], i: int, key: str, table) -> str | None:
 
 
 # --- what a cell can hold ------------------------------------------------------------
-OPERATOR_ONLY = re.compile(r"^(?:[≥≤=＝﹦═≧≦><⩾⩽]|>=|<=|==|正向|反向|定性|定量|≥=|\\geq|\\leq)$")
+OPERATOR_ONLY = re.compile(r"^(?:[≥≤=><]|>=|<=|≥=|\\geq|\\leq|"
+                           + "|".join(map(re.escape, LEXICON.words("operator_words"))) + ")$")
 PLAIN_NUMBER = re.compile(r"^[-+]?\d+(?:,\d{3})*(?:\.\d+)?分?[。.]?$")
-PLACEHOLDER = {"—", "-", "--", "/", "——", "\\", "－", "―"}
+PLACEHOLDER = set(LEXICON.words("placeholders", "empty")) - {"无"}   # 无 may be a value
 
 
 @lru_cache(maxsize=65536)
@@ -263,15 +241,12 @@ def cell_kind(key: str) -> str:
     return "long" if len(key) > 16 else "text"
 
 
-_UNITS = ("%", "元", "万元", "亿元", "人", "人次", "万人次", "台", "次", "家", "个", "本", "件", "条", "户", "亩",
-          "米", "公里", "千米", "平方米", "天", "日", "小时", "月", "年", "个工作日", "工作日", "分钟", "吨", "辆",
-          "所", "座", "项", "场", "期", "批", "份", "册", "篇", "套", "处", "株", "头", "只", "百分比", "万", "km", "m",
-          "kg", "公斤", "倍", "岁", "名", "宗", "笔", "张", "部", "间", "栋", "块", "棵", "万亩", "万人", "元/人",
-          "元/亩", "万元/次")
+_UNITS = frozenset(LEXICON.words("units", "unit"))
+_PER_UNITS = LEXICON.words("units", "per")
 
 
 def _looks_like_unit(key: str) -> bool:
-    return key in _UNITS or (key.startswith("元/") or key.startswith("万元/"))
+    return key in _UNITS or key.startswith(_PER_UNITS)
 
 
 INF = float("inf")

@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from checker.grid import squash  # noqa: F401  (re-exported: labels are matched squashed)
+from checker.lexicon import LEXICON
 
 _WS = re.compile(r"\s+")
 _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d))")
@@ -65,19 +66,12 @@ def strip_item_prefix(text: str) -> str:
     return _PREFIX.sub("", clean(text)).strip()
 
 
-# --- performance indicator headings ------------------------------------------
-LEVEL1 = {"产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标", "满意": "满意度指标",
-          "决策": "决策指标", "过程": "过程指标"}
-# Level-1 headings of four-part (决策/过程/产出/效益) forms, written without "指标".
-LEVEL1_BARE = {"决策": "决策指标", "过程": "过程指标", "产出": "产出指标", "效益": "效益指标", "项目决策": "决策指标",
-               "项目过程": "过程指标", "项目管理": "过程指标", "项目产出": "产出指标", "项目效益": "效益指标",
-               "满意度": "满意度指标"}
-LEVEL2 = [  # (fragment the squashed heading starts with, canonical name)
-    ("数量", "数量指标"), ("质量", "质量指标"), ("时效", "时效指标"), ("成本", "成本指标"),
-    ("经济效", "经济效益指标"), ("社会效", "社会效益指标"), ("生态效", "生态效益指标"),
-    ("可持续", "可持续影响指标"), ("服务对象满意", "服务对象满意度指标"), ("满意度", "满意度指标"),
-    ("经济成本", "经济成本指标"), ("社会成本", "社会成本指标"), ("生态环境成本", "生态环境成本指标"),
-]
+# --- performance indicator headings (words: checker/lexicon/taxonomy.yaml) ------------------
+LEVEL1 = {frag: name for name, frags in LEXICON.table("level1") for frag in frags}
+# Level-1 headings of four-part (决策/过程/产出/效益) forms and rubrics, written without "指标".
+LEVEL1_BARE = {frag: name for name, frags in LEXICON.table("level1_bare") for frag in frags}
+LEVEL2 = [(frag, name) for name, frags in LEXICON.table("level2") for frag in frags]
+_LEVEL2_TAIL = LEXICON.words("level2_tail", "tail")
 
 
 @lru_cache(maxsize=65536)
@@ -87,7 +81,7 @@ def level1_of(text: str) -> str | None:
     for frag, name in LEVEL1.items():
         if s.startswith(frag) and "指" in s[len(frag):len(frag) + 2] and len(s) <= len(frag) + 3:
             return name
-    if s in LEVEL1_BARE and s != "满意度":
+    if s in LEVEL1_BARE:
         return LEVEL1_BARE[s]   # "决策(20分)", "过程": a part of a four-part form
     return None
 
@@ -101,7 +95,7 @@ def level2_of(text: str) -> str | None:
     for frag, name in sorted(LEVEL2, key=lambda p: -len(p[0])):
         if s.startswith(frag):
             rest = s[len(frag):]
-            if rest.startswith(("指", "益指", "响指", "影响指", "意度指", "度指")) or rest == "":
+            if rest.startswith(_LEVEL2_TAIL) or rest == "":
                 return name
     return None
 
@@ -111,20 +105,24 @@ def starts_any(text: str, fragments) -> bool:
     return any(s.startswith(f) for f in fragments)
 
 
+_MONEY_UNITS = sorted(((w, float(scale)) for scale, ws in LEXICON.table("money_units") for w in ws),
+                      key=lambda t: -len(t[0]))
+
+
 def fund_scale(text: str) -> float | None:
     """Unit of a funds block from its label: "项目资金（万元）" → 1e4, "（元）" → 1."""
     s = squash(text)
-    for unit, scale in (("亿元", 1e8), ("万元", 1e4), ("千元", 1e3), ("元", 1.0)):
-        if f"({unit})" in s or f"单位:{unit}" in s or f"单位：{unit}" in s:
+    for unit, scale in _MONEY_UNITS:
+        if f"({unit})" in s or f"单位:{unit}" in s:
             return scale
     return None
 
 
-# --- header labels of a table ------------------------------------------------------------
-PROJECT_NAME_LABELS = ("项目名称", "专项名称", "专项(项目)名称", "项目(专项)名称", "专项资金名称",
-                       "部门名称", "部门(单位)名称", "单位(部门)名称")   # the last three: 部门整体支出 forms
-DEPARTMENT_LABELS = ("主管部门及代码", "主管部门", "县级主管部门", "市级主管部门", "省级主管部门", "主管单位")
-UNIT_LABELS = ("实施单位", "项目实施单位", "执行单位")
+# --- header labels of a table (checker/lexicon/header.yaml) ---------------------------------
+PROJECT_NAME_LABELS = tuple(sorted(LEXICON.words("header", "project_name") + LEXICON.words("header", "transfer_name")
+                                   + LEXICON.words("header", "department_name"), key=len, reverse=True))
+DEPARTMENT_LABELS = LEXICON.words("header", "department")
+UNIT_LABELS = LEXICON.words("header", "unit")
 
 
 @lru_cache(maxsize=1 << 14)  # asked of the first cell of every row
@@ -133,22 +131,12 @@ def project_name_label(key: str) -> str | None:
     return next((lab for lab in PROJECT_NAME_LABELS if key.startswith(lab)), None)
 
 
-# --- fund lines ---------------------------------------------------------------------------
+# --- fund lines (checker/lexicon/funds.yaml) ------------------------------------------------
 # (fragments of a label, line, split).  Order matters: "年度财政资金总额" is a total before it is
 # fiscal money, "其中:中央、市级补助" names the central level first.
+_SPLIT_OF = {line: split for split, lines in LEXICON.table("fund_line_split") for line in lines}
 FUND_LINE_WORDS: list[tuple[tuple[str, ...], str, str]] = [
-    (("总额", "资金总", "度资金", "合计", "年度金额", "总计", "资金总额"), "total", "total"),
-    (("基本支出", "人员经费", "公用经费"), "basic", "use"),
-    (("项目支出",), "project", "use"),
-    (("中央",), "central", "level"),
-    (("省级", "省财政", "省本级"), "provincial", "level"),
-    (("市级", "市财政", "州级"), "municipal", "level"),
-    (("县级", "区级", "县财政", "区财政", "乡级", "镇级"), "county", "level"),
-    (("本级",), "own", "level"),
-    (("结转", "年结转", "结余"), "carryover", "source"),
-    (("财政", "本年财", "当年财", "一般公共预算", "政府性基金", "财政拨款"), "fiscal", "source"),
-    (("其他", "自筹", "社会资金", "单位资金"), "other", "source"),
-]
+    (frags, line, _SPLIT_OF[line]) for line, frags in LEXICON.table("fund_lines")]
 
 
 @lru_cache(maxsize=65536)
@@ -161,8 +149,8 @@ def fund_line(label: str) -> tuple[str, str] | None:
     return None
 
 
-_PAGE_NUMBER = re.compile(r"[-—]?\d{1,3}[-—]?|第\d+页(共\d+页)?|[（(]?(续表\d*|续上表|接上表)[)）]?")  # and 续表
-_RULE = re.compile(r"[-|:#*]+")
+_PAGE_NUMBER = LEXICON.regex("noise", "page_number")  # and 续表
+_RULE = LEXICON.regex("noise", "rule_line")
 
 
 def is_noise_row(keys: list[str]) -> bool:
@@ -191,3 +179,15 @@ def period_months(text: str) -> float | None:
         months = (y2 - y1) * 12 + (m2 - m1) + 1
         return float(months) if 0 < months <= 120 else None
     return None
+
+
+# --- the taxonomy of each template version (checker/lexicon/taxonomy.yaml) --------------------
+def _parents(version: str) -> dict[str, str]:
+    spec = LEXICON.section("taxonomy")[version]
+    out = _parents(spec["extends"]) if "extends" in spec else {}
+    out.update({child: parent for parent, children in spec.get("parents", {}).items() for child in children or ()})
+    return out
+
+
+PARENT_2020 = _parents("national_2020")   # level-2 -> level-1: 成本指标 under 产出指标
+PARENT_2021 = _parents("national_2021")   # 经济/社会/生态环境成本指标 under a level-1 成本指标

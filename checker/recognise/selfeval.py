@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from checker.grid import Cell, Grid, Row, squash
+from checker.lexicon import LEXICON
 from checker.model import note
 from checker.recognise import columns as C
 from checker.recognise.labels import (
@@ -38,16 +39,14 @@ from checker.values import EMPTY
 
 YEAR = re.compile(r"(20\d\d)\s*年度?")
 LIST_NO = re.compile(r"^[(（]?\d{1,3}[)）.、．]?$")  # 清单 numbering: 1 / 1. / 1、 / (1)
-GOAL_LABEL = ("总体目", "度总体", "年度目标", "预期目标", "年度总体", "总体目标")
-PAIRED_SPENT = ("资金使用情况", "使用情况", "资金执行情况", "支出情况")
-TOTAL_LABEL = ("总分", "合计", "总计", "得分合计", "综合得分", "总得分", "自评总分")
-TAIL_LABEL = ("其他需要说明", "偏差大或", "改进措施及", "单位主要负责人", "填报人", "联系电话", "审核意见",
-              "项目负责人", "评价结论")
-NOTE_LABEL = ("注", "备注", "说明:", "附注")
-SUBTOTAL = re.compile(r"^(小计|合计|分项合计)")
-GRADES = {"优": "优", "优秀": "优", "良": "良", "良好": "良", "中": "中", "中等": "中", "合格": "中", "差": "差",
-          "不合格": "差", "较差": "差"}
-OP_WORDS = {"正向": "≥", "反向": "≤", "定性": "", "定量": "", "≧": "≥", "≦": "≤", "═": "=", "﹦": "=", "==": "="}
+GOAL_LABEL = LEXICON.words("row_labels", "goal")
+PAIRED_SPENT = LEXICON.words("fund_block", "paired_spent")
+TOTAL_LABEL = LEXICON.words("row_labels", "total")
+TAIL_LABEL = LEXICON.words("row_labels", "tail")
+NOTE_LABEL = LEXICON.words("row_labels", "note")
+SUBTOTAL = LEXICON.regex("noise", "subtotal")
+GRADES = LEXICON.mapping("grades")
+OP_WORDS = LEXICON.mapping("operator_words")
 INDICATOR_FIELDS = ["l1", "l2", "name", "op", "target", "unit", "actual", "weight", "score", "review", "method",
                     "explain", "note"]
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 
 from checker.grid import Cell, Grid, Row
+from checker.lexicon import LEXICON
 from checker.recognise import FileModel, project_id
 from checker.recognise import columns as C
 from checker.recognise import records as R
 from checker.recognise.labels import (
+    PARENT_2021,
     clean,
     fund_line,
     fund_scale,
@@ -28,13 +30,12 @@ from checker.recognise.labels import (
 )
 from checker.recognise.selfeval import GridReader, SelfEvalDoc, _first, _labelled, _split_code
 
-FRAGMENTS = {"度指", "指标", "指", "标", "度", "一级", "二级", "三级", "绩效指标", "绩效", "指标值"}
-L1_FRAGMENTS = {"满意": "满意度指标", "产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标"}
-PARENT = {"数量指标": "产出指标", "质量指标": "产出指标", "时效指标": "产出指标", "成本指标": "产出指标",
-          "经济效益指标": "效益指标", "社会效益指标": "效益指标", "生态效益指标": "效益指标",
-          "可持续影响指标": "效益指标", "满意度指标": "满意度指标", "服务对象满意度指标": "满意度指标"}
+FRAGMENTS = frozenset(LEXICON.words("column_fragments", "fragment"))
+L1_FRAGMENTS = LEXICON.mapping("level1_cut")
+PARENT = PARENT_2021
+INDICATOR_BLOCK = LEXICON.words("blocks", "indicators")
 TARGET_FIELDS = ["l1", "l2", "name", "op", "target", "unit", "weight", "note"]
-DEFAULT_HEADER = ["一级指标", "二级指标", "三级指标", "指标值"]
+DEFAULT_HEADER = list(LEXICON.words("default_header"))
 
 
 def looks_like(grids: list[Grid]) -> bool:
@@ -86,7 +87,9 @@ class TargetReader(GridReader):
     fields = TARGET_FIELDS
 
     def _close(self) -> None:
-        if self.table is not None and self.mode != "after":
+        if self.table is not None and self.mode in ("header", "funds", "goal"):
+            super()._close()             # cut off before its indicators: an excerpt, said once
+        elif self.table is not None and self.mode != "after":
             self.table.complete = True   # a target table has no 总分 row to reach
             self.mode = "after"
 
@@ -184,7 +187,7 @@ class TargetReader(GridReader):
     def _starts_indicators(self, row: Row) -> bool:
         cells = row.nonempty()
         return bool(cells) and (level1_of(cells[0].text) is not None or level2_of(cells[0].text) is not None
-                                or cells[0].key in L1_FRAGMENTS or cells[0].key == "绩效指标")
+                                or cells[0].key in L1_FRAGMENTS or cells[0].key in INDICATOR_BLOCK)
 
     def _default_header(self, row: Row) -> None:
         """Indicator rows with no header row: the usual four columns, placed by order."""
@@ -222,7 +225,7 @@ class TargetReader(GridReader):
         return super()._new_item(placed, name, row)
 
 
-SIGN_OFF = re.compile(r"(审核|审批|初审|复核)意见|[(（]盖章[)）]|签字|签章")
+SIGN_OFF = LEXICON.regex("noise", "sign_off")
 
 
 def _between_tables(row: Row) -> bool:
