@@ -106,9 +106,17 @@ def write_split(result, out_dir: str | Path, by: str) -> list[Path]:
         rows.append({"name": g.name, "href": page.name, "departments": depts, "books": [b.name for b in books],
                      "projects": len(g.project_ids), "files": g.files, **{s: c[s] for s in SEVERITIES},
                      "no_copy": [f for f in g.files if Path(f).suffix.lower() in NOT_ANNOTATED]})
+    rows.sort(key=lambda r: natural_key(r["href"]))   # 项目2 before 项目10, as a file manager lists them
     index = out / "index.html"
     atomic_write_text(index, _index_html(result, rows, by, lang))
     return [index, *written]
+
+
+def natural_key(name: str) -> list:
+    """A name's sort key with its runs of digits compared as numbers."""
+    import re
+
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part.lower()) for part in re.split(r"(\d+)", name) if part]
 
 
 def _with_file(gs: list[Group]) -> list[str]:

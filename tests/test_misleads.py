@@ -299,3 +299,17 @@ def test_readme_layout_block_is_closed():
     assert readme.count("\n```") % 2 == 0
     layout = readme.split("## Layout", 1)[1].split("## Adding a rule", 1)[0]
     assert layout.count("```") == 2
+
+
+def test_split_index_lists_reports_in_natural_order(tmp_path):
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    for n in (10, 2, 1):
+        header = ["测试县部门项目支出绩效自评表", "(2024年度)", f"项目名称 | | 项目{n}",
+                  "主管部门 | | 262-测试县医疗保障局 | 实施单位 | 测试县医保中心"]
+        (folder / f"f{n}.txt").write_text(build_form({"header": header, "indicators": [
+            "产出指标(90分) | 数量指标 | 人数 | ≥93人 | 93 | 90 | 90 |"]}), encoding="utf-8")
+    out = tmp_path / "split"
+    assert _cli("check", folder, "--split-by", "project", out, "-q", "--fail-on", "never").returncode == 0
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<a href="(项目\d+)\.html">', index) == ["项目1", "项目2", "项目10"]
