@@ -6,7 +6,7 @@ derived here once, on first use (``checker.derived``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
@@ -26,6 +26,7 @@ class Batch:
     listed: pd.DataFrame        # checker.model.Listed
     profile: Profile
     notes: pd.DataFrame         # checker.model.Notes: read/recognition problems and internal failures
+    ledger: pd.DataFrame = field(default_factory=lambda: M.empty_frame(M.Ledger))  # --ledger: checker.model.Ledger
 
     def once(self, fn, *args):
         """``fn(self, *args)``, computed on first use and kept for this batch: the tables several
@@ -77,9 +78,11 @@ class Batch:
         return D.derived_amounts(self.indicators, self.projects, self.total_funds)
 
 
-def build_batch(file_models, profile: Profile, notes: list[dict] | None = None) -> Batch:
+def build_batch(file_models, profile: Profile, notes: list[dict] | None = None,
+                ledger: pd.DataFrame | None = None) -> Batch:
     """All files' rows in one set of frames; ``notes`` are file-level notes made outside the
-    recognisers (unrecognised files, what a reader repaired)."""
+    recognisers (unrecognised files, what a reader repaired); ``ledger`` the budget system's
+    figures (``checker.ledger``), when given."""
     if hasattr(file_models, "frame"):  # a checker.rowstore.RowStore: rows kept as tuples, file by file
         store = file_models
 
@@ -103,6 +106,8 @@ def build_batch(file_models, profile: Profile, notes: list[dict] | None = None) 
         profile=profile,
         notes=M.frame(M.Notes, note_rows),
     )
+    if ledger is not None:
+        batch.ledger = M.validate_frame(M.Ledger, ledger)
     # A target table's money rows carry what they come to, shown with the row, not as findings.
     basis = D.target_basis(batch.indicators, projects, batch.total_funds, batch.derived_amounts)
     batch.indicators["basis"] = batch.indicators["basis"].where(basis == "", basis)

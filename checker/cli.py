@@ -23,6 +23,9 @@ from pathlib import Path
 import typer
 
 from checker import __version__
+from checker.cli_zh import install as _chinese_cli_words
+
+_chinese_cli_words()   # click's and typer's own messages ("Missing argument" …) in Chinese
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="jixiao 绩效: 核查预算绩效自评表、评分表、目标表的勾稽关系与得分。")
@@ -36,6 +39,7 @@ class Format(str, Enum):
     sarif = "sarif"
     junit = "junit"
     csv_files = "csv-files"
+    summary_csv = "summary-csv"
 
 
 class FailOn(str, Enum):
@@ -112,6 +116,8 @@ def check(
     split_by: tuple[SplitBy, Path] | None = typer.Option(
         None, "--split-by", metavar="project|department DIR", help="每个项目或主管部门一份报告，写到 DIR（附索引页）"),
     html_max_mb: float = typer.Option(5.0, "--html-max-mb", help="HTML 超过该大小（MB）时改写为索引页加分页目录"),
+    ledger: Path | None = typer.Option(None, "--ledger", help="预算系统导出的账表（CSV/xlsx），与表中资金核对"),
+    statistics: bool = typer.Option(False, "--statistics", help="在终端按规则统计问题数"),
 ) -> None:
     """核查 PATHS 中的表格并报告所有不一致之处。"""
     flags = dict(paths=paths, format=format.value, output=output, fail_on=fail_on and fail_on.value,
@@ -119,7 +125,8 @@ def check(
                  annotate=annotate, jobs=jobs, executor=executor and executor.value, scheduler=scheduler,
                  skip_unsupported=skip_unsupported, limit=limit or [], config=config, no_config=no_config,
                  quiet=quiet, compare=compare, fail_on_new=fail_on_new,
-                 split_by=(split_by[0].value, split_by[1]) if split_by else None, html_max_mb=html_max_mb)
+                 split_by=(split_by[0].value, split_by[1]) if split_by else None, html_max_mb=html_max_mb,
+                 ledger=ledger, statistics=statistics)
     try:
         plan = _plan(flags)
     except UsageError as exc:
@@ -181,11 +188,24 @@ def _plan(flags: dict) -> Plan:
         skip_unsupported=bool(_pick(flags["skip_unsupported"], cfg.skip_unsupported, False)),
         per_path=cfg.per_path)
     _check_executor(plan.options)
+    plan.options.ledger = _ledger(flags.get("ledger"))
     _check_outputs(plan, flags["split_by"])
     plan.extra = {"baseline": _load_baseline(flags["compare"], flags["fail_on_new"]), "compare": flags["compare"],
                   "fail_on_new": flags["fail_on_new"], "split_by": flags["split_by"],
-                  "html_max_bytes": int(flags["html_max_mb"] * 1_000_000)}
+                  "html_max_bytes": int(flags["html_max_mb"] * 1_000_000), "statistics": flags.get("statistics", False)}
     return plan
+
+
+def _ledger(path: Path | None):
+    """The --ledger file read before the run, so a bad ledger costs nothing (exit 2, one line)."""
+    if path is None:
+        return None
+    from checker.ledger import LedgerError, read_ledger
+
+    try:
+        return read_ledger(str(path))
+    except LedgerError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _load_baseline(compare: Path | None, fail_on_new: bool):
@@ -402,6 +422,9 @@ def _emit(plan: Plan, result) -> int:
     if plan.output and plan.format != "text":
         from reports.text import summary_line
         typer.echo(summary_line(result), err=True)
+    if plan.extra.get("statistics"):   # counts per rule, on the terminal (stderr when stdout holds a report)
+        from reports.summary import statistics
+        typer.echo(statistics(result), nl=False, err=plan.output is None and plan.format != "text")
     return code
 
 

@@ -58,6 +58,7 @@ class RunOptions:
     per_path: list[PathOverride] = field(default_factory=list)
     on_start: Callable[[int], None] | None = None       # told how many files will be read
     on_file: Callable[[Outcome], None] | None = None    # told after each file (a progress bar)
+    ledger: pd.DataFrame | None = None   # --ledger: the budget system's figures (checker.ledger.read_ledger)
 
 
 def expand_paths(paths: list[str]) -> tuple[list[str], list[str]]:
@@ -76,8 +77,9 @@ def check(paths: list[str], profile: Profile | None = None, lang: str = "zh",
     chosen = choose_rules(canonical(select_ids, "--select"), canonical(ignore_ids, "--ignore"))
     inputs = expand(paths)
     statuses, store, notes = read_all(inputs, opts)
-    batch = build_batch(store, profile, notes)
+    batch = build_batch(store, profile, notes, opts.ledger)
     store.release()
+    statuses = _with_ledger(statuses, _ledger_status(opts.ledger))
     findings = run_rules(batch, chosen)
     findings = _per_path(findings, opts.per_path)
     findings = coherence.demote(findings)   # a table in doubt: its cascade kept as infos
@@ -85,6 +87,33 @@ def check(paths: list[str], profile: Profile | None = None, lang: str = "zh",
     return Result(files=statuses, projects=_with_totals(batch), funds=batch.funds, sections=batch.sections,
                   indicators=batch.indicators, findings=findings, lang=lang, version=__version__,
                   skip_unsupported=opts.skip_unsupported, extra={"profile": profile.name})
+
+
+def _ledger_status(ledger: pd.DataFrame | None) -> list[FileStatus]:
+    """The ledger is an input too: listed with the files, so its findings have a file to sit under."""
+    if ledger is None or ledger.empty:
+        return []
+    import hashlib
+
+    path = ledger["file"].iloc[0]
+    try:
+        with open(path, "rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        digest = ""
+    return [FileStatus(path, "checked", "ledger", 0, sha256=digest)]
+
+
+def _with_ledger(statuses: list[FileStatus], ledger: list[FileStatus]) -> list[FileStatus]:
+    """The ledger listed once: in its place when it was also among the inputs, else last."""
+    if not ledger:
+        return statuses
+    same = [n for n, s in enumerate(statuses) if os.path.realpath(s.real_path) == os.path.realpath(ledger[0].path)]
+    if not same:
+        return statuses + ledger
+    out = list(statuses)
+    out[same[0]] = replace(ledger[0], path=statuses[same[0]].path, source=statuses[same[0]].source)
+    return out
 
 
 def choose_rules(select_ids: list[str] | None, ignore_ids: list[str] | None) -> list[Rule]:

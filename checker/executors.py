@@ -30,6 +30,7 @@ from multiprocessing.connection import wait
 from checker import model as M
 from checker.grid import SkippedInput, UnreadableInput
 from checker.inputs import display_name
+from checker.ledger import is_ledger
 from checker.limits import Limits as _ReaderLimits
 from checker.readers import read_any
 from checker.recognise import FileModel, recognise_file
@@ -128,6 +129,9 @@ def process_one(task: Task, limits: EngineLimits | None = None) -> Outcome:
         out.notes.append(M.note("PARSE.INTERNAL", task.display,
                                 f"识别表格时出错: {type(exc).__name__}: {_one_line(exc)}",
                                 f"recogniser failed: {type(exc).__name__}: {_one_line(exc)}"))
+    if fm.kind == "unrecognised" and not out.notes and is_ledger(grids):   # the budget system's ledger, not a submission
+        out.status, out.reason, out.message = "skipped", "ledger", "预算账表（用 --ledger 指定时与表格核对）"
+        return out
     del grids
     fm.layouts = []   # the column maps are for ``jixiao inspect``: never read here, and dear to pickle
     out.model = fm

@@ -34,7 +34,8 @@ def worst(severities) -> str:
 # named in the folder's manifest (checker.inputs.MANIFEST).  Unsupported types fail it
 # unless --skip-unsupported; everything else skipped (too deep, no access, a reader's refusal)
 # means a submission was not checked, so it fails.
-HARMLESS_SKIPS = ("hidden", "temporary", "symlink-loop", "jixiao-output")
+# ledger: a budget ledger (checker.ledger); not-submission: a README, a profile, a report beside the forms
+HARMLESS_SKIPS = ("hidden", "temporary", "symlink-loop", "jixiao-output", "ledger", "not-submission")
 
 
 def file_failed(status, skip_unsupported: bool = False) -> bool:
@@ -72,3 +73,50 @@ def exit_code(result) -> int:
     if input_failed(result):
         return 2
     return 0 if passed(result) else 1
+
+
+# Per-table status: every emitter (HTML, JSON, SARIF, JUnit, CSV, text) shows this and only this.
+# "doubt" (需人工核对): jixiao read the table's layout with doubt (PARSE.LAYOUT_DOUBT), so a person
+# must look at it; a table that also fails stays "fail".  With ``--fail-on never`` the run never
+# fails, but each table is still judged at ``error`` so a report still says which would not pass.
+TABLE_PASS, TABLE_FAIL, TABLE_DOUBT = "pass", "fail", "doubt"
+TABLE_STATUSES = (TABLE_FAIL, TABLE_DOUBT, TABLE_PASS)
+DOUBT_RULES = frozenset({"PARSE.LAYOUT_DOUBT"})
+
+
+def table_level(fail_on: str) -> str:
+    """The severity at which a table is shown as failing."""
+    return "error" if fail_on == "never" else fail_on
+
+
+def table_status(judged_severities, rules, fail_on: str) -> str:
+    """pass / fail / doubt for one table: ``judged_severities`` of the findings the gate judges
+    (all, or only the new ones under ``--fail-on-new``), ``rules`` of all its findings."""
+    level = table_level(fail_on)
+    if any(at_or_above(s, level) for s in judged_severities if s in SEVERITY_RANK):
+        return TABLE_FAIL
+    if any(r in DOUBT_RULES for r in rules):
+        return TABLE_DOUBT
+    return TABLE_PASS
+
+
+def table_statuses(result) -> dict[str, str]:
+    """Every table's status, by project_id (``table_status`` over the findings the gate judges)."""
+    from checker.compare import gate_view
+
+    judged = gate_view(result).findings
+    severities: dict[str, list] = {}
+    rules: dict[str, list] = {}
+    for pid, sev in zip(judged["project_id"].tolist(), judged["severity"].tolist()):
+        severities.setdefault(pid, []).append(sev)
+    f = result.findings
+    for pid, rule in zip(f["project_id"].tolist(), f["rule"].tolist()):
+        rules.setdefault(pid, []).append(rule)
+    return {pid: table_status(severities.get(pid, ()), rules.get(pid, ()), result.fail_on)
+            for pid in result.projects["project_id"].tolist()}
+
+
+def table_counts(statuses) -> dict[str, int]:
+    """How many tables pass, fail, are in doubt."""
+    values = list(statuses.values()) if isinstance(statuses, dict) else list(statuses)
+    return {s: values.count(s) for s in TABLE_STATUSES}

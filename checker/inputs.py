@@ -24,8 +24,14 @@ from checker.readers import supported
 MAX_DEPTH = 64  # folders below this depth are listed as skipped, not searched
 
 # Skip reasons (``FileStatus.reason``); checker.gate decides which of them fail the gate.
-MISSING, UNSUPPORTED, HIDDEN, TEMPORARY, TOO_DEEP, LOOP, NO_ACCESS, OUTPUT = (
-    "missing", "unsupported", "hidden", "temporary", "too-deep", "symlink-loop", "no-access", "jixiao-output")
+MISSING, UNSUPPORTED, HIDDEN, TEMPORARY, TOO_DEEP, LOOP, NO_ACCESS, OUTPUT, NOT_SUBMISSION = (
+    "missing", "unsupported", "hidden", "temporary", "too-deep", "symlink-loop", "no-access", "jixiao-output",
+    "not-submission")
+# Files a folder of submissions holds beside them that are no submission by their type: a folder's
+# README, a scoring profile, a config file, a report written earlier.  Listed as skipped, harmless.
+_NOT_SUBMISSION_TYPES = {".yaml", ".yml", ".toml", ".json", ".ini", ".cfg", ".py", ".sh", ".log", ".html", ".htm",
+                         ".css", ".js", ".sarif", ".xml"}
+_NOT_SUBMISSION_NAMES = re.compile(r"^(readme|license|licence|changelog|notice|authors)(\.[a-z]+)?$", re.IGNORECASE)
 
 # Only Office owner files (~$x.xlsx), LibreOffice locks (.~lock.x#) and OS litter are skipped as
 # temporary: a form saved as ~x.txt, x.txt.bak, x~ or x.part is a form, and is checked.
@@ -124,6 +130,8 @@ def _classify(path: str, given: bool) -> Input:
         return Input(path, shown, TEMPORARY, "临时文件或锁文件，未核查")
     if not given and name.startswith("."):
         return Input(path, shown, HIDDEN, "隐藏文件，未核查")
+    if not given and (Path(name).suffix.lower() in _NOT_SUBMISSION_TYPES or _NOT_SUBMISSION_NAMES.match(name)):
+        return Input(path, shown, NOT_SUBMISSION, "不是报送材料（说明、配置或报告文件），未核查")
     if not _regular(path):
         return Input(path, shown, UNSUPPORTED, "不是普通文件，未核查")
     if not supported(Path(path)):

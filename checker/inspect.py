@@ -137,7 +137,8 @@ def render_text(data: dict, console) -> None:
         _funds(t, console, Table)
         _sections(t, console, Table)
         _indicators(t, console, Table)
-        console.print(f"总分: 分值 {t['total']['weight']}  得分 {t['total']['score']}  {t['total']['loc']}")
+        console.print(f"总分: 分值 {_s(t['total']['weight']) or '—'}  得分 {_s(t['total']['score']) or '—'}  "
+                      f"{t['total']['loc']}".rstrip())
         if "coherence" in t:
             colour = "red" if t["coherence"]["doubt"] else "green"
             console.print(f"[{colour}]勾稽[/{colour}]: {escape(t['coherence']['line'])}", highlight=False)

@@ -256,6 +256,25 @@ class Notes(_Strict):
     detail_en: Series[str]
 
 
+class Ledger(_Strict):
+    """The budget system's own figures (``--ledger FILE``, read by ``checker.ledger``): one row a
+    project, amounts as written with the unit the ledger states (``scale``: 元 per unit)."""
+    file: Series[str]
+    loc: Series[str]                                          # the row ("line 5", "Sheet1!A5")
+    code: Series[str]                                         # 项目编码, "" if the ledger has none
+    name: Series[str]
+    key: Series[str]                                          # the name normalised for matching
+    unit: Series[str]                                         # 预算单位
+    department: Series[str]                                   # 主管部门, "" if the ledger has none
+    budget: Series[float] = pa.Field(nullable=True)           # 全年预算数
+    budget_dec: Series[int] = pa.Field(ge=0)
+    spent: Series[float] = pa.Field(nullable=True)            # 全年执行数
+    spent_dec: Series[int] = pa.Field(ge=0)
+    scale: Series[float] = pa.Field(gt=0)                     # 1 for 元, 1e4 for 万元
+    loc_budget: Series[str]
+    loc_spent: Series[str]
+
+
 @contextlib.contextmanager
 def _without_dask_frames():
     """pandera, building its first schema, imports dask.dataframe (over half a second of start-up in

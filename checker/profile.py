@@ -34,6 +34,22 @@ class ProfileError(ValueError):
     pass
 
 
+# Every key a profile may hold: a misspelt one ("unit_mismach_ratio") would silently run the default.
+KEYS = ("name", "description", "reverse_formula", "bands", "weights", "grades", "target_too_low_ratio",
+        "unit_mismatch_ratio", "narrative_tolerance", "total", "total_cap", "severity")
+
+
+def _check_keys(raw, source: str) -> None:
+    if not isinstance(raw, dict):
+        raise ProfileError(f"{source}: 评分配置应为“键: 值”的映射")
+    unknown = [str(k) for k in raw if k not in KEYS]
+    if unknown:
+        import difflib
+
+        hints = [f"{k}（是否指 {m[0]}？）" if (m := difflib.get_close_matches(k, KEYS, 1)) else k for k in unknown]
+        raise ProfileError(f"{source}: 评分配置中有未知的键: {'、'.join(hints)}；可用的键: {', '.join(KEYS)}")
+
+
 def load_profile(path: str | None = None) -> Profile:
     if path is None:
         text = resources.files("checker").joinpath("profiles/default.yaml").read_text(encoding="utf-8")
@@ -48,6 +64,7 @@ def load_profile(path: str | None = None) -> Profile:
         raw = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         raise ProfileError(f"{source}: 评分配置不是有效的 YAML") from exc
+    _check_keys(raw, source)
     if raw.get("reverse_formula", "ratio") not in ("ratio", "national"):
         raise ProfileError(f"{source}: reverse_formula 只能是 ratio 或 national")
     bands = {int(k): (float(v[0]), float(v[1])) for k, v in (raw.get("bands") or {}).items()}

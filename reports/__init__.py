@@ -19,6 +19,9 @@ def render(result, fmt: str) -> str:
     if fmt == "csv-files":
         from reports.csv_report import render_csv_files
         return render_csv_files(result)
+    if fmt == "summary-csv":
+        from reports.summary import render_summary_csv
+        return render_summary_csv(result)
     if fmt == "html":
         from reports.html import render_html
         return render_html(result)

@@ -12,6 +12,7 @@ import math
 from markupsafe import Markup, escape
 
 from checker.gate import SEVERITIES
+from checker.precision import fmt
 
 COLOURS = {"error": "#b3261e", "warning": "#c27c00", "info": "#1f5f99"}
 
@@ -96,3 +97,74 @@ def totals_scatter(points: list[dict], L: dict) -> Markup:
     legend = " · ".join(f'<span class="dot dot-{s}"></span>{escape(L[s])} {counts[s]}'
                         for s in ("over", "under", "same"))
     return Markup("".join(out) + f'<div class="legend">{legend}</div>')
+
+
+GRADE_COLOURS = {"优": "#1e7e34", "良": "#6aa84f", "中": "#c27c00", "差": "#b3261e"}
+
+
+def over_bars(depts: list[dict], L: dict) -> Markup:
+    """Each department's over-score (reported − recomputed 总分, summed), ranked: red bars to the right
+    over-score, blue to the left under-score."""
+    if not depts:
+        return Markup("")
+    label_w, half, row_h = 190, 180, 22
+    top = max(abs(d["over"]) for d in depts) or 1
+    height = row_h * len(depts) + 12
+    width = label_w + 2 * half + 60
+    title = escape(L["chart_over"])
+    out = [f'<svg class="chart chart-over" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+           f'aria-label="{title}"><title>{title}</title>',
+           f'<line x1="{label_w + half}" y1="0" x2="{label_w + half}" y2="{height}" stroke="#9aa0a6"/>']
+    for n, d in enumerate(depts):
+        y = n * row_h + 4
+        w = half * abs(d["over"]) / top
+        x = label_w + half if d["over"] >= 0 else label_w + half - w
+        colour = COLOURS["error"] if d["over"] > 0 else COLOURS["info"]
+        value = ("+" if d["over"] > 0 else "") + fmt(round(d["over"], 2))
+        out.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" class="lab">{d["rank"]}. '
+                   f'{escape(d["department"])}</text>'
+                   f'<rect x="{_f(x)}" y="{y}" width="{_f(max(w, 1))}" height="{row_h - 6}" fill="{colour}" '
+                   f'class="bar-over"><title>{escape(d["department"])}: {value}</title></rect>'
+                   f'<text x="{label_w + 2 * half + 4}" y="{y + 14}" class="lab">{value}</text>')
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def grade_bars(depts: list[dict], L: dict) -> Markup:
+    """Each department's grades, two stacked bars: as the forms state them and as recomputed."""
+    rows = [d for d in depts if d["scored"]]
+    if not rows:
+        return Markup("")
+    label_w, bar_w, row_h = 190, 300, 16
+    height = len(rows) * (2 * row_h + 10) + 30
+    width = label_w + bar_w + 90
+    title = escape(L["chart_grades"])
+    out = [f'<svg class="chart chart-grades" role="img" viewBox="0 0 {width} {height}" width="{width}" '
+           f'height="{height}" aria-label="{title}"><title>{title}</title>']
+    y = 4
+    for d in rows:
+        out.append(f'<text x="{label_w - 6}" y="{y + row_h + 4}" text-anchor="end" class="lab">'
+                   f'{escape(d["department"])}</text>')
+        for key, label in (("stated", L["grade_stated"]), ("regraded", L["grade_recomputed"])):
+            x = float(label_w)
+            for g, colour in GRADE_COLOURS.items():
+                k = d[key][g]
+                if not k:
+                    continue
+                w = bar_w * k / d["scored"]
+                out.append(f'<rect x="{_f(x)}" y="{y}" width="{_f(w)}" height="{row_h - 2}" fill="{colour}" '
+                           f'class="grade-{key}"><title>{escape(d["department"])} · {escape(label)} · {g}: {k}'
+                           f'</title></rect>')
+                if w > 18:
+                    out.append(f'<text x="{_f(x + 3)}" y="{y + row_h - 5}" class="lab on-bar">{g}{k}</text>')
+                x += w
+            out.append(f'<text x="{label_w + bar_w + 4}" y="{y + row_h - 4}" class="lab">{escape(label)}</text>')
+            y += row_h
+        y += 10
+    x = label_w
+    for g, colour in GRADE_COLOURS.items():
+        out.append(f'<rect x="{x}" y="{y + 4}" width="10" height="10" fill="{colour}"/>'
+                   f'<text x="{x + 14}" y="{y + 13}" class="lab">{g}</text>')
+        x += 50
+    out.append("</svg>")
+    return Markup("".join(out))

@@ -11,15 +11,17 @@ import csv
 import io
 
 from checker.compare import comparison_of, states
+from checker.gate import table_statuses
 from reports import labels
 from reports.frames import columns
+from reports.locations import shown
 from reports.safe_cells import csv_cell
 
 # The first eleven columns are those of earlier versions; new ones are appended.
 COLUMNS = ["file", "project", "section", "indicator", "location", "rule", "family", "severity", "reported",
-           "expected", "message", "file_status", "fingerprint"]
+           "expected", "message", "file_status", "fingerprint", "table_status"]
 HEADER_ZH = ["文件", "项目", "部分", "指标", "位置", "规则", "类别", "级别", "填报值", "应为", "说明",
-             "文件状态", "指纹"]
+             "文件状态", "指纹", "表格状态"]
 FILE_COLUMNS = ["file", "status", "kind", "tables", "errors", "warnings", "infos", "sha256", "reason"]
 FILE_HEADER_ZH = ["文件", "状态", "类型", "表数", "错误", "警告", "提示", "SHA-256", "原因"]
 
@@ -45,23 +47,27 @@ def render_csv(result) -> str:
     c = columns(result.findings, [*COLUMNS[:10], msg, "fingerprint"])
     status = {s.path: s for s in result.files}
     st = states(result)
+    table = table_statuses(result)
+    pids = result.findings["project_id"].tolist()
     for n in range(len(result.findings)):
         s = status.get(c["file"][n])
-        row = [c["file"][n], c["project"][n], c["section"][n], c["indicator"][n], c["location"][n], c["rule"][n],
+        row = [c["file"][n], c["project"][n], c["section"][n], c["indicator"][n], shown(c["location"][n], lang),
+               c["rule"][n],
                c["family"][n], labels.severity(c["severity"][n], lang), c["reported"][n], c["expected"][n], c[msg][n],
-               labels.status(s.status, lang) if s else "", c["fingerprint"][n]]
+               labels.status(s.status, lang) if s else "", c["fingerprint"][n],
+               labels.table_status(table[pids[n]], lang) if pids[n] in table else ""]
         if st is not None:
             row.append(labels.baseline(st[n], lang))
         w.writerow(_row(row))
     seen = set(c["file"])
     for s in result.files:
         if s.path not in seen:
-            row = [s.path, "", "", "", "", "", "", "", "", "", s.error_message, labels.status(s.status, lang), ""]
+            row = [s.path, "", "", "", "", "", "", "", "", "", s.error_message, labels.status(s.status, lang), "", ""]
             w.writerow(_row(row + ([""] if st is not None else [])))
     if comp is not None:
         for f in comp.fixed.itertuples(index=False):
             row = [f.file, f.project, f.section, f.indicator, f.location, f.rule, f.family,
-                   labels.severity(f.severity, lang), f.reported, f.expected, f.message, "", f.fingerprint,
+                   labels.severity(f.severity, lang), f.reported, f.expected, f.message, "", f.fingerprint, "",
                    labels.baseline("fixed", lang)]
             w.writerow(_row(row))
     return "\ufeff" + out.getvalue()

@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from checker.atomic import atomic_write_text
 from reports import labels
-from reports.charts import family_bars, totals_scatter
+from reports.charts import family_bars, grade_bars, over_bars, totals_scatter
 from reports.filenames import unique_names
 from reports.html_model import build
 
@@ -87,7 +87,8 @@ def _charts(ctx: dict, href) -> dict:
     L = ctx["L"]
     sev = labels.SEVERITY[ctx["lang"]]
     return {"chart_family": family_bars(ctx["families"], L, sev),
-            "chart_totals": totals_scatter(_scatter_points(ctx["projects"], href), L)}
+            "chart_totals": totals_scatter(_scatter_points(ctx["projects"], href), L),
+            "chart_over": over_bars(ctx["departments"], L), "chart_grades": grade_bars(ctx["departments"], L)}
 
 
 def _index(projects: list[dict], href) -> list[dict]:

@@ -17,20 +17,21 @@ from markupsafe import Markup, escape
 
 from checker import precision as P
 from checker.compare import FIXED, NEW, comparison_of, gate_view, states
-from checker.gate import SEVERITIES, at_or_above, passed, worst
+from checker.gate import SEVERITIES, TABLE_FAIL, TABLE_PASS, passed, table_level, table_status, table_statuses, worst
 from checker.model import FAMILIES
 from reports import labels
 from reports.annotate_xlsx import skipped_note
 from reports.clock import generated_at, local_text
 from reports.frames import columns, positions
 from reports.html_labels import FUND_LINE, LABELS
+from reports.locations import shown
 
-STATE_ORDER = {"fail": 0, "attention": 1, "pass": 2}
+STATE_ORDER = {"fail": 0, "doubt": 1, "attention": 2, "pass": 3}
 
 IND_COLUMNS = ["project_id", "level1", "level2", "name", "target_raw", "actual_raw", "weight_raw", "score_raw",
                "loc", "loc_target", "loc_actual", "loc_weight", "loc_score", "expected_score", "expected_lo",
-               "expected_hi", "basis"]
-FUND_COLUMNS = ["project_id", "line", "budget_initial", "budget", "spent", "weight", "rate", "score",
+               "expected_hi", "basis", "review_raw", "loc_review"]
+FUND_COLUMNS = ["project_id", "line", "label", "budget_initial", "budget", "spent", "weight", "rate", "score",
                 "expected_rate", "expected_score", "loc", "loc_budget", "loc_spent", "loc_rate", "loc_score"]
 FINDING_COLUMNS = ["rule", "family", "severity", "file", "project", "project_id", "section", "indicator",
                    "location", "reported", "expected", "message", "message_en", "fingerprint"]
@@ -52,13 +53,15 @@ def _text(x) -> str:
 
 def display_fail_on(result) -> str:
     """The level a table fails at in the report; ``--fail-on never`` still shows what would not pass."""
-    return "error" if result.fail_on == "never" else result.fail_on
+    return table_level(result.fail_on)
 
 
-def project_state(severities: list[str], fail_on: str) -> str:
-    if any(at_or_above(s, fail_on) for s in severities):
-        return "fail"
-    return "attention" if any(s in ("error", "warning") for s in severities) else "pass"
+def shown_state(status: str, severities: list[str]) -> str:
+    """The badge of a table or file: its status from ``checker.gate`` (pass / fail / doubt), a passing
+    one with errors or warnings the gate does not judge shown as needing attention."""
+    if status == TABLE_PASS and any(s in ("error", "warning") for s in severities):
+        return "attention"
+    return status
 
 
 class Marks:
@@ -112,9 +115,12 @@ def _recomputed(lo, hi, exp) -> str:
     return f"{num(lo, 2)}~{num(hi, 2)}"
 
 
-def indicator_rows(cols: dict, idx: list[int], marks: Marks, L: dict) -> tuple[list, bool, bool]:
+def indicator_rows(cols: dict, idx: list[int], marks: Marks, L: dict) -> tuple[list, bool, bool, bool]:
+    """The indicator rows; whether the table has A/B values, 分值/得分 and a 复核分 column of its own
+    (a form without 分值 and 得分 still shows its 实际值(B))."""
     has_values = any(cols["target_raw"][n] or cols["actual_raw"][n] for n in idx)
     has_scores = any(cols["weight_raw"][n] or cols["score_raw"][n] for n in idx)
+    has_review = any(cols["review_raw"][n] for n in idx)
     rows = []
     for n in idx:
         name = _text(cols["name"][n])
@@ -123,21 +129,22 @@ def indicator_rows(cols: dict, idx: list[int], marks: Marks, L: dict) -> tuple[l
         value_cells = []
         if has_values:
             value_cells.append(cell(_text(cols["target_raw"][n]), "target", marks.at(cols["loc_target"][n])))
-            if has_scores:
-                value_cells.append(cell(_text(cols["actual_raw"][n]), "actual", marks.at(cols["loc_actual"][n])))
+            value_cells.append(cell(_text(cols["actual_raw"][n]), "actual", marks.at(cols["loc_actual"][n])))
         score_cells = []
         if has_scores:
             score_cells = [cell(_text(cols["weight_raw"][n]), "num weight", marks.at(cols["loc_weight"][n])),
-                           cell(_text(cols["score_raw"][n]), "num score", marks.at(cols["loc_score"][n])),
-                           cell(_recomputed(cols["expected_lo"][n], cols["expected_hi"][n],
+                           cell(_text(cols["score_raw"][n]), "num score", marks.at(cols["loc_score"][n]))]
+            if has_review:
+                score_cells.append(cell(_text(cols["review_raw"][n]), "num review", marks.at(cols["loc_review"][n])))
+            score_cells += [cell(_recomputed(cols["expected_lo"][n], cols["expected_hi"][n],
                                             cols["expected_score"][n]), "num recomputed"),
                            cell(_text(cols["basis"][n]), "basis")]
         name_hits = row_hits + marks.named(name)
         cells.append(cell(name, "name", name_hits))
-        cells += value_cells + score_cells + [cell(_text(cols["loc"][n]), "loc")]
+        cells += value_cells + score_cells + [cell(shown(_text(cols["loc"][n]), L["lang"]), "loc")]
         sev = worst(s for c in cells if c["rules"] for s in _sev_of(c))
         rows.append({"name": name, "severity": sev, "html": cells_html(cells)})
-    return rows, has_values, has_scores
+    return rows, has_values, has_scores, has_review
 
 
 def _sev_of(c: dict) -> list[str]:
@@ -164,7 +171,8 @@ def fund_table(cols: dict, idx: list[int], marks: Marks, lang: str, L: dict) -> 
     rows = []
     for k, n in enumerate(idx):
         line = cols["line"][n]
-        cells = [cell(FUND_LINE[lang].get(line, line), "", marks.at(cols["loc"][n]))]
+        own = _text(cols["label"][n]).strip().rstrip(":：").strip()   # the form's own words for the line
+        cells = [cell(own or FUND_LINE[lang].get(line, line), "", marks.at(cols["loc"][n]))]
         for key, _, loc in shown:
             hits = marks.at(cols[loc][n]) if loc and loc != "loc" else []
             cells.append(cell(texts[key][k], "num", hits))
@@ -172,12 +180,13 @@ def fund_table(cols: dict, idx: list[int], marks: Marks, lang: str, L: dict) -> 
     return {"headers": [L["line"]] + [L[lab] for _, lab, _ in shown], "rows": rows}
 
 
-def totals(p: dict, marks: Marks, L: dict) -> dict | None:
-    """The 总分 line: reported, recomputed and their difference; none for target tables."""
+def totals(p: dict, marks: Marks, L: dict, has_scores: bool = True) -> dict | None:
+    """The 总分 line: reported, recomputed and their difference, and the form's own 复核总分 where it
+    has one; none for target tables, nor for a form without 分值/得分 that states no 总分."""
     if p["kind"] == "target":
         return None
     rep, rec = p.get("total_score"), p.get("recomputed_total")
-    if _missing(rep) and _missing(rec):
+    if _missing(rep) and (_missing(rec) or not has_scores):
         return None
     dec = int(p.get("total_score_dec") or 0)
     diff, differs = "", False
@@ -186,13 +195,16 @@ def totals(p: dict, marks: Marks, L: dict) -> dict | None:
         differs = round(float(rep), max(dec, 0)) != round(float(rec), max(dec, 0))  # at the form's own precision
         diff = ("+" if d > 0 else "") + P.fmt(round(d, 2))
     hits = marks.at(p.get("total_loc"))
-    return {"reported": num(rep) or "—", "recomputed": num(rec, 2) or "—", "diff": diff or "—", "differs": differs,
+    review = p.get("review_total")
+    return {"reported": num(rep) or "—", "recomputed": num(rec, 2) or "—", "review": num(review),
+            "diff": diff or "—", "differs": differs,
             "over": differs and float(rep) > float(rec), "flag": worst(f["severity"] for f in hits),
             "rules": " ".join(sorted({f["rule"] for f in hits}))}
 
 
 def finding_view(f: dict, lang: str) -> dict:
     f["text"] = f["message_en"] if lang == "en" else f["message"]
+    f["where"] = shown(f["location"], lang)
     f["sev_label"] = labels.severity(f["severity"], lang)
     f["fam_label"] = labels.family(f["family"], lang)
     f["state_label"] = labels.baseline(f["state"], lang) if f.get("state") else ""
@@ -203,7 +215,6 @@ def build(result) -> dict:
     """Everything the templates need, in display order."""
     lang = labels.lang_of(result)
     L = LABELS[lang]
-    fail_on = display_fail_on(result)
     fcols = columns(result.findings, FINDING_COLUMNS)
     st = states(result) or [""] * len(result.findings)
     findings = [finding_view({k: fcols[k][n] for k in FINDING_COLUMNS} | {"state": st[n]}, lang)
@@ -213,15 +224,21 @@ def build(result) -> dict:
     for f in findings:
         (by_project[f["project_id"]] if f["project_id"] else by_file[f["file"]]).append(f)
 
+    judged = set(gate_view(result).findings.index)
+    for f, idx in zip(findings, result.findings.index):
+        f["judged"] = idx in judged
+    statuses = table_statuses(result)
     file_index = {s.path: n for n, s in enumerate(result.files)}
     file_counts = Counter((f["file"], f["severity"]) for f in findings)
-    files = [file_view(s, n, file_counts, by_file.get(s.path, []), fail_on, lang) for n, s in enumerate(result.files)]
+    files = [file_view(s, n, file_counts, by_file.get(s.path, []), result.fail_on, lang)
+             for n, s in enumerate(result.files)]
     no_copy = set(result.extra.get("no_annotated_copy", ()))
     for f in files:
         f["note"] = skipped_note(f["path"], lang) if f["path"] in no_copy else ""
 
-    depts: dict[str, int] = {}
-    projects = project_views(result, by_project, file_index, depts, fail_on, lang, L)
+    depts: dict[str, dict] = {}
+    projects = project_views(result, by_project, file_index, depts, statuses, lang, L)
+    _file_states(files, projects)
     orphans = attach_fixed(result, projects, lang)
     fam = Counter((f["family"], f["severity"]) for f in findings)
     families = [{"code": fa, "label": labels.family(fa, lang), **{s: fam[(fa, s)] for s in SEVERITIES}}
@@ -229,29 +246,67 @@ def build(result) -> dict:
     return {
         "L": L, "lang": lang, "files": files, "projects": projects, "families": families,
         "counts": result.counts(), "n_files": len(result.files), "n_projects": len(result.projects),
-        "version": result.version, "profile": result.extra.get("profile", "default"),
+        "version": result.version, "profile": _profile_name(result, L),
         "generated": local_text(generated_at(result)), "fail_on": result.fail_on,
         "passed": passed(gate_view(result)), "comparison": comparison_summary(result, orphans),
         "filters": filter_options(findings, files, depts, lang),
+        "departments": department_views(result),
         "file_level": [f for fl in files for f in fl["findings"]],
     }
 
 
+def _file_states(files: list[dict], projects: list[dict]) -> None:
+    """A file's badge: failed when unread or when one of its tables (or its file-level findings)
+    fails, else in doubt when one is, else as its findings say."""
+    by_file: dict[str, list[str]] = defaultdict(list)
+    for p in projects:
+        by_file[p["file"]].append(p["status"])
+    for f in files:
+        own = by_file.get(f["path"], [])
+        for status in (TABLE_FAIL, "doubt"):
+            if f["status_code"] != TABLE_FAIL and status in own:
+                f["state"] = status
+                break
+
+
+def _profile_name(result, L: dict) -> str:
+    name = result.extra.get("profile", "default")
+    return L["default_profile"] if name == "default" else name
+
+
+def department_views(result) -> list[dict]:
+    """The department summary (``reports.summary``) with its cells as shown."""
+    from reports.summary import departments, grade_text, rules_text
+
+    rows = departments(result)
+    for d in rows:
+        d.update(codes_text=" ".join(d["codes"]), reported_text=num(d["reported"], 2),
+                 recomputed_text=num(d["recomputed"], 2), over_text=("+" if d["over"] > 0 else "") + num(d["over"]),
+                 over_mean_text=num(d["over_mean"]), stated_text=grade_text(d["stated"]),
+                 regraded_text=grade_text(d["regraded"]), rules_text=rules_text(d["top_rules"]))
+    return rows
+
+
 def file_view(s, n: int, counts: Counter, file_findings: list, fail_on: str, lang: str) -> dict:
     sevs = [sev for sev in SEVERITIES for _ in range(counts[(s.path, sev)])]
-    state = "fail" if s.status != "checked" else project_state(sevs, fail_on)
+    own = table_status([f["severity"] for f in file_findings if f.get("judged", True)],
+                       [f["rule"] for f in file_findings], fail_on)
+    status = TABLE_FAIL if s.status != "checked" else own
+    state = shown_state(status, sevs)
     for f in file_findings:
         f["file_idx"] = f"f{n}"
     return {"idx": f"f{n}", "path": s.path, "name": Path(s.path).name, "status": s.status,
             "status_label": labels.status(s.status, lang), "kind": s.kind, "kind_label": labels.kind(s.kind, lang),
             "projects": s.projects, "error_message": s.error_message, "sha256": getattr(s, "sha256", "") or "",
             "errors": counts[(s.path, "error")], "warnings": counts[(s.path, "warning")],
-            "infos": counts[(s.path, "info")], "state": state, "findings": file_findings, "page": ""}
+            "infos": counts[(s.path, "info")], "state": state, "status_code": status, "findings": file_findings,
+            "page": ""}
 
 
-def project_views(result, by_project, file_index, depts, fail_on, lang, L) -> list[dict]:
+def project_views(result, by_project, file_index, depts, statuses, lang, L) -> list[dict]:
     pcols = columns(result.projects, ["project_id", "file", "name", "kind", "department", "department_code", "year",
-                                      "goal", "total_score", "total_score_dec", "recomputed_total", "total_loc", "loc"])
+                                      "goal", "total_score", "total_score_dec", "recomputed_total", "total_loc", "loc",
+                                      "review_total"])
     icols = columns(result.indicators, IND_COLUMNS)
     ipos = positions(icols["project_id"])
     fdcols = columns(result.funds, FUND_COLUMNS)
@@ -263,24 +318,29 @@ def project_views(result, by_project, file_index, depts, fail_on, lang, L) -> li
         pid = p["project_id"]
         pf = by_project.get(pid, [])
         marks = Marks(pf)
-        rows, has_values, has_scores = indicator_rows(icols, ipos.get(pid, []), marks, L)
+        rows, has_values, has_scores, has_review = indicator_rows(icols, ipos.get(pid, []), marks, L)
         funds = fund_table(fdcols, fpos.get(pid, []), marks, lang, L)
-        tot = totals(p, marks, L)
+        tot = totals(p, marks, L, has_scores)
         dept = "-".join(x for x in (_text(p["department_code"]), _text(p["department"])) if x)
-        if dept and dept not in depts:
-            depts[dept] = len(depts)
+        key = _text(p["department"]) or _text(p["department_code"])   # one department, whatever codes its forms give
+        if key:
+            entry = depts.setdefault(key, {"n": len(depts), "codes": []})
+            if p["department_code"] and p["department_code"] not in entry["codes"]:
+                entry["codes"].append(p["department_code"])
         fidx = f"f{file_index.get(p['file'], 0)}"
         for f in pf:
             f["file_idx"] = fidx
         sevs = [f["severity"] for f in pf]
-        state = project_state(sevs, fail_on)
+        status = statuses.get(pid, TABLE_PASS)
+        state = shown_state(status, sevs)
         out.append({
             "id": f"p-{pid}", "pid": pid, "name": _text(p["name"]), "file": p["file"], "file_idx": fidx,
-            "file_name": Path(p["file"]).name, "sha256": hashes.get(p["file"], ""), "loc": _text(p["loc"]),
+            "file_name": Path(p["file"]).name, "sha256": hashes.get(p["file"], ""), "loc": shown(_text(p["loc"]), lang),
             "kind": p["kind"], "kind_label": labels.kind(p["kind"], lang), "department": dept,
-            "dept_idx": f"d{depts[dept]}" if dept else "", "year": num(p["year"]), "goal": _text(p["goal"]),
-            "indicators": rows, "has_values": has_values, "has_scores": has_scores, "funds": funds, "totals": tot,
-            "findings": pf, "fixed": [], "state": state, "open": state != "pass",
+            "dept_idx": f"d{depts[key]['n']}" if key else "", "year": num(p["year"]), "goal": _text(p["goal"]),
+            "indicators": rows, "has_values": has_values, "has_scores": has_scores,
+            "has_review": has_review, "funds": funds, "totals": tot,
+            "findings": pf, "fixed": [], "state": state, "status": status, "open": state != "pass",
             "errors": sevs.count("error"), "warnings": sevs.count("warning"), "infos": sevs.count("info"),
             "seq": n, "page": "",
         })
@@ -300,7 +360,8 @@ def attach_fixed(result, projects: list[dict], lang: str) -> list[dict]:
     orphans = []
     for n in range(len(c.fixed)):
         f = {k: v[n] for k, v in fixed_cols.items()}
-        f.update(state=FIXED, state_label=labels.baseline(FIXED, lang), sev_label=labels.severity(f["severity"], lang),
+        f.update(state=FIXED, where=shown(f["location"], lang),
+                 state_label=labels.baseline(FIXED, lang), sev_label=labels.severity(f["severity"], lang),
                  fam_label=labels.family(f["family"], lang), text=f["message"])
         (by_name[f["project"]]["fixed"] if f["project"] in by_name else orphans).append(f)
     return orphans
@@ -314,7 +375,7 @@ def comparison_summary(result, orphans: list[dict]) -> dict | None:
             "fixed": c.counts.get(FIXED, 0), "new_only": c.new_only, "orphans": orphans}
 
 
-def filter_options(findings: list[dict], files: list[dict], depts: dict[str, int], lang: str) -> dict:
+def filter_options(findings: list[dict], files: list[dict], depts: dict[str, dict], lang: str) -> dict:
     from rules import load_all
 
     catalog = load_all()
@@ -325,5 +386,6 @@ def filter_options(findings: list[dict], files: list[dict], depts: dict[str, int
         "families": [(fa, f"{fa} {labels.family(fa, lang)}") for fa in fams],
         "rules": [(r, f"{r} {labels.rule_title(catalog[r], lang)}".strip() if r in catalog else r) for r in present],
         "files": [(f["idx"], f["path"]) for f in files],
-        "depts": [(f"d{n}", name) for name, n in depts.items()],
+        "depts": [(f"d{d['n']}", f"{name}（{'、'.join(d['codes'])}）" if len(d["codes"]) > 1 else name)
+                  for name, d in depts.items()],
     }

@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterable, Iterator
 
 from checker.compare import FIXED, NEW, PERSISTING, comparison_of, gate_view, states
-from checker.gate import passed
+from checker.gate import passed, table_counts, table_statuses
 from reports.frames import columns
 
 
@@ -38,10 +38,12 @@ def files(result) -> Iterator[dict]:
 
 
 def projects(result) -> Iterator[dict]:
-    c = columns(result.projects, ["file", "name", "kind", "total_score", "recomputed_total"])
+    c = columns(result.projects, ["project_id", "file", "name", "kind", "total_score", "recomputed_total"])
+    status = table_statuses(result)
     for n in range(len(result.projects)):
         yield {"file": c["file"][n], "name": c["name"][n], "kind": c["kind"][n],
-               "reported_total": _num(c["total_score"][n]), "recomputed_total": _num(c["recomputed_total"][n])}
+               "reported_total": _num(c["total_score"][n]), "recomputed_total": _num(c["recomputed_total"][n]),
+               "status": status.get(c["project_id"][n], "pass")}
 
 
 def findings(result) -> Iterator[dict]:
@@ -67,7 +69,8 @@ def fixed(result) -> Iterator[dict]:
 def summary(result) -> dict:
     c = result.counts()
     out = {"files": len(result.files), "projects": len(result.projects), "errors": c["error"],
-           "warnings": c["warning"], "infos": c["info"], "passed": passed(gate_view(result))}
+           "warnings": c["warning"], "infos": c["info"], "passed": passed(gate_view(result)),
+           "tables": table_counts(table_statuses(result))}
     comp = comparison_of(result)
     if comp is not None:
         out.update(new=comp.counts[NEW], persisting=comp.counts[PERSISTING], fixed=comp.counts[FIXED],

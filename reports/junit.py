@@ -13,9 +13,10 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from checker.compare import comparison_of, gate_view, states
-from checker.gate import at_or_above
+from checker.gate import TABLE_DOUBT, TABLE_FAIL, at_or_above, table_level, table_status, table_statuses
 from reports import labels
 from reports.frames import columns
+from reports.locations import shown
 
 # What XML 1.0 forbids anywhere in a document: C0 controls but tab/newline/CR, lone surrogates,
 # U+FFFE and U+FFFF.  Such a character (from a file name or a cell) is written escaped as text.
@@ -65,6 +66,37 @@ def _fixed_lines(comp, projects_of: dict, lang: str) -> dict[str, list[str]]:
     return out
 
 
+DOUBT_NOTE = {"zh": "需人工核对：表格版式读取存疑，请人工核对原表",
+              "en": "manual check: the table's layout was read with doubt; check it by hand"}
+
+
+def _one_line(failing: list[int], c: dict, msg: str, lang: str, width: int = 160) -> str:
+    """The failure's ``message``: the first problem on one line, and how many more."""
+    first = " ".join(f"{c['rule'][failing[0]]} {c[msg][failing[0]]}".split())
+    if len(first) > width:
+        first = first[:width - 1] + "…"
+    more = len(failing) - 1
+    if not more:
+        return first
+    return f"{first}（另有 {more} 个问题）" if lang == "zh" else f"{first} (and {more} more)"
+
+
+def _table_case(case, status: str, mine: list, c: dict, st: list, how: tuple) -> int:
+    """A table's case: its status (``checker.gate.table_status``) as a property, a failure listing
+    the findings that fail it, or the 需人工核对 note.  Returns 1 when it failed."""
+    level, msg, lang = how
+    ET.SubElement(ET.SubElement(case, "properties"), "property", name="status", value=status)
+    if status == TABLE_DOUBT:
+        ET.SubElement(case, "system-out").text = DOUBT_NOTE[lang]
+    if status != TABLE_FAIL:
+        return 0
+    failing = [n for n, gate in mine if gate and at_or_above(c["severity"][n], level)]
+    lines = [f"{shown(c['location'][n], lang)}: {c['rule'][n]} {labels.severity(c['severity'][n], lang)}"
+             f"{' [' + labels.baseline(st[n], lang) + ']' if st[n] else ''} {c[msg][n]}" for n in failing]
+    ET.SubElement(case, "failure", message=_one_line(failing, c, msg, lang), type="jixiao").text = "\n".join(lines)
+    return 1
+
+
 def render_junit(result) -> str:
     lang = labels.lang_of(result)
     msg = "message_en" if lang == "en" else "message"
@@ -80,6 +112,8 @@ def render_junit(result) -> str:
     for n in range(len(result.projects)):
         projects_of[pc["file"][n]].append((pc["project_id"][n], pc["name"][n]))
     fixed_by_file = _fixed_lines(comparison_of(result), projects_of, lang)
+    statuses = table_statuses(result)
+    level = table_level(result.fail_on)   # the level table_status fails a table at
     root = ET.Element("testsuites", name="jixiao")
     totals = dict(tests=0, failures=0, errors=0, skipped=0)
     for s in result.files:
@@ -95,12 +129,9 @@ def render_junit(result) -> str:
             t["tests"] += 1
             case = ET.SubElement(suite, "testcase", classname=s.path, name=name)
             mine = by_project.get(pid, [])
-            failing = [n for n, gate in mine if gate and at_or_above(c["severity"][n], result.fail_on)]
-            if failing:
-                t["failures"] += 1
-                lines = [f"{c['location'][n]}: {c['rule'][n]} {labels.severity(c['severity'][n], lang)}"
-                         f"{' [' + labels.baseline(st[n], lang) + ']' if st[n] else ''} {c[msg][n]}" for n in failing]
-                ET.SubElement(case, "failure", message=f"{len(failing)}", type="jixiao").text = "\n".join(lines)
+            status = statuses.get(pid) if isinstance(pid, str) else table_status(
+                [c["severity"][n] for n, gate in mine if gate], [c["rule"][n] for n, _ in mine], result.fail_on)
+            t["failures"] += _table_case(case, status, mine, c, st, (level, msg, lang))
         if fixed_by_file.get(s.path):
             ET.SubElement(suite, "system-out").text = "\n".join(fixed_by_file.pop(s.path))
         for k, v in t.items():

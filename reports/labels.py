@@ -10,9 +10,15 @@ from checker.lexicon import LEXICON
 
 _DISPLAY = LEXICON.section("display")   # checker/lexicon/display.yaml
 SEVERITY = _DISPLAY["severity"]
-KIND = _DISPLAY["kind"]
+KIND = {lang: {**words, **LEXICON.section("ledger_display")["kind"][lang]}   # + the budget ledger (ledger.yaml)
+        for lang, words in _DISPLAY["kind"].items()}
 STATUS = _DISPLAY["status"]
 FAMILY = _DISPLAY["family"]
+# A table's status (checker.gate.table_status).
+TABLE_STATUS = {
+    "zh": {"pass": "通过", "fail": "不通过", "doubt": "需人工核对"},
+    "en": {"pass": "pass", "fail": "fail", "doubt": "manual check"},
+}
 # A finding's state against a baseline run (``--compare``).
 BASELINE = _DISPLAY["baseline"]
 
@@ -31,6 +37,10 @@ def kind(code: str, lang: str) -> str:
 
 def status(code: str, lang: str) -> str:
     return STATUS[lang].get(code, code)
+
+
+def table_status(code: str, lang: str) -> str:
+    return TABLE_STATUS[lang].get(code, code)
 
 
 def family(code: str, lang: str) -> str:

@@ -49,3 +49,14 @@ def parse(location: str) -> Where | None:
     if m := _PDF.match(loc):
         return Where(int(m["row"]), int(m["col"]) if m["col"] else None, f"p{m['page']}")
     return None
+
+
+def shown(location: str, lang: str = "zh") -> str:
+    """A location as a Chinese report shows it: ``line 25`` → 第25行, ``line 3 col 5`` → 第3行第5列
+    (other forms — 项目4!H12, 表2 R3C4, p3 r12 c5 — are read the same in both languages)."""
+    if lang != "zh" or not location:
+        return location or ""
+    m = _LINE.match(location.strip())
+    if not m:
+        return location
+    return f"第{m[1]}行第{m[2]}列" if m[2] else f"第{m[1]}行"

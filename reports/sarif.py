@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from checker.compare import FIXED, NEW, comparison_of, gate_view, states
-from checker.gate import exit_code
+from checker.gate import exit_code, table_counts, table_statuses
 from reports import labels, locations
 from reports.clock import generated_at, iso_utc
 from reports.frames import columns
@@ -98,6 +98,15 @@ def _artifact(s) -> dict:
     return a
 
 
+def _tables(result) -> dict:
+    """Each table's status (checker.gate.table_status: pass / fail / doubt) and their counts."""
+    status = table_statuses(result)
+    c = columns(result.projects, ["project_id", "file", "name"])
+    tables = [{"file": c["file"][n], "project": c["name"][n], "status": status[c["project_id"][n]]}
+              for n in range(len(result.projects))]
+    return {"tableCounts": table_counts(status), "tables": tables}
+
+
 def to_sarif(result) -> dict:
     lang = "en" if result.lang == "en" else "zh"
     msg = "message_en" if lang == "en" else "message"
@@ -128,7 +137,8 @@ def to_sarif(result) -> dict:
     run = {"tool": {"driver": {"name": "jixiao", "version": result.version, "semanticVersion": result.version,
                                "rules": [_rule(rid, catalog, lang) for rid in used]}},
            "invocations": [invocation], "language": "en-US" if lang == "en" else "zh-CN",
-           "columnKind": "unicodeCodePoints", "artifacts": [_artifact(s) for s in result.files], "results": results}
+           "columnKind": "unicodeCodePoints", "artifacts": [_artifact(s) for s in result.files], "results": results,
+           "properties": _tables(result)}
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 

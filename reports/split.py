@@ -93,8 +93,9 @@ def plan_split(result, out_dir: str | Path, by: str, planner=None) -> tuple[Path
     index = planner.claim(out, "index", ".html")   # index-2.html only if an input is called index.html
     top = _common_folder([s.path for s in result.files])
     plans = []
-    for g in groups(result, by):
-        stem = safe_name(g.name)
+    gs = groups(result, by)
+    for g, name in zip(gs, _with_file(gs)):   # a repeated project's report carries its file's name
+        stem = safe_name(name)
         page = planner.claim(out, stem, ".html")
         excel = [f for f in g.files if Path(f).suffix.lower() in WRITABLE]
         repeats = {}
@@ -130,16 +131,53 @@ def write_split(result, out_dir: str | Path, by: str, planner=None) -> list[Path
             sub = slicer.sub(g)
             written.append(write_text(page, render_html(sub)))
             books = [Path(p) for p in annotate(sub, str(out), only=list(targets), targets=targets)] if targets else []
+            for book in books:   # the group's own sheets (and the 核查结果 sheet), not the whole bundle
+                _only_sheets(book, set(sub.projects["sheet"]))
             written += books
             c = sub.counts()
-            rows.append({"name": g.name, "href": quote(page.name), "page": page.name,
+            depts = sorted({d for d in sub.projects["department"] if d})
+            rows.append({"name": g.name, "href": quote(page.name), "page": page.name, "departments": depts,
                          "books": [(quote(b.name), b.name) for b in books],
                          "projects": len(g.project_ids), "files": g.files, **{s: c[s] for s in SEVERITIES},
                          "no_copy": [f for f in g.files if Path(f).suffix.lower() in NOT_ANNOTATED]})
+        rows.sort(key=lambda r: natural_key(r["page"]))   # 项目2 before 项目10, as a file manager lists them
         written.insert(0, write_text(index, _index_html(result, rows, by, lang)))
     finally:
         record(out, written)   # what was written is jixiao's, even when a later write failed
     return written
+
+
+def natural_key(name: str) -> list:
+    """A name's sort key with its runs of digits compared as numbers."""
+    import re
+
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part.lower()) for part in re.split(r"(\d+)", name) if part]
+
+
+def _with_file(gs: list[Group]) -> list[str]:
+    """Report names: a project's name, with its file's name where the name repeats (机关党建经费（v2）),
+    so a repeated project is not told apart by a bare -2."""
+    counts: dict[str, int] = {}
+    for g in gs:
+        counts[g.name] = counts.get(g.name, 0) + 1
+    return [f"{g.name}（{Path(g.files[0]).stem}）" if counts[g.name] > 1 and g.files else g.name for g in gs]
+
+
+def _only_sheets(book: Path, keep: set[str]) -> None:
+    """Drop from an annotated copy every sheet but ``keep`` and the first (核查结果)."""
+    import openpyxl
+
+    keep = {k for k in keep if k}
+    if not keep or book.suffix.lower() not in (".xlsx", ".xlsm"):
+        return
+    wb = openpyxl.load_workbook(book, keep_vba=book.suffix.lower() == ".xlsm")
+    drop = [ws for n, ws in enumerate(wb.worksheets) if n > 0 and ws.title not in keep]
+    if not drop or len(drop) == len(wb.worksheets) - 1:
+        return
+    for ws in drop:
+        wb.remove(ws)
+    wb.active = 0
+    wb.save(book)
 
 
 _ENV = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(["html", "j2"]),
@@ -149,6 +187,7 @@ _ENV = Environment(loader=PackageLoader("reports", "templates"), autoescape=sele
 def _index_html(result, rows: list[dict], by: str, lang: str) -> str:
     return _ENV.get_template("split_index.html.j2").render(
         L=LABELS[lang], lang=lang, rows=rows, by=by, csp=Markup(CSP), css=Markup(CSS), js=Markup(JS),
+        depts=sorted({d for r in rows for d in r["departments"]}),
         generated=local_text(generated_at(result)), version=result.version,
         profile=result.extra.get("profile", "default"), counts=result.counts(),
         note=[labels_note(f, lang) for f in dict.fromkeys(f for r in rows for f in r["no_copy"])])

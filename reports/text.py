@@ -7,8 +7,10 @@ state against the baseline ([新增] / [遗留]) and the fixed findings follow, 
 from __future__ import annotations
 
 from checker.compare import comparison_of, states
+from checker.gate import table_counts, table_statuses
 from reports import labels
 from reports.frames import columns
+from reports.locations import shown
 
 SEVERITY_ZH = labels.SEVERITY["zh"]
 KIND_ZH = labels.KIND["zh"]
@@ -18,7 +20,7 @@ LINE_KEYS = ["file", "location", "rule", "severity", "project", "indicator", "se
 def finding_line(f: dict, lang: str = "zh") -> str:
     msg = f["message_en"] if lang == "en" else f["message"]
     where = " / ".join(x for x in (f["project"], f["indicator"] or f["section"]) if x)
-    loc = f"{f['file']}:{f['location']}" if f["location"] else f["file"]
+    loc = f"{f['file']}:{shown(f['location'], lang)}" if f["location"] else f["file"]
     head = f"{loc}: {f['rule']} {f['severity']}"
     return f"{head} {where}: {msg}" if where else f"{head}: {msg}"
 
@@ -29,14 +31,17 @@ def summary_line(result) -> str:
     unreadable = sum(1 for s in result.files if s.status == "unreadable")
     n_proj = len(result.projects)
     comp = comparison_of(result)
+    t = table_counts(table_statuses(result))
     if result.lang == "en":
-        s = f"{n_files} files, {n_proj} tables checked: {c['error']} errors, {c['warning']} warnings, {c['info']} infos"
+        s = f"{n_files} files, {n_proj} tables checked ({t['fail']} fail, {t['doubt']} manual check, " \
+            f"{t['pass']} pass): {c['error']} errors, {c['warning']} warnings, {c['info']} infos"
         s += f"; {unreadable} unreadable" if unreadable else ""
         if comp is not None:
             s += f"; against the baseline: {comp.counts['new']} new, {comp.counts['persisting']} persisting, " \
                  f"{comp.counts['fixed']} fixed"
         return s
-    s = f"共 {n_files} 个文件、{n_proj} 张表：错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}"
+    s = f"共 {n_files} 个文件、{n_proj} 张表（不通过 {t['fail']}，需人工核对 {t['doubt']}，通过 {t['pass']}）：" \
+        f"错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}"
     s += f"；{unreadable} 个文件无法读取" if unreadable else ""
     if comp is not None:
         s += f"；与上次相比：新增 {comp.counts['new']}，遗留 {comp.counts['persisting']}，已修正 {comp.counts['fixed']}"
@@ -52,9 +57,13 @@ def file_line(s, counts, lang: str) -> str:
     if lang == "en":
         if s.status == "unrecognised":
             return f"{s.path}: unrecognised (not a self-evaluation, rubric or target table): {e} errors, {w} warnings"
+        if s.kind == "ledger":
+            return f"{s.path}: compared (budget ledger): {e} errors, {w} warnings"
         return f"{s.path}: checked ({labels.kind(s.kind, lang)}, {s.projects} tables): {e} errors, {w} warnings"
     if s.status == "unrecognised":
         return f"{s.path}: 未识别（不是自评表、评分表或目标表）：错误 {e}，警告 {w}"
+    if s.kind == "ledger":
+        return f"{s.path}: 已核对（预算账表）：错误 {e}，警告 {w}"
     return f"{s.path}: 已核查（{labels.kind(s.kind, lang)}，{s.projects} 张表）：错误 {e}，警告 {w}"
 
 

@@ -24,7 +24,7 @@ from importlib import resources
 import pandas as pd
 
 FAMILY_MODULES = ["funds", "indicators", "sums", "caps", "duplicates", "units", "deadlines", "costs", "pairing",
-                  "text", "targets", "parse"]
+                  "text", "targets", "ledger", "parse"]
 HIT_COLUMNS = ["project_id", "section", "indicator", "location", "reported", "expected"]
 
 

@@ -34,14 +34,28 @@ def document(rule: Rule, lang: str = "zh") -> str:
     fails, passes = rule.examples()
     for word, case in (("fails", fails), ("passes", passes)):
         if case is not None:
-            out += ["", f"{WORDS[lang][word]}: {case['name']}"] + [f"    {line}" for line in _rows(case)]
+            out += ["", _example_title(WORDS[lang][word], case, lang)] + [f"    {line}" for line in _rows(case)]
             out.append(f"    → {_outcome(case, lang)}")
     return "\n".join(out) + "\n"
+
+
+FUND_HEADER = "项目资金(万元) | | | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分"
+
+
+def _example_title(word: str, case: dict, lang: str) -> str:
+    """反例（报出） / 正例（不报）, with the case's name where it is in the reader's language (the case
+    names are English notes for developers: a Chinese page shows ``name_zh`` or none)."""
+    name = case.get("name_zh", "") if lang == "zh" else case.get("name", "")
+    return f"{word}: {name}" if name else f"{word}:"
 
 
 def _rows(case: dict) -> list[str]:
     if "form" in case:
         return [line for line in case["form"].strip("\n").split("\n")]
+    if "ledger" in case:   # a ledger case: its form is the plain table, the ledger is what matters
+        return [f"{r.strip()}" for r in case.get("funds", [])] + ["预算账表:"] + [f"  {r}" for r in case["ledger"]]
+    if "funds" in case and not case.get("indicators"):
+        return [FUND_HEADER] + [r.strip() for r in case["funds"]]
     header = case.get("ind_header", DEFAULT_IND_HEADER).split("|", 1)[1].strip()
     return [header] + list(case.get("sub_header", [])) + [r.strip() for r in case.get("indicators", [])] + \
         list(case.get("after", []))

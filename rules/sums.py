@@ -296,7 +296,7 @@ GRADE_NAMES = {"优": "优", "良": "良", "中": "中", "差": "差", "合": "�
 
 
 @rule("SUM.GRADE", "error",
-      "评价等级填为“{reported}”，但总分 {total} 对应等级应为“{expected}”（优≥90，良80-89，中60-79，差<60）",
+      "评价等级填为“{reported}”，但总分 {total} 对应等级应为“{expected}”（{bands}）",
       "Stated grade '{reported}' does not match the total {total}, which is '{expected}'")
 def grade(batch):
     """A stated 评价等级 (优/良/中/差) that does not match the total.
@@ -308,7 +308,20 @@ def grade(batch):
     stated = p["grade"].map(lambda x: GRADE_NAMES.get(x[:1], x))
     bad = p[stated != due]
     return hits(bad, section="评价等级", indicator="", location=bad["grade_loc"], reported=bad["grade"],
-                expected=due[bad.index], total=bad["total_score"].map(P.fmt))
+                expected=due[bad.index], total=bad["total_score"].map(P.fmt), bands=grade_bands(bounds))
+
+
+def grade_bands(bounds: list[tuple[float, str]]) -> str:
+    """The profile's grade bands in words: 优≥90，良80-89，中60-79，差<60 for the default."""
+    parts = []
+    for n, (floor, name) in enumerate(bounds):
+        if n == 0:
+            parts.append(f"{name}≥{P.fmt(floor)}")
+        elif n == len(bounds) - 1:
+            parts.append(f"{name}<{P.fmt(bounds[n - 1][0])}")
+        else:
+            parts.append(f"{name}{P.fmt(floor)}-{P.fmt(bounds[n - 1][0] - 1)}")
+    return "，".join(parts)
 
 
 @rule("SUM.PROFILE_WEIGHT", "warning",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from checker import precision as P
 from rules import hits, rule, section_of
 
 
@@ -9,12 +10,13 @@ def _unit_hits(batch, issue: str):
     i = batch.indicators
     bad = i[i["unit_issue"] == issue]
     return hits(bad, section=section_of(bad), indicator="name", location=bad["loc_actual"],
-                reported="actual_raw", expected="target_raw")
+                reported="actual_raw", expected="target_raw",
+                ratio=P.fmt(batch.profile.unit_mismatch_ratio))   # the profile's factor, as the message says
 
 
 @rule("XREF.UNIT_MISMATCH", "error",
-      "指标值 {expected} 与实际值 {reported} 相差逾千倍，疑为单位不一致（如万元与元），未据此计分",
-      "Target {expected} and actual {reported} are over 1000× apart: units differ (万元 vs 元?)")
+      "指标值 {expected} 与实际值 {reported} 相差逾 {ratio} 倍，疑为单位不一致（如万元与元），未据此计分",
+      "Target {expected} and actual {reported} are over {ratio}× apart: units differ (万元 vs 元?)")
 def unit_mismatch(batch):
     """A and B written in different units (≈10⁴ apart), e.g. "≤2万元" against "5000".
     """

@@ -71,6 +71,18 @@ def load_cases(folder: Path) -> list[tuple[str, str, dict]]:
     return out
 
 
+def _ledger(case: dict, folder: Path):
+    """A case's ``ledger`` rows (" | " cells, header and title rows included) as the budget ledger."""
+    if "ledger" not in case:
+        return None
+    from checker.ledger import read_ledger
+
+    path = folder / "ledger.csv"
+    path.write_text("\n".join(",".join(c.strip() for c in row.split("|")) for row in case["ledger"]) + "\n",
+                    encoding="utf-8")
+    return read_ledger(str(path))
+
+
 def run_case(rule_id: str, case: dict, folder: Path, profile=None):
     """Read, recognise and check one case with the one rule under test (no file walk, no other
     rule, no report): (findings of that rule, files' statuses, names of the indicators read)."""
@@ -90,7 +102,7 @@ def run_case(rule_id: str, case: dict, folder: Path, profile=None):
         models.append(fm)
         if fm.kind == "unrecognised":
             notes.append(M.note("PARSE.UNRECOGNISED", str(path), "", "", expected="自评表/评分表/目标表"))
-    batch = build_batch(models, profile or load_profile(), notes)
+    batch = build_batch(models, profile or load_profile(), notes, _ledger(case, folder))
     findings = run_rules(batch, [load_all()[rule_id]])
     statuses = ["unrecognised" if fm.kind == "unrecognised" else "checked" for fm in models]
     return findings, statuses, set(batch.indicators["name"])

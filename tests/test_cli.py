@@ -24,7 +24,7 @@ def test_text_output_is_linter_style_with_summary():
     lines = res.stdout.strip().splitlines()
     over = [line for line in lines if "IND.OVERSCORE" in line and "移动终端台数" in line]
     assert len(over) == 1
-    assert over[0].startswith(f"{DATA / 'text/003_bundle_jinan.txt'}:line 103")
+    assert over[0].startswith(f"{DATA / 'text/003_bundle_jinan.txt'}:第103行第8列")
     assert "医保智能审核移动终端经费 / 移动终端台数" in over[0] and " error " in over[0]
     assert lines[-1].startswith("共 1 个文件、14 张表")
 
@@ -34,10 +34,10 @@ def test_json_contract_keys():
     doc = json.loads(res.stdout)
     assert doc["tool"] == "jixiao" and doc["version"]
     assert set(doc["files"][0]) == {"path", "status", "kind", "projects", "errors", "warnings", "error_message"}
-    assert set(doc["projects"][0]) == {"file", "name", "kind", "reported_total", "recomputed_total"}
+    assert set(doc["projects"][0]) == {"file", "name", "kind", "reported_total", "recomputed_total", "status"}
     assert set(doc["findings"][0]) == {"rule", "family", "severity", "file", "project", "section", "indicator",
                                        "location", "reported", "expected", "message", "fingerprint"}
-    assert set(doc["summary"]) == {"files", "projects", "errors", "warnings", "infos", "passed"}
+    assert set(doc["summary"]) == {"files", "projects", "errors", "warnings", "infos", "passed", "tables"}
     assert doc["summary"]["projects"] == 14 and doc["summary"]["passed"] is False
     relief = next(p for p in doc["projects"] if p["name"].startswith("困难人员救助"))
     assert relief["reported_total"] == 94.13

@@ -174,3 +174,106 @@ def test_printed_pages_have_no_orphan_lines(batch, browser, tmp_path):
         assert not (len(lines) <= 2 and any("未发现问题" in x for x in lines)), f"page {n + 1}: {lines}"
         assert not (len(lines) <= 2 and any(x.startswith("总分") for x in lines)), f"page {n + 1}: {lines}"
     assert sum("生成时间" in t for t in texts) >= 40  # the run's identity on every printed project
+
+
+# --- issue #19: the season's picture, the 需人工核对 state, what misled ------------------------------
+
+
+def test_summary_page_reads_without_script_and_sorts(browser, tmp_path):
+    result = check([str(DATA / "batch")])
+    path = tmp_path / "season.html"
+    path.write_text(render_html(result), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 1400}, java_script_enabled=False)
+    page.goto(path.as_uri())
+    section = page.locator("#summary")
+    assert section.is_visible() and "各主管部门汇总" in section.inner_text()
+    names = page.eval_on_selector_all("tr.dept-row", "rows => rows.map(r => r.cells[1].textContent)")
+    assert names[0] == "六安市金安区医疗保障局" and len(names) == 5
+    for chart in ("svg.chart-over", "svg.chart-grades"):   # drawn with no script at all
+        box = page.locator(chart).bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 60
+    bars = page.locator("svg.chart-over rect.bar-over")
+    assert bars.count() == 5 and bars.first.bounding_box()["width"] > 100   # the top over-scorer's bar
+    page.close()
+
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.goto(path.as_uri())
+    head = page.locator("table.departments th", has_text="虚高分")
+    head.click()   # ascending: the department that under-scores most first
+    over = page.eval_on_selector_all("tr.dept-row", "rows => rows.map(r => parseFloat(r.cells[9].textContent))")
+    assert over == sorted(over) and over[-1] == 1.06
+    page.close()
+
+
+def test_doubt_state_shown_open_and_filterable(browser, tmp_path):
+    from tests.test_misleads import _with_doubt
+
+    result = check([str(DATA / "batch" / "paired")])
+    pid = result.projects.loc[result.projects["kind"] == "target", "project_id"].iloc[0]
+    path = tmp_path / "doubt.html"
+    path.write_text(render_html(_with_doubt(result, pid)), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.goto(path.as_uri())
+    sec = page.locator(f"#p-{pid}")
+    assert sec.get_attribute("data-state") == "doubt" and sec.get_attribute("open") is not None
+    badge = sec.locator("summary .badge")
+    assert badge.inner_text() == "需人工核对" and badge.is_visible()
+    colour = badge.evaluate("b => getComputedStyle(b).backgroundColor")
+    assert colour == "rgb(243, 229, 245)"
+    page.select_option("select[name=rule]", "PARSE.LAYOUT_DOUBT")
+    assert _visible_rules(page) == ["PARSE.LAYOUT_DOUBT"]
+    page.close()
+
+
+def test_a_passing_table_opened_from_the_index_unfolds(batch, browser):
+    result, path = batch
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.goto(path.as_uri())
+    target = page.eval_on_selector("details.project[data-state=pass]", "d => d.id")
+    assert page.locator(f"#{target}").get_attribute("open") is None
+    page.locator(f'nav.index li[data-target="{target}"] a').click()
+    page.wait_for_function(f"() => document.getElementById('{target}').open")
+    assert page.locator(f"#{target} table.indicators").first.is_visible()
+    page.goto(path.as_uri() + f"#{target}")   # a link from elsewhere (the split index, a mail) does too
+    page.reload()
+    assert page.evaluate(f"() => document.getElementById('{target}').open")
+    page.close()
+
+
+def test_reported_and_expected_sort_as_numbers(browser, tmp_path):
+    result = check([str(DATA / "text" / "003_bundle_jinan.txt")])
+    path = tmp_path / "sort.html"
+    path.write_text(render_html(result), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.goto(path.as_uri())
+    pid = result.findings["project_id"].value_counts().index[0]
+    table = f"#p-{pid} table.findings"
+    col = page.eval_on_selector_all(f"{table} thead th", "ths => ths.map(t => t.textContent)").index("填报值")
+    page.locator(f"{table} th", has_text="填报值").click()
+    cells = page.eval_on_selector_all(f"{table} tbody tr", f"rows => rows.map(r => r.cells[{col}].textContent.trim())")
+    numbers = [float(c) for c in cells if re.fullmatch(r"-?\d+(\.\d+)?", c)]
+    assert len(numbers) >= 3 and numbers == sorted(numbers)
+    assert cells[:len(numbers)] == [c for c in cells if re.fullmatch(r"-?\d+(\.\d+)?", c)]   # numbers before words
+    page.close()
+
+
+def test_printed_cover_headers_and_numbers_do_not_wrap_a_character_at_a_time(batch, browser):
+    _, path = batch
+    page = browser.new_page(viewport={"width": 700, "height": 1000})
+    page.goto(path.as_uri())
+    page.emulate_media(media="print")
+    heights = page.eval_on_selector_all("table.files thead th", "ths => ths.map(t => [t.textContent, "
+                                        "t.getBoundingClientRect().height])")
+    line = page.eval_on_selector("table.files tbody td", "td => parseFloat(getComputedStyle(td).fontSize) * 2.2")
+    assert all(h <= 2 * line for _, h in heights), heights
+    split = page.evaluate("""() => {
+        const bad = [];
+        document.querySelectorAll('td.num, td.val, td.target, td.actual').forEach(td => {
+          const text = td.textContent.trim();
+          if (!/^[-+≥≤<>]?\\d+(\\.\\d+)?%?$/.test(text)) return;
+          const r = document.createRange(); r.selectNodeContents(td);
+          if (r.getClientRects().length > 1) bad.push(text);
+        });
+        return bad; }""")
+    assert split == []
+    page.close()

@@ -42,7 +42,7 @@ def test_csv_lists_every_file_with_its_status(mixed):
     result, notes = mixed
     rows = rows_of(render(result, "csv"))
     assert rows[0] == ["文件", "项目", "部分", "指标", "位置", "规则", "类别", "级别", "填报值", "应为", "说明",
-                       "文件状态", "指纹"]
+                       "文件状态", "指纹", "表格状态"]
     files = {r[0] for r in rows[1:]}
     assert files == {s.path for s in result.files}
     corrupt = next(r for r in rows if r[0] == str(CORRUPT))

@@ -172,7 +172,7 @@ def test_filters_offer_every_severity_family_rule_file_and_department(bundle_htm
 def test_charts_are_inline_svg(bundle_html):
     assert bundle_html.count('<svg class="chart"') == 2
     assert re.search(r'<a href="#p-F1P4"><circle [^>]*class="dot-over"><title>医保智能审核移动终端经费: 填报总分 86 / '
-                     r'复核总分 82.99</title>', bundle_html)
+                     r'重算总分 82.99</title>', bundle_html)
 
 
 def test_no_english_left_in_the_chinese_report(tmp_path):

@@ -48,6 +48,11 @@
       if (!li.dataset.target) li.hidden = !!f.file && li.dataset.file !== f.file;
     });
     $("table.files tbody tr").forEach(function (tr) { tr.hidden = !!f.file && tr.dataset.file !== f.file; });
+    $("tr.split-row").forEach(function (tr) {   // the index of a split batch
+      var inDept = !f.dept || tr.dataset.depts.split("|").indexOf(f.dept) >= 0;
+      tr.hidden = !inDept || (!!f.q && tr.textContent.toLowerCase().indexOf(f.q) < 0);
+      if (!tr.hidden) shownProjects++;
+    });
     var out = bar && bar.querySelector(".shown");
     if (out) out.textContent = out.dataset.label + " " + shownRows + " · " + shownProjects + " " + out.dataset.projects;
     var none = document.querySelector(".no-match");
@@ -71,6 +76,11 @@
     if (!td) return "";
     return td.dataset.sort !== undefined ? td.dataset.sort : td.textContent.trim();
   }
+  // A figure as written in a cell ("1,234.5", "98%", "≥15台" is not one): its number, else NaN.
+  function asNumber(text) {
+    var t = String(text).replace(/[,，\s]/g, "").replace(/[%万元分]+$/, "");
+    return /^[-+−]?\d+(\.\d+)?$/.test(t) ? parseFloat(t.replace("−", "-")) : NaN;
+  }
   $("table.sortable").forEach(function (table) {
     $("thead th", table).forEach(function (th, i) {
       th.tabIndex = 0;
@@ -83,7 +93,10 @@
         var rows = Array.prototype.slice.call(body.rows);
         rows.sort(function (a, b) {
           var x = cellKey(a, i), y = cellKey(b, i), r;
-          if (numeric) { r = (parseFloat(x) || 0) - (parseFloat(y) || 0); }
+          var nx = asNumber(x), ny = asNumber(y);
+          if (numeric) { r = (isNaN(nx) ? 0 : nx) - (isNaN(ny) ? 0 : ny); }
+          else if (!isNaN(nx) && !isNaN(ny)) { r = nx - ny; }   // 填报值 / 应为: 9.9 before 10.01
+          else if (!isNaN(nx) || !isNaN(ny)) { r = isNaN(nx) ? 1 : -1; }   // numbers before words
           else { r = x.localeCompare(y, "zh-Hans-CN"); }
           return asc ? r : -r;
         });
@@ -91,6 +104,18 @@
       });
     });
   });
+
+  // A table reached from the index (or a link with its #id) opens, even when it passed and is folded.
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var sec = id && document.getElementById(id);
+    if (sec && sec.tagName === "DETAILS") { sec.open = true; sec.dataset.open = "1"; }
+  }
+  window.addEventListener("hashchange", openTarget);
+  $("nav.index a, a.to-project").forEach(function (a) {
+    a.addEventListener("click", function () { setTimeout(openTarget, 0); });
+  });
+  openTarget();
 
   // Printing: every folded project opens; "print this project" prints one section alone.
   var opened = [];
