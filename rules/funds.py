@@ -106,3 +106,28 @@ def overspent(batch):
     bad = f[P.exceeds(f["spent"], f["budget"])]
     return hits(bad, section="项目资金", indicator=bad["label"], location=bad["loc_spent"],
                 reported=bad["spent"].map(P.fmt), expected=bad["budget"].map(P.fmt))
+
+
+@rule("FUND.TOTAL_BLANK", "warning",
+      "{column}：{whole}未填，而其下各项合计 {expected}",
+      "{column}: the {whole_en} is blank while its lines add up to {expected}")
+def total_blank(batch):
+    """A whole left blank (年度资金总额, 财政拨款) while the lines that break it down hold amounts:
+    the total a reviewer reads is missing, and what it should say is their sum.
+    """
+    f = batch.funds
+    out = []
+    for col, zh in COLUMN_ZH.items():
+        parts = f[(f["part_of"] != "") & f[col].notna()]
+        if parts.empty:
+            continue
+        sums = parts.groupby(["project_id", "part_of"])[col].sum().reset_index(name="s")
+        wholes = f[f[col].isna()].drop_duplicates(["project_id", "line"])
+        both = sums.merge(wholes, left_on=["project_id", "part_of"], right_on=["project_id", "line"])
+        both = both[both["s"] != 0]
+        loc_col = "loc_spent" if col == "spent" else ("loc_budget_initial" if col == "budget_initial" else "loc_budget")
+        out.append(hits(both, section="项目资金", indicator=both["label"], location=both[loc_col].where(both[loc_col] != "", both["loc"]),
+                        reported="（空）", expected=both["s"].map(lambda x: P.fmt(round(x, 6))), column=zh,
+                        whole=both["label"].where(both["label"] != "", both["line"]), whole_en=both["line"].map(WHOLE_EN)))
+    out = [x for x in out if len(x)]
+    return pd.concat(out, ignore_index=True) if out else hits(f.iloc[0:0])

@@ -112,7 +112,8 @@ def review_differs(batch):
 def missing_score(batch):
     """An indicator with a target or actual but no readable 分值 or 得分, where the form has that
     column (a form without a 分值 column takes its weights from the headings).  The last row of a
-    table that stops early is cut, not missing; "其中…" rows break an item down and carry none.
+    table that stops early is cut, not missing; "其中…" rows break an item down and carry none; a
+    table with no score and no actual filled in anywhere was published unfilled.
     """
     i = batch.indicators
     p = batch.by_project
@@ -122,6 +123,10 @@ def missing_score(batch):
     cut = last & ~i["project_id"].map(p["complete"]).fillna(True).astype(bool)
     has_values = (i["target_raw"] != "") | (i["actual_raw"] != "")
     no_w, no_s = i["weight"].isna() & has_w, i["score"].isna() & has_s
+    # A table whose every 得分 and every actual is blank was published unfilled (a template): not a
+    # missing score on each row — its scores are not there to check, and no sum is claimed over them.
+    filled = (i["score"].notna() | (i["actual_raw"] != "")).groupby(i["project_id"]).transform("any")
+    no_s &= filled
     bad = i[has_values & (no_w | no_s) & ~i["bonus"] & (i["part_of"] == 0) & ~cut & (i["form_kind"] != "target")]
     what = np.select([no_w[bad.index] & no_s[bad.index], no_w[bad.index]], ["分值和得分", "分值"], "得分")
     what_en = np.select([no_w[bad.index] & no_s[bad.index], no_w[bad.index]], ["weight and score", "weight"], "score")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from checker.recognise import FileModel, project_id
 from checker.recognise import records as R
-from checker.recognise.labels import clean, number_and_decimals, squash
+from checker.recognise.labels import clean, is_number, number_and_decimals, squash
 
 
 def from_selfeval(path: str, doc, file_no: int) -> FileModel:
@@ -25,6 +25,14 @@ def from_selfeval(path: str, doc, file_no: int) -> FileModel:
         fm.notes += [{**n, "project_id": pid} for n in t.notes]
         fm.layouts.append({"project_id": pid, "name": t.name, "indicators": t.cmap, "funds": t.fund_map})
     return fm
+
+
+def _weights_read(t) -> bool:
+    """The table has a 分值 column the form bears out: headed as one and holding a number on at
+    least one row (a column headed 项目权重 whose cells are "项目绩效85分" labels is no weight column,
+    and its rows are not missing a 分值)."""
+    return bool(t.cmap and t.cmap.has("weight")) and any(
+        it.get("weight") is not None and is_number(it["weight"].text) for it in t.items)
 
 
 def _project(pid: str, path: str, seq: int, t, listed_name: str) -> dict:
@@ -44,7 +52,7 @@ def _project(pid: str, path: str, seq: int, t, listed_name: str) -> dict:
         grade_loc=total["grade"].loc if "grade" in total else "", listed_name=listed_name, sheet=t.sheet,
         method_text="\n".join(clean(m) for m in method_cells + t.method), goal=t.goal, goal_actual=t.goal_actual,
         fund_scale=t.fund_scale, period_months=t.period_months, has_reason_column=bool(cmap and cmap.has("note")),
-        has_weight_column=bool(cmap and cmap.has("weight")), has_score_column=bool(cmap and cmap.has("score")),
+        has_weight_column=_weights_read(t), has_score_column=bool(cmap and cmap.has("score")),
         has_header=t.named,
         complete=t.complete, stops_at="" if t.complete else t.last_loc,
     )

@@ -215,6 +215,7 @@ def _completes(top: list[Cell], i: int, key: str, table) -> str | None:
 OPERATOR_ONLY = re.compile(r"^(?:[≥≤=><]|>=|<=|≥=|\\geq|\\leq|"
                            + "|".join(map(re.escape, LEXICON.words("operator_words"))) + ")$")
 PLAIN_NUMBER = re.compile(r"^[-+]?\d+(?:,\d{3})*(?:\.\d+)?分?[。.]?$")
+_WEIGHT_ONLY = LEXICON.regex("noise", "weight_only")
 PLACEHOLDER = set(LEXICON.words("placeholders", "empty")) - {"无"}   # 无 may be a value
 
 
@@ -227,6 +228,8 @@ def cell_kind(key: str) -> str:
         return "blank"
     if OPERATOR_ONLY.match(key):
         return "op"
+    if _WEIGHT_ONLY.fullmatch(key):
+        return "head"   # "(30分)": a heading whose name was lost, only its weight left
     if PLAIN_NUMBER.match(key):
         return "num"
     if re.fullmatch(r"[-+]?\d+(?:\.\d+)?%", key):
@@ -264,9 +267,9 @@ TYPE_COST: dict[str, dict[str, float]] = {
     "explain": {"num": 3, "pct": 3, "unit": 3, "value": 2, "tier": 2, "text": 0.3, "long": 0},
     "note":    {"num": 1.0, "pct": 2, "unit": 3, "value": 1, "tier": 1, "text": 0, "long": 0},
     "label":   {"text": 0, "long": 0, "tier": 1, "value": 2, "unit": 2},
-    "l1":      {"text": 1.2, "long": 1.5},
-    "l2":      {"text": 1.2, "long": 1.5},
-    "unknown": {k: 0.0 for k in ("num", "pct", "op", "unit", "value", "tier", "text", "long")},
+    "l1":      {"text": 1.2, "long": 1.5, "head": 0},
+    "l2":      {"text": 1.2, "long": 1.5, "head": 0.5},
+    "unknown": {k: 0.0 for k in ("num", "pct", "op", "unit", "value", "tier", "text", "long", "head")},
 }
 for _f in ("budget_initial", "budget", "spent"):
     TYPE_COST[_f] = {"num": 0, "value": 0.5}

@@ -17,6 +17,7 @@ _WS = re.compile(r"\s+")
 _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d))")
 _WEIGHT = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]?")
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+_WEIGHT_SUFFIX = re.compile(r"(\d+(?:\.\d+)?)分$")
 _PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：.、]?|\d+\s*[.、．])\s*")
 
 
@@ -34,8 +35,12 @@ def clean(text: str) -> str:
 def declared_weight(text: str) -> float | None:
     """'产出指标(50分)', '满意度指标(10' (cut), '决策（5分）' -> the weight; a leading enumerator
     ("（1）数量指标") is not one."""
-    m = _WEIGHT.search(_ENUMERATOR.sub("", squash(text)))
-    return float(m.group(1)) if m else None
+    s = _ENUMERATOR.sub("", squash(text))
+    m = _WEIGHT.search(s)
+    if m:
+        return float(m.group(1))
+    m = _WEIGHT_SUFFIX.search(s)   # "产出指标40分", "项目决策2分": a heading with its weight unbracketed
+    return float(m.group(1)) if m and _names_a_heading(s[:m.start()]) else None
 
 
 
@@ -43,7 +48,9 @@ def declared_weight(text: str) -> float | None:
 @lru_cache(maxsize=65536)
 def strip_weight(text: str) -> str:
     """A heading without its weight or its enumerator: "一、产出指标（50分）" → "产出指标"."""
-    return _ENUMERATOR.sub("", _WEIGHT.sub("", squash(text)))
+    s = _ENUMERATOR.sub("", _WEIGHT.sub("", squash(text)))
+    m = _WEIGHT_SUFFIX.search(s)
+    return s[:m.start()] if m and _names_a_heading(s[:m.start()]) else s
 
 
 @lru_cache(maxsize=65536)
@@ -75,6 +82,13 @@ _LEVEL2_TAIL = LEXICON.words("level2_tail", "tail")
 
 
 @lru_cache(maxsize=65536)
+def _names_a_heading(s: str) -> bool:
+    """Does a squashed text (its weight cut off) name a level-1 or level-2 heading?  Asked before
+    an unbracketed "40分" is taken for a heading's weight, never of "得2分" in a rule's text."""
+    return bool(s) and len(s) <= 10 and (s in LEVEL1_BARE or any(s.startswith(f) and s.endswith("指标") for f in LEVEL1)
+                                         or any(s.startswith(f) and s.endswith("指标") for f, _ in LEVEL2))
+
+
 def level1_of(text: str) -> str | None:
     """Canonical level-1 name if the cell is a level-1 heading ('产出指 标 (50分)')."""
     s = strip_weight(text)
@@ -151,6 +165,7 @@ def fund_line(label: str) -> tuple[str, str] | None:
 
 _PAGE_NUMBER = LEXICON.regex("noise", "page_number")  # and 续表
 _RULE = LEXICON.regex("noise", "rule_line")
+_FILLER = LEXICON.regex("noise", "filler")
 
 
 def is_noise_row(keys: list[str]) -> bool:
@@ -160,7 +175,7 @@ def is_noise_row(keys: list[str]) -> bool:
     if not keys:
         return True
     return ((len(keys) == 1 and _PAGE_NUMBER.fullmatch(keys[0]) is not None) or keys[0].startswith("#")
-            or all(_RULE.fullmatch(k) for k in keys))
+            or all(_RULE.fullmatch(k) for k in keys) or all(_FILLER.fullmatch(k) for k in keys))
 
 
 _RANGE = re.compile(r"(20\d\d)\s*[年.\-/]\s*(\d{1,2})\s*月?\s*[-—~至到]+\s*(?:(20\d\d)\s*[年.\-/]\s*)?(\d{1,2})\s*月?")

@@ -135,6 +135,27 @@ def _title_like(key: str) -> bool:
     return 6 <= len(key) <= 60 and any(w in key for w in _TITLE_WORDS + ("表",)) and not re.search(r"[:。，,;；]", key)
 
 
+FUND_BLOCK_LABELS = LEXICON.words("fund_block", "label")
+
+
+def _without_block_label(row: Row) -> Row:
+    """A funds header with its block label blanked: "年度预算申请（万元）" or "年度预算数(万元)" heads
+    the column of line labels, not a budget column (the real 全年预算数 / 调整后预算数 is further
+    right).  A cell is the block label where it names the block, or where it carries the block's
+    unit and another cell of the row names the same field."""
+    fields = [C.field_of(c.key, C.FUND_HEADERS) if c.key else None for c in row.cells]
+    cells = list(row.cells)
+    for i, (c, f) in enumerate(zip(cells, fields)):
+        if not f:
+            continue
+        named = c.key.startswith(FUND_BLOCK_LABELS)
+        unit_of_block = fund_scale(c.key) is not None and fields.count(f) > 1 and fields.index(f) == i
+        if named or unit_of_block:
+            cells[i] = Cell("", c.loc)
+            break   # one block label per header
+    return Row(cells, row.loc) if cells != row.cells else row
+
+
 def _first(row: Row) -> str:
     return next((c.key for c in row.cells if c.key), "")
 
@@ -331,7 +352,7 @@ class GridReader:
 
     def _fund_header(self, row: Row) -> None:
         t = self.table
-        cmap = C.read_header([row], 0, C.FUND_HEADERS)
+        cmap = C.read_header([_without_block_label(row)], 0, C.FUND_HEADERS)
         first_value = min((c.index for c in cmap.columns), default=0)
         if first_value > 0:
             cmap.columns.insert(0, C.Column("label", 0, row.cells[0].text.strip(), row.cells[0].loc))

@@ -35,6 +35,8 @@ L1_FRAGMENTS = LEXICON.mapping("level1_cut")
 PARENT = PARENT_2021
 INDICATOR_BLOCK = LEXICON.words("blocks", "indicators")
 TOTAL_LABEL = LEXICON.words("row_labels", "total")
+FUND_BLOCK = LEXICON.words("fund_block", "label")
+MONEY_WORDS = LEXICON.words("fund_block", "money")
 GOAL_LABEL = LEXICON.words("row_labels", "goal")
 GOAL_CUT = LEXICON.words("row_labels", "goal_cut")
 _GOAL_PREFIX = re.compile("^(?:" + "|".join(map(re.escape, sorted(GOAL_LABEL + GOAL_CUT, key=len, reverse=True)))
@@ -174,10 +176,11 @@ class TargetReader(GridReader):
         """"项目资金 (万元) | 年度资金总额： | 86.00": one amount per line."""
         t = self.table
         labels = [c for c in row.nonempty() if not re.search(r"\d", c.key) or fund_line(c.text)]
-        labels = [c for c in labels if "项目资金" not in c.key and "资金情况" not in c.key or fund_line(c.text)]
-        kind = next((fund_line(c.text) for c in labels if fund_line(c.text) and "项目资金" not in c.key), None)
-        if kind is None or ("资金" not in "".join(c.key for c in row.cells) and "财政" not in
-                            "".join(c.key for c in row.cells)):
+        labels = [c for c in labels if not c.key.startswith(FUND_BLOCK) or fund_line(c.text)]
+        kind = next((fund_line(c.text) for c in labels if fund_line(c.text) and not c.key.startswith(FUND_BLOCK)), None)
+        joined = "".join(c.key for c in row.cells)
+        # A line names money (资金, 财政, 补助 …) unless the block is open already: "其中:中央补助 | 50.29".
+        if kind is None or not (any(w in joined for w in MONEY_WORDS) or t.funds):
             return False
         t.fund_scale = fund_scale("".join(c.key for c in row.cells)) or t.fund_scale
         line, split = kind
