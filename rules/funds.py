@@ -126,7 +126,8 @@ def total_blank(batch):
         both = sums.merge(wholes, left_on=["project_id", "part_of"], right_on=["project_id", "line"])
         both = both[both["s"] != 0]
         loc_col = "loc_spent" if col == "spent" else ("loc_budget_initial" if col == "budget_initial" else "loc_budget")
-        out.append(hits(both, section="项目资金", indicator=both["label"], location=both[loc_col].where(both[loc_col] != "", both["loc"]),
+        where = both[loc_col].where(both[loc_col] != "", both["loc"])
+        out.append(hits(both, section="项目资金", indicator=both["label"], location=where,
                         reported="（空）", expected=both["s"].map(lambda x: P.fmt(round(x, 6))), column=zh,
                         whole=both["label"].where(both["label"] != "", both["line"]), whole_en=both["line"].map(WHOLE_EN)))
     out = [x for x in out if len(x)]
