@@ -173,7 +173,7 @@ class RecomputedIndicators(Indicators):
     band2_hi: Series[float]
     band3_hi: Series[float]
     method_source: Series[str] = pa.Field(isin=["form", "profile"])
-    unit_issue: Series[str] = pa.Field(isin=["", "mismatch", "bare_wan"])  # A and B in different units
+    unit_issue: Series[str] = pa.Field(isin=["", "mismatch", "bare_wan", "kind"])  # A and B in different units
     a: Series[float] = pa.Field(nullable=True)                # target in base units (percent in %)
     a_lo: Series[float] = pa.Field(nullable=True)             # ±½ulp of the decimals written
     a_hi: Series[float] = pa.Field(nullable=True)

@@ -84,14 +84,18 @@ def _normalise(df: pd.DataFrame, profile: Profile) -> None:
     far = (ratio >= profile.unit_mismatch_ratio) | (ratio <= 1 / profile.unit_mismatch_ratio)
     is_cost = df["level2"].str.contains("成本").to_numpy()
     bare_wan = scaled_a & (df["target_unit"] == "").to_numpy() & ~is_cost
-    df["unit_issue"] = np.select([one_side_bare & far, bare_wan], ["mismatch", "bare_wan"], "")
+    # A rate against a count ("100%" against "5个"): not the same measure at all, whatever the ratio.
+    unit_a, unit_b = (df["target_unit"] != "").to_numpy(), (df["actual_unit"] != "").to_numpy()
+    kind_apart = (((a_kind == "percent") & (b_kind == "quantity") & unit_b)
+                  | ((a_kind == "quantity") & unit_a & (b_kind == "percent")))
+    df["unit_issue"] = np.select([kind_apart, one_side_bare & far, bare_wan], ["kind", "mismatch", "bare_wan"], "")
     df["a"], df["a_lo"], df["a_hi"] = a, a_lo, a_hi
     df["b"], df["b_lo"], df["b_hi"] = b, b_lo, b_hi
 
 
 def _mode(df: pd.DataFrame) -> None:
     quant = (df["target_kind"].isin(QUANT) & df["actual_kind"].isin(QUANT)
-             & df["a"].notna() & df["b"].notna() & (df["unit_issue"] != "mismatch"))
+             & df["a"].notna() & df["b"].notna() & ~df["unit_issue"].isin(["mismatch", "kind"]))
     op = df["target_op"]
     same = (each_distinct(df["target_raw"], squash) == each_distinct(df["actual_raw"], squash)) & (df["target_raw"] != "")
     tier = df["actual_tier"].notna()

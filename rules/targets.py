@@ -7,13 +7,14 @@ import re
 import pandas as pd
 
 from checker import precision as P
+from checker.lexicon import LEXICON
 from rules import hits, rule, section_of
 
 OUTPUT_KINDS = ["数量指标", "质量指标", "时效指标"]
+SATISFACTION = "满意度指标"
 REQUIRED = [("产出指标", "数量指标"), ("产出指标", "质量指标"), ("产出指标", "时效指标"), ("产出指标", "成本指标"),
             ("满意度指标", None), ("效益指标", None)]
-TIME_WORDS = ("当天", "当日", "即时", "实时", "期末", "季末", "月底", "月末", "年底", "年末", "按月", "按季", "工作日",
-              "小时", "天内", "日内", "及时")
+TIME_WORDS = LEXICON.words("date_words", "time_limit")   # a deadline said in words ("工作日内", "月底")
 
 
 def _targets(batch) -> pd.DataFrame:
@@ -74,11 +75,11 @@ def _vague(value: str, kind: str, level2: str) -> bool:
       "{section}“{indicator}”的指标值为“{reported}”，应设置可衡量的数值、比率或时限",
       "{section} '{indicator}' is '{reported}': it needs a number, a rate or a deadline")
 def not_measurable(batch):
-    """数量/质量/时效 indicators need a number, a percentage or a date; vague phrases
-    ("效果显著", "方便快捷") or a blank value there are warnings.
+    """数量/质量/时效 indicators need a number, a percentage or a date, and a 满意度 indicator a rate;
+    vague phrases ("效果显著", "方便快捷", "明显提升") or a blank value there are warnings.
     """
     i = _targets(batch)
-    i = i[i["level2"].isin(OUTPUT_KINDS) & (i["name"] != "")]
+    i = i[(i["level2"].isin(OUTPUT_KINDS) | (i["level1"] == SATISFACTION)) & (i["name"] != "")]
     vague = pd.Series([_vague(v, k, lv2) for v, k, lv2 in zip(i["target_raw"], i["target_kind"], i["level2"])],
                       index=i.index, dtype=bool)
     bad = i[vague]

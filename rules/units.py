@@ -30,3 +30,13 @@ def unit_ambiguous(batch):
     """A written with 万 and no unit ("≥200万") against a bare B ("200").
     """
     return _unit_hits(batch, "bare_wan")
+
+
+@rule("XREF.UNIT_KIND", "error",
+      "指标值 {expected} 与实际值 {reported} 不是同一种计量（比率与数量），无法按公式计分，应按指标值的口径填报实际值",
+      "Target {expected} and actual {reported} measure different things (a rate against a count); not scored")
+def unit_kind(batch):
+    """A target written as a rate and its actual as a count, or the other way round ("100%" against
+    "5个"): the two cannot be compared, so no score is recomputed and the unit must fix the actual.
+    """
+    return _unit_hits(batch, "kind")

@@ -74,7 +74,12 @@ class ColumnMap:
         """The header printed again where the table goes on over a page (Word, PDF): every filled
         cell of the row is one of the header's words."""
         keys = [c.key for c in row.cells if c.key]
-        return len(keys) >= 2 and all(k in self.words for k in keys)
+        words = [k for k in keys if k in self.words]
+        # Beside the header words, a block label with its weight may lead the row again
+        # ("年度绩效目标2(40分) | 一级指标 | …": the second block of a 20/80 form).
+        others = [k for k in keys if k not in self.words]
+        return len(words) >= 2 and all(declared_weight(k) is not None and not (level1_of(k) or level2_of(k))
+                                       for k in others)
 
     def has(self, name: str) -> bool:
         return any(c.field == name for c in self.columns)

@@ -153,10 +153,16 @@ FUND_LINE_WORDS: list[tuple[tuple[str, ...], str, str]] = [
     (frags, line, _SPLIT_OF[line]) for line, frags in LEXICON.table("fund_lines")]
 
 
+FUND_LABEL_MAX = 24   # the longest fund-line label seen is ~16 characters ("③县(市、区)财政资金")
+
+
 @lru_cache(maxsize=65536)
 def fund_line(label: str) -> tuple[str, str] | None:
-    """(line, split) a fund row's label names, or None ('年结转资' → carryover)."""
+    """(line, split) a fund row's label names, or None ('年结转资' → carryover).  A sentence is no
+    line's label, whatever words it holds ("符合计划生育" holds 合计)."""
     s = squash(label)
+    if len(s) > FUND_LABEL_MAX:
+        return None
     for frags, line, split in FUND_LINE_WORDS:
         if any(f in s for f in frags):
             return line, split

@@ -25,10 +25,6 @@ NAME_FIELDS = {"name", "l2"}
 RULE_FIELDS = {"weight", "method", "explain", "score"}
 
 
-def looks_like(grids: list[Grid]) -> bool:
-    return any(_header_index(g) is not None for g in grids)
-
-
 def _header_index(grid: Grid) -> int | None:
     for n, row in enumerate(grid.rows[:30]):
         found = {C.field_of(c.key) for c in row.cells if c.key}

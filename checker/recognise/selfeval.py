@@ -90,20 +90,6 @@ class SelfEvalDoc:
     title: str = ""           # the last title line seen before a table
 
 
-def looks_like_selfeval(grids: list[Grid]) -> bool:
-    """A project name and an indicator header with actuals (实际值 / 完成值)."""
-    named = header = False
-    for g in grids:
-        for n, row in enumerate(g.rows[:400]):
-            if not named:
-                first = next((c.key for c in row.cells if c.key), "")
-                named = project_name_label(first) is not None
-            header = header or (_is_indicator_header(g.rows, n) and C.read_header(g.rows, n).has("actual"))
-            if named and header:
-                return True
-    return False
-
-
 def read_selfeval(grids: list[Grid]) -> SelfEvalDoc:
     doc = SelfEvalDoc(listed=[], tables=[])
     GridReader.read_grids(grids, doc)
@@ -136,6 +122,12 @@ def _title_like(key: str) -> bool:
 
 
 FUND_BLOCK_LABELS = LEXICON.words("fund_block", "label")
+INDICATOR_BLOCK = LEXICON.words("blocks", "indicators")
+PERIOD_FIELD = LEXICON.words("header", "period")
+GOAL_BLOCK = LEXICON.words("blocks", "goal_block")   # 年度绩效目标 (80分): the indicators of a 20/80 form
+BY_NATURE = LEXICON.words("fund_block", "by_source") + LEXICON.words("fund_block", "by_use")
+# "label:amount" in one cell (the whole cell: a label, a colon, a number and nothing else).
+_INLINE_AMOUNT = re.compile(r"(\D.*?)[:：]([-+]?\d[\d,]*(?:\.\d+)?)(?:万元|元)?")
 
 
 def _without_block_label(row: Row) -> Row:
@@ -305,8 +297,8 @@ class GridReader:
         t = self.table
         t.last_loc = row.loc
         keys = "".join(c.key for c in row.cells)
-        if any(lab in keys for lab in ("项目期", "实施期", "实施周期")):
-            t.period_months = period_months(_labelled(row, ("项目期", "实施期", "实施周期")))
+        if any(lab in keys for lab in PERIOD_FIELD):
+            t.period_months = period_months(_labelled(row, PERIOD_FIELD))
         if any(lab in keys for lab in DEPARTMENT_LABELS + UNIT_LABELS):
             self._departments(row)
         elif _is_fund_header(row):
@@ -375,6 +367,8 @@ class GridReader:
             self._goal_label(row)
             return
         t = self.table
+        if self._inline_fund_lines(row):
+            return
         cells = [(i, c) for i, c in enumerate(row.cells) if c.key]
         placed = C.align(cells, t.fund_map, self.grid.layout)
         label_cell = placed.get("label")
@@ -389,6 +383,25 @@ class GridReader:
             return  # a repeated line (a printed 小计) adds nothing
         values = {f: placed.get(f) for f in ("budget_initial", "budget", "spent", "weight", "rate", "score")}
         t.funds.append({"line": line, "split": split, "label": label, "loc": row.loc, "cells": values})
+
+    def _inline_fund_lines(self, row: Row) -> bool:
+        """Lines written "label:amount" in one cell, the splits of a 部门整体 form side by side
+        ("其中:一般公共预算:1325.68 | 其中:基本支出:900.47"): each cell is a line of the 全年预算数
+        its block breaks down; the "按收入性质分:2030.12" heads of the two splits add nothing."""
+        pairs = [(c, _INLINE_AMOUNT.fullmatch(c.key)) for c in row.cells if c.key]
+        if not pairs or not all(m for _, m in pairs):
+            return False
+        for c, m in pairs:
+            label, amount = m.group(1), m.group(2)
+            kind = fund_line(label)
+            if kind is None or label.startswith(BY_NATURE):
+                continue
+            line, split = kind
+            if any(f["line"] == line and f["label"] == label for f in self.table.funds):
+                continue
+            self.table.funds.append({"line": line, "split": split, "label": clean(label), "loc": c.loc,
+                                     "cells": {"budget": Cell(amount, c.loc)}})
+        return True
 
     def _unlabelled_fund_line(self, label: str) -> tuple[str, str] | None:
         """A line whose label was lost in extraction: the lines come in their printed order."""
@@ -427,8 +440,9 @@ class GridReader:
             if name:
                 self._open_level1(name, declared_weight(c.text), c.loc)
         for label, weight, loc in cmap.declared:
-            if "绩效目标" in label or "年度绩效" in label:
-                t.sections[(0, "年度绩效目标", "")] = _section(0, "年度绩效目标", "", weight, loc)
+            if starts_any(label, GOAL_BLOCK):
+                t.sections.pop((0, GOAL_BLOCK[0], ""), None)
+                self._add_goal_block(weight, loc)
         if cmap.unknown:
             names = "、".join(f"“{clean(c.text)}”（{c.loc}）" for c in cmap.unknown)
             t.notes.append(note("PARSE.LAYOUT", self.grid.path, f"表头栏目 {names} 未能识别，该栏内容未作核查",
@@ -454,7 +468,21 @@ class GridReader:
 
     def _repeats_header(self, row: Row) -> bool:
         cmap = self.table.cmap
-        return cmap is not None and cmap.repeated_by(row)
+        if cmap is None or not cmap.repeated_by(row):
+            return False
+        for c in row.nonempty():   # the next block's weight: 年度绩效目标2(40分) adds to 年度绩效目标
+            w = declared_weight(c.text) if c.key not in cmap.words else None
+            if w is not None and starts_any(c.key, GOAL_BLOCK):
+                self._add_goal_block(w, c.loc)
+        return True
+
+    def _add_goal_block(self, weight: float, loc: str) -> None:
+        """年度绩效目标 (80分), or its parts 年度绩效目标1(40分) + 年度绩效目标2(40分): one level-0 section."""
+        key = (0, GOAL_BLOCK[0], "")
+        if key in self.table.sections and self.table.sections[key]["weight"] is not None:
+            self.table.sections[key]["weight"] += weight
+        else:
+            self.table.sections[key] = _section(0, GOAL_BLOCK[0], "", weight, loc)
 
     def _tail_row(self, rows, n, row, first) -> None:
         if first.startswith(TOTAL_LABEL):
@@ -518,7 +546,7 @@ class GridReader:
         opened = False
         debris: list[tuple[int, Cell]] = []
         for k, (i, c) in enumerate(cells):
-            if c.key in ("绩效指标", "绩效目标完成情况", "绩效指标完成情况") or c.key.startswith("年度绩效目标"):
+            if c.key in INDICATOR_BLOCK or c.key.startswith(GOAL_BLOCK[0]):
                 continue
             nxt = cells[k + 1][1] if k + 1 < len(cells) else None
             if self._heading(c, nxt):

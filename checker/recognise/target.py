@@ -18,7 +18,9 @@ from checker.recognise import FileModel, project_id
 from checker.recognise import columns as C
 from checker.recognise import records as R
 from checker.recognise.labels import (
+    DEPARTMENT_LABELS,
     PARENT_2021,
+    UNIT_LABELS,
     clean,
     fund_line,
     fund_scale,
@@ -26,7 +28,6 @@ from checker.recognise.labels import (
     level2_of,
     number_and_decimals,
     period_months,
-    project_name_label,
 )
 from checker.recognise.selfeval import GridReader, SelfEvalDoc, _first, _labelled, _split_code
 
@@ -35,6 +36,10 @@ L1_FRAGMENTS = LEXICON.mapping("level1_cut")
 PARENT = PARENT_2021
 INDICATOR_BLOCK = LEXICON.words("blocks", "indicators")
 TOTAL_LABEL = LEXICON.words("row_labels", "total")
+TIMELINESS = "时效指标"
+BUDGET_FIELD = LEXICON.words("header", "budget_amount")
+SOURCE_FIELD = LEXICON.words("header", "source")
+PERIOD_FIELD = LEXICON.words("header", "period")
 FUND_BLOCK = LEXICON.words("fund_block", "label")
 MONEY_WORDS = LEXICON.words("fund_block", "money")
 GOAL_LABEL = LEXICON.words("row_labels", "goal")
@@ -50,24 +55,20 @@ TARGET_FIELDS = ["l1", "l2", "name", "op", "target", "unit", "weight", "note"]
 DEFAULT_HEADER = list(LEXICON.words("default_header"))
 
 
-def looks_like(grids: list[Grid]) -> bool:
-    named = titled = False
-    for g in grids:
-        for row in g.rows[:200]:
-            keys = [c.key for c in row.cells if c.key]
-            if not keys:
-                continue
-            named = named or project_name_label(keys[0]) is not None
-            joined = "".join(keys)
-            titled = titled or "目标表" in joined or "目标申报表" in joined or _target_header(row)
-        if named and titled:
-            return True
-    return False
-
-
 def _target_header(row: Row) -> bool:
     found = {C.field_of(c.key) for c in row.cells if c.key}
     return bool(found & {"name", "l2"}) and "target" in found and "actual" not in found
+
+
+def _period_of_items(items: list[dict]) -> float | None:
+    """The project's length where no 项目期 field gives it: a 时效 indicator whose value is a span
+    of months ("各项费用使用周期 2020年1月--2020年11月" → 11)."""
+    for it in items:
+        if it.get("level2") == TIMELINESS and it.get("target") is not None:
+            months = period_months(it["target"].text)
+            if months:
+                return months
+    return None
 
 
 def recognise(path: str, grids: list[Grid], file_no: int) -> FileModel:
@@ -76,6 +77,7 @@ def recognise(path: str, grids: list[Grid], file_no: int) -> FileModel:
     fm = FileModel(path=path, kind="target")
     for seq, t in enumerate(doc.tables, start=1):
         pid = project_id(file_no, seq)
+        t.period_months = t.period_months or _period_of_items(t.items)
         fm.projects.append(R.project(
             pid, path, seq, t.name, "target", t.loc, department=t.department, department_code=t.department_code,
             unit=t.unit, year=t.year, sheet=t.sheet, goal=t.goal, fund_scale=t.fund_scale, source=t.source,
@@ -123,11 +125,16 @@ class TargetReader(GridReader):
         t = self.table
         t.last_loc = row.loc
         keys = "".join(c.key for c in row.cells)
-        if "主管部门" in keys or "实施单位" in keys:
+        budget_field = any(c.key.startswith(BUDGET_FIELD) for c in row.cells)
+        if budget_field:
+            self._budget_field(row)   # "项目预算金额(万元) | 5652", often beside the department
+        if any(w in keys for w in DEPARTMENT_LABELS + UNIT_LABELS):
             self._departments(row)
-        elif "项目来源" in keys or "项目期" in keys:
-            t.source = _labelled(row, ("项目来源",))
-            t.period_months = period_months(_labelled(row, ("项目期", "实施期")))
+        elif any(w in keys for w in SOURCE_FIELD + PERIOD_FIELD):
+            t.source = _labelled(row, SOURCE_FIELD)
+            t.period_months = period_months(_labelled(row, PERIOD_FIELD))
+        elif budget_field:
+            return   # the row's other amounts (该项目支出上级资金 0) are no lines of that budget
         elif self._fund_line(row):
             self.mode = "funds"
         elif _goal_label(first):
@@ -135,6 +142,19 @@ class TargetReader(GridReader):
         elif self._starts_indicators(row):
             self._default_header(row)
             self._item(row)
+
+    def _budget_field(self, row: Row) -> None:
+        """The budget given as a header field: the table's total line, where it has none."""
+        t = self.table
+        cells = row.nonempty()
+        at = next(k for k, c in enumerate(cells) if c.key.startswith(BUDGET_FIELD))
+        amount = next((c for c in cells[at + 1:at + 2] if number_and_decimals(c.text)[0] is not None
+                       or C.cell_kind(c.key) == "value"), None)
+        if amount is None or any(f["line"] == "total" for f in t.funds):
+            return
+        t.fund_scale = fund_scale(cells[at].key) or t.fund_scale
+        t.funds.append({"line": "total", "split": "total", "label": clean(cells[at].text), "loc": row.loc,
+                        "cells": {"budget": amount}})
 
     def _funds_row(self, rows, n, row, first) -> None:
         self.table.last_loc = row.loc
@@ -256,4 +276,4 @@ def _between_tables(row: Row) -> bool:
             or any(re.fullmatch(r"[(（]盖章[)）]", k) for k in cells))
 
 
-__all__ = ["looks_like", "recognise", "_split_code"]
+__all__ = ["recognise", "_split_code"]
