@@ -16,8 +16,8 @@ from checker import precision as P
 from checker.grid import squash
 from checker.lexicon import LEXICON
 
-UNIT_LABELS = {1e8: "亿元", 1e4: "万元", 1e3: "千元", 1.0: "元"}
-MONEY_UNITS = {"元", ""}
+UNIT_LABELS = {float(scale): words[0] for scale, words in LEXICON.table("money_units")}   # 1e4 -> 万元
+MONEY_UNITS = {UNIT_LABELS[1.0], ""}   # a cost target's base unit: 元 (its scale apart), or none
 PERIODS = {w: float(months) for months, ws in LEXICON.table("periods") for w in ws}   # a rate per period, in months
 _RATE_NAMES = "|".join(LEXICON.words("rate_names", "rate"))
 _COST = LEXICON.words("level2", "成本指标")[0]   # "成本": a cost indicator's level-2 (经济成本指标 too)
@@ -138,7 +138,7 @@ def derived_amounts(indicators: pd.DataFrame, projects: pd.DataFrame, total_fund
             unit = float(p["fund_scale"].get(pid, 1e4))
             stated.append((f["budget"] * unit, float(P.half_ulp(f["budget_dec"])) * unit))
         ties = any(not P.apart_below(derived, a - h) and not P.apart_above(derived, a + h) for a, h in stated)
-        unit_word = {1: "个月", 3: "个季度", 12: "年"}[per_months]
+        unit_word = LEXICON.section("display")["period"]["zh"][int(per_months)]
         suffix = "/月" if per_months == 1 and "/月" not in r["target_raw"] else ""
         rows.append({"project_id": pid, "seq": r["seq"], "loc": r["loc_target"], "derived": derived,
                      "formula": f"{c['target_raw']} × {r['target_raw']}{suffix} × {P.fmt(periods)}{unit_word}",

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from checker.lexicon import LEXICON
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -21,7 +23,7 @@ class Profile:
     reverse_formula: str = "ratio"
     bands: dict = field(default_factory=lambda: {1: (80.0, 100.0), 2: (50.0, 80.0), 3: (0.0, 50.0)})
     weights: dict = field(default_factory=dict)
-    grades: dict = field(default_factory=lambda: {"优": 90, "良": 80, "中": 60, "差": 0})
+    grades: dict = field(default_factory=lambda: dict(zip(LEXICON.fields("grades"), (90, 80, 60, 0))))
     target_too_low_ratio: float = 1.2
     unit_mismatch_ratio: float = 1000.0
     narrative_tolerance: float = 0.01   # a total in prose off its parts by less than this share is minor

@@ -16,11 +16,12 @@ import pandas as pd
 from checker import model as M
 from checker import precision as P
 from checker.derived import each_distinct
+from checker.lexicon import LEXICON
 from checker.profile import Profile, form_overrides
 from checker.recognise.labels import squash
 
 QUANT = ("quantity", "percent")
-TIER_NAMES = {1: "达成预期指标", 2: "部分达成预期指标", 3: "未达成预期指标"}
+TIER_NAMES = {int(t): ws[0] for t, ws in LEXICON.table("tier_names")}   # 1 -> 达成预期指标
 
 
 def project_settings(projects: pd.DataFrame, profile: Profile) -> pd.DataFrame:

@@ -10,10 +10,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from checker.lexicon import LEXICON
 from checker.values import normalise_text
 
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-             "八": 8, "九": 9, "十": 10, "半": 0.5}
+CN_DIGITS = {w: (float(n) if "." in n else int(n)) for n, ws in LEXICON.table("numerals") for w in ws}
 _NUM = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十半]+(?:点[零〇一二三四五六七八九]+)?)"
 
 

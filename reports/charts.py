@@ -12,6 +12,7 @@ import math
 from markupsafe import Markup, escape
 
 from checker.gate import SEVERITIES
+from checker.lexicon import LEXICON
 from checker.precision import fmt
 
 COLOURS = {"error": "#b3261e", "warning": "#c27c00", "info": "#1f5f99"}
@@ -99,7 +100,7 @@ def totals_scatter(points: list[dict], L: dict) -> Markup:
     return Markup("".join(out) + f'<div class="legend">{legend}</div>')
 
 
-GRADE_COLOURS = {"优": "#1e7e34", "良": "#6aa84f", "中": "#c27c00", "差": "#b3261e"}
+GRADE_COLOURS = dict(zip(LEXICON.fields("grades"), ("#1e7e34", "#6aa84f", "#c27c00", "#b3261e")))   # 优 … 差
 
 
 def over_bars(depts: list[dict], L: dict) -> Markup:

@@ -15,10 +15,7 @@ KIND = {lang: {**words, **LEXICON.section("ledger_display")["kind"][lang]}   # +
 STATUS = _DISPLAY["status"]
 FAMILY = _DISPLAY["family"]
 # A table's status (checker.gate.table_status).
-TABLE_STATUS = {
-    "zh": {"pass": "通过", "fail": "不通过", "doubt": "需人工核对"},
-    "en": {"pass": "pass", "fail": "fail", "doubt": "manual check"},
-}
+TABLE_STATUS = _DISPLAY["table_status"]
 # A finding's state against a baseline run (``--compare``).
 BASELINE = _DISPLAY["baseline"]
 

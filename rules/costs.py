@@ -6,6 +6,7 @@ import numpy as np
 
 from checker import precision as P
 from checker.derived import each_distinct
+from checker.lexicon import LEXICON
 from rules import hits, rule, section_of
 
 
@@ -74,7 +75,7 @@ def spent_zero(batch):
 # --- a self-evaluation against the target table of the same project --------------
 
 
-RATE_NAMES = ("预算执行率", "资金执行率", "预算资金执行率", "资金支出率", "执行率")
+RATE_NAMES = LEXICON.words("rate_indicators", "exec_rate")
 
 
 @rule("XREF.EXEC_RATE", "error",

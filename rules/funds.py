@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 
 from checker import precision as P
+from checker.lexicon import LEXICON
 from rules import hits, rule
 
-COLUMN_ZH = {"budget_initial": "年初预算数", "budget": "全年预算数", "spent": "全年执行数"}
+COLUMN_ZH = {c: LEXICON.section("display")["field"]["zh"][c] for c in ("budget_initial", "budget", "spent")}
 
 
 @rule("FUND.RATE_MISMATCH", "error",

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from checker import precision as P
+from checker.lexicon import LEXICON
 from rules import hits, rule
 
 ITEM_COLUMNS = ["project_id", "level1", "level2", "name", "form_kind", "weight", "weight_dec", "loc"]
@@ -292,7 +293,7 @@ def subtotal_score(batch):
                        sub["subtotal_loc"], "合计")
 
 
-GRADE_NAMES = {"优": "优", "良": "良", "中": "中", "差": "差", "合": "中", "不": "差"}
+GRADE_NAMES = LEXICON.mapping("grades")   # 合格 / 合 -> 中, 不合格 / 不 -> 差
 
 
 @rule("SUM.GRADE", "error",
@@ -305,7 +306,7 @@ def grade(batch):
     g = batch.profile.grades
     bounds = sorted(((float(v), k) for k, v in g.items()), reverse=True)
     due = p["total_score"].map(lambda s: next((k for v, k in bounds if s >= v), "差"))
-    stated = p["grade"].map(lambda x: GRADE_NAMES.get(x[:1], x))
+    stated = p["grade"].map(lambda x: GRADE_NAMES.get(x, GRADE_NAMES.get(x[:1], x)))
     bad = p[stated != due]
     return hits(bad, section="评价等级", indicator="", location=bad["grade_loc"], reported=bad["grade"],
                 expected=due[bad.index], total=bad["total_score"].map(P.fmt), bands=grade_bands(bounds))

@@ -10,10 +10,11 @@ from checker import precision as P
 from checker.lexicon import LEXICON
 from rules import hits, rule, section_of
 
-OUTPUT_KINDS = ["数量指标", "质量指标", "时效指标"]
-SATISFACTION = "满意度指标"
-REQUIRED = [("产出指标", "数量指标"), ("产出指标", "质量指标"), ("产出指标", "时效指标"), ("产出指标", "成本指标"),
-            ("满意度指标", None), ("效益指标", None)]
+_TEMPLATE = LEXICON.section("taxonomy")["national_2020"]
+OUTPUT_KINDS = list(_TEMPLATE["measurable"])          # 数量 / 质量 / 时效: a number, a rate or a deadline
+SATISFACTION = "满意度指标"                            # the level-1 whose indicators need a rate
+# Categories a target table fills: each level-2 under 产出, any indicator under 效益 and 满意度.
+REQUIRED = [(l1, l2) for l1, l2s in _TEMPLATE["required"].items() for l2 in (l2s or [None])]
 TIME_WORDS = LEXICON.words("date_words", "time_limit")   # a deadline said in words ("工作日内", "月底")
 
 

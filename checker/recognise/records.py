@@ -7,6 +7,7 @@ default here, so the three form kinds produce identical columns.
 from __future__ import annotations
 
 from checker.grid import Cell
+from checker.lexicon import LEXICON
 from checker.recognise.labels import clean, number_and_decimals
 from checker.values import parse_value
 
@@ -130,8 +131,11 @@ def fund_number(cell: Cell | None, scale: float | None) -> tuple[float | None, i
     return in_yuan / scale, max(v.decimals + max(shift, 0), 0)
 
 
+_MONEY_WORDS = LEXICON.words("money_units", "1") + LEXICON.words("scales")   # 元, 万, 亿 …
+
+
 def _has_unit(cell: Cell) -> bool:
-    return any(u in cell.key for u in ("元", "万", "亿"))
+    return any(u in cell.key for u in _MONEY_WORDS)
 
 
 def _rescale(value: float, decimals: int, factor: float) -> tuple[float, int]:

@@ -13,12 +13,15 @@ import re
 from pathlib import Path
 
 from checker.grid import Cell, Grid, Row
+from checker.lexicon import LEXICON
 from checker.model import note
 from checker.recognise import FileModel, project_id
 from checker.recognise import columns as C
 from checker.recognise import records as R
 from checker.recognise.labels import clean, declared_weight, is_noise_row, is_number, number_and_decimals, strip_weight
 
+RUBRIC_SUBTOTAL = LEXICON.words("rubric_rows", "subtotal")
+RUBRIC_TOTAL = LEXICON.words("rubric_rows", "total")
 YEAR = re.compile(r"(20\d\d)\s*年")
 GRADE = re.compile(r"(?:评价)?等级\s*[为:：]?\s*[“\"]?(优秀?|良好?|中等?|差|合格|不合格)")
 NAME_FIELDS = {"name", "l2"}
@@ -131,8 +134,8 @@ class RubricReader:
 
     def _total(self, row: Row, first: str) -> bool:
         """合计 (before 加分项) and 总分 rows: 分值, 得分 and 复核分 read under their columns."""
-        subtotal = first.startswith(("合计", "小计")) or first == "总计"
-        if not subtotal and not first.startswith(("总分", "总得分", "最终得分")):
+        subtotal = first.startswith(RUBRIC_SUBTOTAL) or first == "总计"
+        if not subtotal and not first.startswith(RUBRIC_TOTAL):
             return False
         values = self._total_values(row)
         p = self.project

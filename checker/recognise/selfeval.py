@@ -21,6 +21,7 @@ from checker.model import note
 from checker.recognise import columns as C
 from checker.recognise.labels import (
     DEPARTMENT_LABELS,
+    PARENT_2021,
     UNIT_LABELS,
     clean,
     declared_weight,
@@ -41,6 +42,9 @@ from checker.values import EMPTY
 YEAR = re.compile(r"(20\d\d)\s*年度?")
 LIST_NO = re.compile(r"^[(（]?\d{1,3}[)）.、．]?$")  # 清单 numbering: 1 / 1. / 1、 / (1)
 GOAL_LABEL = LEXICON.words("row_labels", "goal")
+LEVEL2_PARENT = PARENT_2021   # level-2 -> its level-1 (服务对象满意度指标 -> 满意度指标)
+GOAL_COLUMNS = LEXICON.words("goal_columns", "label")
+BLOCK_NAMES = LEXICON.section("display")["block"]
 PAIRED_SPENT = LEXICON.words("fund_block", "paired_spent")
 TOTAL_LABEL = LEXICON.words("row_labels", "total")
 TAIL_LABEL = LEXICON.words("row_labels", "tail")
@@ -255,10 +259,8 @@ class GridReader:
             return
         if self.mode != "preamble":
             t.complete = False
-            where = {"header": "表头", "funds": "资金部分", "goal": "年度目标", "indicators": "绩效指标",
-                     "tail": "绩效指标之后"}.get(self.mode, "")
-            where_en = {"header": "header", "funds": "funds", "goal": "annual goal", "indicators": "indicators",
-                        "tail": "after the indicators"}.get(self.mode, "")
+            where = BLOCK_NAMES["zh"].get(self.mode, "")
+            where_en = BLOCK_NAMES["en"].get(self.mode, "")
             t.notes.append(note("PARSE.INCOMPLETE", self.grid.path, f"止于{where}", f"ends in the {where_en}",
                                 location=t.last_loc or t.loc))
             for key in ((2, self.levels["l2"], self.levels["l1"]), (1, self.levels["l1"], "")):
@@ -311,7 +313,7 @@ class GridReader:
     # --- funds printed as two blocks side by side: 资金情况 (budget) | 资金使用情况 (spent) ------
     def _paired_funds_start(self, row: Row) -> bool:
         keys = [c.key for c in row.cells]
-        left = any(k.startswith(("资金情况", "项目资金", "资金安排")) for k in keys)
+        left = any(k.startswith(FUND_BLOCK_LABELS) for k in keys)
         right = next((i for i, k in enumerate(keys) if any(w in k for w in PAIRED_SPENT)), None)
         if left and right is not None:
             self.paired_at = right
@@ -415,8 +417,7 @@ class GridReader:
 
     def _goal_label(self, row: Row) -> None:
         self.mode = "goal"
-        texts = [c for c in row.nonempty() if not starts_any(c.key, GOAL_LABEL + ("实际完成", "完成情况", "年初设定",
-                                                                                  "全年实际"))]
+        texts = [c for c in row.nonempty() if not starts_any(c.key, GOAL_LABEL + GOAL_COLUMNS)]
         self._goal_texts(texts)
 
     def _goal_row(self, rows, n, row, first) -> None:
@@ -566,7 +567,7 @@ class GridReader:
             self._open_level1(l1, declared_weight(c.text), c.loc)
             return True
         if l2:
-            if l2.startswith(("满意度", "服务对象满意")) and self.levels["l1"] != "满意度指标":
+            if LEVEL2_PARENT.get(l2) == "满意度指标" and self.levels["l1"] != "满意度指标":
                 self._open_level1("满意度指标", None, c.loc)
             self._open_level2(l2, declared_weight(c.text), c.loc)
             return True

@@ -37,6 +37,7 @@ PARENT = PARENT_2021
 INDICATOR_BLOCK = LEXICON.words("blocks", "indicators")
 TOTAL_LABEL = LEXICON.words("row_labels", "total")
 TIMELINESS = "时效指标"
+SIGN_OFF_ROWS = LEXICON.words("sign_off_rows", "label")
 BUDGET_FIELD = LEXICON.words("header", "budget_amount")
 SOURCE_FIELD = LEXICON.words("header", "source")
 PERIOD_FIELD = LEXICON.words("header", "period")
@@ -270,8 +271,7 @@ def _between_tables(row: Row) -> bool:
     cells = [c.key for c in row.cells if c.key]
     joined = "".join(cells)
     return ("目标表" in joined and len(joined) < 40 or re.fullmatch(r"[(（]?20\d\d年度[)）]?", joined) is not None
-            or joined.startswith(("项目责任人", "项目负责人:", "项目负责人：", "单位(盖章)", "单位（盖章）", "填报人",
-                                  "联系电话"))
+            or joined.startswith(SIGN_OFF_ROWS)
             or (bool(cells) and SIGN_OFF.search(cells[0]) is not None)
             or any(re.fullmatch(r"[(（]盖章[)）]", k) for k in cells))
 
