@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
@@ -132,8 +131,9 @@ def write_split(result, out_dir: str | Path, by: str, planner=None) -> list[Path
             books = [Path(p) for p in annotate(sub, str(out), only=list(targets), targets=targets)] if targets else []
             written += books
             c = sub.counts()
-            rows.append({"name": g.name, "href": quote(page.name), "page": page.name,
-                         "books": [(quote(b.name), b.name) for b in books],
+            # names are planned without '#', '%', '?' or spaces: each is its own href
+            rows.append({"name": g.name, "href": page.name, "page": page.name,
+                         "books": [(b.name, b.name) for b in books],
                          "projects": len(g.project_ids), "files": g.files, **{s: c[s] for s in SEVERITIES},
                          "no_copy": [f for f in g.files if Path(f).suffix.lower() in NOT_ANNOTATED]})
         written.insert(0, write_text(index, _index_html(result, rows, by, lang)))
