@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
@@ -136,8 +135,9 @@ def write_split(result, out_dir: str | Path, by: str, planner=None) -> list[Path
             written += books
             c = sub.counts()
             depts = sorted({d for d in sub.projects["department"] if d})
-            rows.append({"name": g.name, "href": quote(page.name), "page": page.name, "departments": depts,
-                         "books": [(quote(b.name), b.name) for b in books],
+            # names are planned without '#', '%', '?' or spaces: each is its own href
+            rows.append({"name": g.name, "href": page.name, "page": page.name, "departments": depts,
+                         "books": [(b.name, b.name) for b in books],
                          "projects": len(g.project_ids), "files": g.files, **{s: c[s] for s in SEVERITIES},
                          "no_copy": [f for f in g.files if Path(f).suffix.lower() in NOT_ANNOTATED]})
         rows.sort(key=lambda r: natural_key(r["page"]))   # 项目2 before 项目10, as a file manager lists them

@@ -158,7 +158,7 @@ def test_missing_explicit_config(project):
     ("per-file-seconds", "jixiao: --limit 'per-file-seconds': 应写成 NAME=VALUE，如 per-file-seconds=120"),
     ("per-file-seconds=soon", "jixiao: --limit 'per-file-seconds=soon': 'soon' 不是数字"),
     ("per-file-secs=5", "jixiao: --limit: limits: 未知的设置项 'per-file-secs'，是否指 per-file-seconds？"),
-    ("worker-memory-mib=0", "jixiao: --limit: limits.worker-memory-mib 应为正数，而不是 0"),
+    ("worker-memory-mib=0", "jixiao: --limit: limits.worker-memory-mib 应为 1 到 1048576 之间的有限正数（整数），而不是 0"),
 ])
 def test_bad_limit_flag(project, flag, message):
     res = run("forms/yanchi.txt", "--limit", flag)

@@ -139,7 +139,7 @@ def test_split_by_department(tmp_path):
     res = runner.invoke(app, ["check", str(DATA / "batch/003_bundle.xlsx"), "--split-by", "department", str(out)])
     assert res.exit_code == 1
     assert sorted(p.name for p in out.iterdir()) == [
-        "index.html", "六安市金安区医疗保障局.html", "六安市金安区医疗保障局.核查.xlsx",
+        ".jixiao-outputs.json", "index.html", "六安市金安区医疗保障局.html", "六安市金安区医疗保障局.核查.xlsx",
         "六安市金安区财政局.html", "六安市金安区财政局.核查.xlsx"]
     page = (out / "六安市金安区财政局.html").read_text(encoding="utf-8")
     assert page.count('<details class="project"') == 4
