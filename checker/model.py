@@ -68,6 +68,8 @@ class Projects(_Strict):
     method_text: Series[str]                      # the form's own scoring method statement (注, 得分计算方法)
     goal: Series[str]                             # 年度目标 / 预期目标 text
     goal_actual: Series[str]                      # 实际完成情况 text beside it (自评表)
+    narrative: Series[str]                        # a report's prose above the table (自评报告: stated figures)
+    narrative_loc: Series[str]
     fund_scale: Series[float] = pa.Field(gt=0)    # unit of the funds block in 元: 1e4 for 万元 (the norm), 1 for 元
     source: Series[str]                           # 项目来源 (target tables), "" if none
     period_months: Series[float] = pa.Field(nullable=True)  # 项目期 in months ("1年" → 12)

@@ -167,6 +167,10 @@ _PRODUCT = re.compile(
 _BUDGET_SUM = re.compile(
     r"(?:年初)?预算\D{0,4}?(\d+(?:\.\d+)?)\s*(万)?元[^。]*?(?:调增|追加|增加)\D{0,4}?(\d+(?:\.\d+)?)\s*(万)?元")
 _ACTUAL = re.compile(r"(?:实际拨付|实际到位|全年拨付|决算支出|实际支出)\D{0,6}?(\d+(?:\.\d+)?)\s*(万)?元")
+# "实际下达预算2596万元，全年度实际总支出2595.6208万元，项目预算执行率99%": the rate a report states.
+_EXEC_RATE = re.compile(
+    r"预算\D{0,6}?(\d+(?:\.\d+)?)\s*(万)?元[^。]{0,40}?(?:支出|执行)\D{0,8}?(\d+(?:\.\d+)?)\s*(万)?元"
+    r"[^。]{0,20}?执行率\D{0,4}?(\d+(?:\.\d+)?)\s*%")
 _EQUATION = re.compile(
     r"([（(]?\s*\d[\d.\s]*(?:[+×*/÷\-]\s*[（(]?\s*\d[\d.\s]*[)）]?\s*)+(?:[)）]\s*)?(?:[×*]\s*100\s*%)?)"
     r"\s*=\s*(\d+(?:\.\d+)?)\s*(%)?")
@@ -192,6 +196,10 @@ def claims(text: str) -> list[Claim]:
         stated = _wan(amount, m.group(5))
         scale = 1e4 if m.group(5) else 1
         out.append(Claim(m.group(0), stated / scale, price * count / scale, _dec(amount), "万元" if scale > 1 else "元"))
+    for m in _EXEC_RATE.finditer(t):
+        budget, spent, rate = _wan(m.group(1), m.group(2)), _wan(m.group(3), m.group(4)), m.group(5)
+        if budget > 0:
+            out.append(Claim(m.group(0), float(rate), spent / budget * 100, _dec(rate), "%"))
     for m in _BUDGET_SUM.finditer(t):
         a = _ACTUAL.search(t)
         if a:

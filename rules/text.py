@@ -109,11 +109,22 @@ def arithmetic(batch):
             lo, hi = P.reported(np.array([c.stated]), np.array([c.decimals]))
             if not P.ties(lo, hi, np.array([c.computed]), np.array([c.computed]))[0]:
                 rows.append((idx, c))
-    if not rows:
-        return hits(i.iloc[0:0])
-    bad = i.loc[[idx for idx, _ in rows]]
-    cl = [c for _, c in rows]
-    return hits(bad, section=section_of(bad), indicator="name", location="loc",
+    out = [_claim_hits(i.loc[[idx for idx, _ in rows]], [c for _, c in rows], section_of, "name", "loc")] if rows else []
+    # A report's prose above its table ("…预算2596万元…支出2595.6208万元…执行率99%"): the same recomputation.
+    p = batch.projects
+    prose = [(idx, c) for idx, text in zip(p.index, p["narrative"]) if text for c in T.claims(text) if _fails(c)]
+    if prose:
+        out.append(_claim_hits(p.loc[[idx for idx, _ in prose]], [c for _, c in prose], lambda b: "", "", "narrative_loc"))
+    return pd.concat(out, ignore_index=True) if out else hits(i.iloc[0:0])
+
+
+def _fails(c) -> bool:
+    lo, hi = P.reported(np.array([c.stated]), np.array([c.decimals]))
+    return not P.ties(lo, hi, np.array([c.computed]), np.array([c.computed]))[0]
+
+
+def _claim_hits(bad, cl, section, indicator, location):
+    return hits(bad, section=section(bad), indicator=indicator, location=location,
                 reported=[P.fmt(c.stated) for c in cl], expected=[P.fmt(round(c.computed, max(c.decimals, 2))) for c in cl],
                 words=[c.words for c in cl], unit=[c.unit for c in cl])
 

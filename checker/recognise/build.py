@@ -28,11 +28,14 @@ def from_selfeval(path: str, doc, file_no: int) -> FileModel:
 
 
 def _weights_read(t) -> bool:
-    """The table has a 分值 column the form bears out: headed as one and holding a number on at
-    least one row (a column headed 项目权重 whose cells are "项目绩效85分" labels is no weight column,
-    and its rows are not missing a 分值)."""
-    return bool(t.cmap and t.cmap.has("weight")) and any(
-        it.get("weight") is not None and is_number(it["weight"].text) for it in t.items)
+    """The table has a 分值 column the form bears out: headed as one, and not a column of labels — a
+    column headed 项目权重 whose cells are "项目绩效85分" (text on its rows, a number on none) is no
+    weight column, and its rows are not missing a 分值.  A column left blank stays one (its blanks
+    are missing weights)."""
+    if not (t.cmap and t.cmap.has("weight")):
+        return False
+    cells = [it["weight"] for it in t.items if it.get("weight") is not None and it["weight"].key]
+    return not cells or any(is_number(c.text) for c in cells)
 
 
 def _project(pid: str, path: str, seq: int, t, listed_name: str) -> dict:
@@ -51,6 +54,7 @@ def _project(pid: str, path: str, seq: int, t, listed_name: str) -> dict:
         grade=clean(total["grade"].text) if "grade" in total else "",
         grade_loc=total["grade"].loc if "grade" in total else "", listed_name=listed_name, sheet=t.sheet,
         method_text="\n".join(clean(m) for m in method_cells + t.method), goal=t.goal, goal_actual=t.goal_actual,
+        narrative="\n".join(text for text, _ in t.narrative), narrative_loc=t.narrative[0][1] if t.narrative else "",
         fund_scale=t.fund_scale, period_months=t.period_months, has_reason_column=bool(cmap and cmap.has("note")),
         has_weight_column=_weights_read(t), has_score_column=bool(cmap and cmap.has("score")),
         has_header=t.named,

@@ -35,6 +35,7 @@ FUND_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = LEXICON.table("fund_colu
 NAME_WITHOUT_NAME = LEXICON.words("column_roles", "name_without_name")
 # Header cells that label a block rather than a column; never reported as not understood.
 BLOCK_LABELS = LEXICON.words("column_roles", "block_label")
+BLOCK_COLUMNS = frozenset(LEXICON.words("column_roles", "block_column"))
 
 MULTI = {"target", "actual", "note", "method", "explain", "label", "unknown"}  # fields that may span several cells
 VALUE_FIELDS = ("target", "actual", "weight", "score", "review")
@@ -138,6 +139,8 @@ def _top_row(top: list[Cell], table) -> tuple[Fields, list[Cell], list[tuple[str
     unknown: list[Cell] = []
     declared = []
     for i, c in enumerate(top):
+        if c.key in BLOCK_COLUMNS:
+            continue   # 项目权重 heads the blocks' labels (项目决策2分, 项目绩效85分), not a 分值 column
         f = field_of(c.key, table)
         if f:
             fields[i] = (f, c.text.strip(), c.loc)

@@ -16,6 +16,7 @@ PROJECT_DEFAULTS = {
     "total_score": None, "total_score_dec": 0, "total_loc": "", "review_total": None, "review_total_dec": 0,
     "review_total_loc": "", "subtotal_score": None, "subtotal_score_dec": 0, "subtotal_loc": "", "grade": "",
     "grade_loc": "", "listed_name": "", "sheet": "", "method_text": "", "goal": "", "goal_actual": "",
+    "narrative": "", "narrative_loc": "",
     "fund_scale": 1e4, "source": "", "period_months": None, "has_reason_column": False,
     "has_weight_column": False, "has_score_column": False, "complete": True, "stops_at": "",
     "has_header": True,

@@ -81,6 +81,7 @@ class Table:
     source: str = ""
     complete: bool = False
     named: bool = True        # opened at its 项目名称 label
+    narrative: list = field(default_factory=list)   # (text, loc) of the prose above it (a report's paragraphs)
     last_loc: str = ""
     notes: list[dict] = field(default_factory=list)
 
@@ -92,6 +93,7 @@ class SelfEvalDoc:
     year: int | None = None
     unnamed: bool = False     # no 项目名称 anywhere: the first block opens a table
     title: str = ""           # the last title line seen before a table
+    prose: list = field(default_factory=list)   # (text, loc) of paragraphs since the last table
 
 
 def read_selfeval(grids: list[Grid]) -> SelfEvalDoc:
@@ -128,6 +130,7 @@ def _title_like(key: str) -> bool:
 FUND_BLOCK_LABELS = LEXICON.words("fund_block", "label")
 INDICATOR_BLOCK = LEXICON.words("blocks", "indicators")
 PERIOD_FIELD = LEXICON.words("header", "period")
+PROSE_MIN = 40   # a line this long, alone in its row, is a paragraph, not a label
 GOAL_BLOCK = LEXICON.words("blocks", "goal_block")   # 年度绩效目标 (80分): the indicators of a 20/80 form
 BY_NATURE = LEXICON.words("fund_block", "by_source") + LEXICON.words("fund_block", "by_use")
 # "label:amount" in one cell (the whole cell: a label, a colon, a number and nothing else).
@@ -242,6 +245,7 @@ class GridReader:
         label = project_name_label(_first(row))
         self.table = Table(name=_value_after(row, label), loc=row.loc, sheet=self.grid.name,
                            year=self.pending_year or self.doc.year)
+        self._take_prose()
         self.doc.tables.append(self.table)
         self.mode, self.levels = "header", {"l1": "", "l2": "", "seq": 0}
         self._departments(row)
@@ -250,8 +254,12 @@ class GridReader:
         """A table with no 项目名称 label: named by the last title above it (or the file)."""
         self.table = Table(name=self.doc.title or PurePath(self.grid.path).stem, loc=row.loc, sheet=self.grid.name,
                            year=self.pending_year or self.doc.year, named=False)
+        self._take_prose()
         self.doc.tables.append(self.table)
         self.mode, self.levels = "header", {"l1": "", "l2": "", "seq": 0}
+
+    def _take_prose(self) -> None:
+        self.table.narrative, self.doc.prose = self.doc.prose, []
 
     def _close(self) -> None:
         t = self.table
@@ -274,6 +282,8 @@ class GridReader:
         joined = "".join(c.key for c in cells)
         if self.table is None and len(cells) == 1 and _title_like(joined):
             self.doc.title = clean(cells[0].text)   # the last title line: an unnamed table's name
+        elif self.table is None and len(cells) == 1 and len(joined) >= PROSE_MIN:
+            self.doc.prose.append((clean(cells[0].text), row.loc))   # a report's paragraph: its stated figures
         m = YEAR.search(joined)
         if m and ("自评" in joined or "年度" in joined) and len(joined) < 80:
             self.pending_year = int(m.group(1))
