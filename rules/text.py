@@ -109,13 +109,24 @@ def arithmetic(batch):
             lo, hi = P.reported(np.array([c.stated]), np.array([c.decimals]))
             if not P.ties(lo, hi, np.array([c.computed]), np.array([c.computed]))[0]:
                 rows.append((idx, c))
-    out = [_claim_hits(i.loc[[idx for idx, _ in rows]], [c for _, c in rows], section_of, "name", "loc")] if rows else []
-    # A report's prose above its table ("…预算2596万元…支出2595.6208万元…执行率99%"): the same recomputation.
+    if not rows:
+        return hits(i.iloc[0:0])
+    return _claim_hits(i.loc[[idx for idx, _ in rows]], [c for _, c in rows], section_of, "name", "loc")
+
+
+@rule("TEXT.NARRATIVE", "warning",
+      "报告正文中的计算不成立：“{words}”，按所列数字应为 {expected}{unit}，文中写 {reported}{unit}",
+      "The report's prose does not add up: '{words}' gives {expected}{unit}, the text says {reported}{unit}")
+def narrative(batch):
+    """Figures a report states in the paragraphs above its table ("实际下达预算2596万元，全年度实际总支出
+    2595.6208万元，项目预算执行率99%"), recomputed as TEXT.ARITHMETIC does a table's text.  A warning:
+    the table's own figures are what is scored.
+    """
     p = batch.projects
     prose = [(idx, c) for idx, text in zip(p.index, p["narrative"]) if text for c in T.claims(text) if _fails(c)]
-    if prose:
-        out.append(_claim_hits(p.loc[[idx for idx, _ in prose]], [c for _, c in prose], lambda b: "", "", "narrative_loc"))
-    return pd.concat(out, ignore_index=True) if out else hits(i.iloc[0:0])
+    if not prose:
+        return hits(p.iloc[0:0])
+    return _claim_hits(p.loc[[idx for idx, _ in prose]], [c for _, c in prose], lambda b: "", "", "narrative_loc")
 
 
 def _fails(c) -> bool:

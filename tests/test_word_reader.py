@@ -96,16 +96,19 @@ def test_a_titled_table_with_the_same_header_is_a_new_form(tmp_path):
     assert grids[1].rows[0].texts == ["乙项目绩效自评表"]
 
 
-def test_title_paragraph_is_the_first_row(tmp_path):
+def test_paragraphs_before_the_first_table_are_rows_in_order(tmp_path):
+    """A report's prose and the title above its first table are all rows (the recogniser tells a
+    title from a paragraph: a report's stated figures are checked, TEXT.NARRATIVE)."""
     doc = Document()
-    doc.add_paragraph("本报告" + "说明文字，" * 30)  # body text, not a title
+    doc.add_paragraph("本报告" + "说明文字，" * 30)  # body text
     doc.add_paragraph("")
     doc.add_paragraph("某某项目绩效自评表")
     _table(doc, [["三级指标", "分值"], ["指标1", "1"]])
     g = read_docx(_save(doc, tmp_path))[0]
-    assert g.rows[0].texts == ["某某项目绩效自评表"]
-    assert g.rows[0].loc == "段落3" and g.rows[0].cells[0].loc == "段落3"
-    assert g.rows[1].loc == "表1 R1"
+    assert g.rows[0].texts[0].startswith("本报告说明文字") and g.rows[0].loc == "段落1"
+    assert g.rows[1].texts == ["某某项目绩效自评表"]
+    assert g.rows[1].loc == "段落3" and g.rows[1].cells[0].loc == "段落3"
+    assert g.rows[2].loc == "表1 R1"
 
 
 def _xml(path: str) -> bytes:

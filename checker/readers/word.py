@@ -55,7 +55,9 @@ def read_docx(path: str, limits: Limits | None = None) -> list[Grid]:
             if grids and not between and header == headers[-1]:
                 grids[-1].rows.extend(rows[1:])  # same table continued on the next page
                 continue
-            top = [Row([Cell(text, loc)], loc) for text, loc in _titles(between)]
+            # Before the first table every paragraph is kept (a report's prose, its title): later ones
+            # only the title run, so a table going on after a page's text still joins its start.
+            top = [Row([Cell(text, loc)], loc) for text, loc in (between if not grids else _titles(between))]
             grids.append(Grid(path=path, name=f"表{table_no}", rows=top + rows))
             headers.append(header)
             between = []
