@@ -11,6 +11,7 @@ a usage error), ``_run`` (the engine, with a progress bar), ``_emit`` (reports, 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import sys
@@ -164,14 +165,14 @@ def _fail(message: str) -> None:
 def _plan(flags: dict) -> Plan:
     from checker.engine import RunOptions, with_severity
     from checker.executors import make_limits
-    from checker.selection import UnknownRuleError, canonical, canonical_severity
+    from checker.selection import UnknownRuleError, canonical, canonical_severity, ignorable
     from checker.settings import SettingsError, config_path, limits_from, load_settings
 
     try:
         cfg = load_settings(config_path(flags["config"] and str(flags["config"]), flags["no_config"]))
         limits = {**cfg.limits, **limits_from(_limit_flags(flags["limit"]), "--limit")}
         select = canonical(_pick(flags["select"], cfg.select), "--select")
-        ignore = canonical(_pick(flags["ignore"], cfg.ignore), "--ignore")
+        ignore = ignorable(_pick(flags["ignore"], cfg.ignore), "--ignore")
         prof = _profile(_pick(flags["profile"], cfg.profile))
         prof = with_severity(prof, canonical_severity(prof.severity, f"{prof.name}: severity"))
     except (SettingsError, UnknownRuleError) as exc:
@@ -188,8 +189,7 @@ def _plan(flags: dict) -> Plan:
         per_path=cfg.per_path)
     _check_executor(plan.options)
     plan.options.ledger = _ledger(flags.get("ledger"))
-    _check_output(plan.output, plan.paths)
-    _check_annotate(plan.annotate)
+    _check_outputs(plan, flags["split_by"])
     plan.extra = {"baseline": _load_baseline(flags["compare"], flags["fail_on_new"]), "compare": flags["compare"],
                   "fail_on_new": flags["fail_on_new"], "split_by": flags["split_by"],
                   "html_max_bytes": int(flags["html_max_mb"] * 1_000_000), "statistics": flags.get("statistics", False)}
@@ -234,9 +234,12 @@ def _limit_flags(items: list[str]) -> dict:
         if not sep:
             raise UsageError(f"--limit {item!r}: 应写成 NAME=VALUE，如 per-file-seconds=120")
         try:
-            out[name.strip()] = float(value) if "." in value else int(value)
+            out[name.strip()] = int(value)
         except ValueError:
-            raise UsageError(f"--limit {item!r}: {value!r} 不是数字") from None
+            try:
+                out[name.strip()] = float(value)
+            except ValueError:
+                raise UsageError(f"--limit {item!r}: {value!r} 不是数字") from None
     return out
 
 
@@ -249,20 +252,40 @@ def _profile(path: str | None):
         return load_profile(path)
     except ProfileError as exc:
         raise UsageError(str(exc)) from exc
-    except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:  # a YAML of the wrong shape
-        raise UsageError(f"{path}: 评分配置格式有误（{type(exc).__name__}: {exc}）") from exc
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError, OverflowError) as exc:
+        # a YAML of the wrong shape
+        detail = " ".join(str(exc).split())[:120]
+        raise UsageError(f"{path}: 评分配置格式有误（{type(exc).__name__}: {detail}）") from exc
+
+
+YAML_MAX_DEPTH, YAML_MAX_ALIASES = 64, 100
 
 
 def _readable_text(path: str, what: str) -> None:
-    p = Path(path)
-    if p.is_dir():
-        raise UsageError(f"{path}: 是一个目录，不是{what}文件")
+    """A profile jixiao can load without being made to hang or blow up: a small regular UTF-8
+    file whose YAML nests at most 64 deep and repeats no anchor past 100 times (an alias bomb)."""
+    import yaml
+
+    from checker.settings import SettingsError, read_small_file
+
     try:
-        p.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise UsageError(f"{path}: 无法读取{what}（{exc.strerror or exc}）") from exc
+        text = read_small_file(path, what).decode("utf-8-sig")
+    except SettingsError as exc:
+        raise UsageError(str(exc)) from None
     except UnicodeDecodeError as exc:
         raise UsageError(f"{path}: {what}不是 UTF-8 编码") from exc
+    depth = aliases = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            aliases += isinstance(event, yaml.AliasEvent)
+            if depth > YAML_MAX_DEPTH or aliases > YAML_MAX_ALIASES:
+                raise UsageError(f"{path}: {what}嵌套过深或别名过多，不予读取")
+    except yaml.YAMLError:
+        raise UsageError(f"{path}: {what}不是有效的 YAML") from None
 
 
 def _check_executor(opts) -> None:
@@ -280,11 +303,30 @@ def _check_executor(opts) -> None:
         raise UsageError(f"--scheduler {opts.scheduler}: 无法连接 Dask 调度器（{type(exc).__name__}: {exc}）") from None
 
 
-def _check_output(output: Path | None, paths: list[str]) -> None:
+def _check_outputs(plan: Plan, split_by) -> None:
+    """Every output checked before anything is read: -o is no input (named, found in a folder,
+    or reached through a symlink or hard link), and each output folder is a writable directory."""
+    from checker.inputs import expand
+    from reports.plan import OutputError, Planner, check_folder
+
+    inputs = [i.path for i in expand(plan.paths) if i.skip not in ("missing",)]
+    _check_output(plan.output, Planner(inputs))
+    try:
+        if plan.annotate is not None:
+            check_folder(plan.annotate, "--annotate", "批注副本")
+        if split_by:
+            check_folder(split_by[1], "--split-by", "退回报告")
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _check_output(output: Path | None, inputs) -> None:
     if output is None:
         return
     if output.is_dir():
         raise UsageError(f"-o {output}: 是一个目录，请给出报告的文件名")
+    if inputs.is_input(output):
+        raise UsageError(f"-o {output}: 这是一个输入文件，jixiao 不会覆盖输入")
     if output.exists() and not output.is_file():  # /dev/null, /dev/stdout, a pipe: written in place
         if not os.access(output, os.W_OK):
             raise UsageError(f"-o {output}: 不可写")
@@ -294,27 +336,6 @@ def _check_output(output: Path | None, paths: list[str]) -> None:
         raise UsageError(f"-o {output}: 目录 {parent} 不存在")
     if not os.access(parent, os.W_OK):
         raise UsageError(f"-o {output}: 目录 {parent} 不可写")
-    if output.exists() and any(_same(output, p) for p in paths):
-        raise UsageError(f"-o {output}: 这是一个输入文件，jixiao 不会覆盖输入")
-
-
-def _same(a: Path, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
-def _check_annotate(folder: Path | None) -> None:
-    if folder is None:
-        return
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--annotate {folder}: 不是目录（批注副本写入一个目录）")
-    existing = next((p for p in (folder, *folder.parents) if p.exists()), Path("."))
-    if not existing.is_dir():
-        raise UsageError(f"--annotate {folder}: {existing} 不是目录")
-    if not os.access(existing, os.W_OK):
-        raise UsageError(f"--annotate {folder}: 目录 {existing} 不可写")
 
 
 # ---------------------------------------------------------------- run
@@ -381,6 +402,7 @@ def _emit(plan: Plan, result) -> int:
     from checker.gate import exit_code, file_failed
     from reports.outputs import write_report
 
+    outputs = _plan_outputs(plan, result)   # every path named before anything is written
     try:
         with _utf8_stdout() as stream:
             write_report(result, plan.format, plan.output, plan.extra["html_max_bytes"], stream)
@@ -388,10 +410,10 @@ def _emit(plan: Plan, result) -> int:
         typer.echo(f"jixiao: -o {plan.output}: 无法写出报告（{exc.strerror or exc}）", err=True)
         return 2
     code = exit_code(gate_view(result))
-    if plan.annotate and not _annotate(plan, result):
+    if plan.annotate and not _annotate(plan, result, outputs["annotate"]):
         code = 2
-    if plan.extra["split_by"]:
-        _split_reports(result, *plan.extra["split_by"])
+    if plan.extra["split_by"] and not _split_reports(result, *plan.extra["split_by"], outputs["planner"]):
+        code = 2
     failed = [s for s in result.files if file_failed(s, result.skip_unsupported)]
     for s in failed:
         typer.echo(f"{s.path}: {s.error_message}", err=True)
@@ -423,23 +445,52 @@ class _utf8_stdout:
         return False
 
 
-def _split_reports(result, by: str, folder: Path) -> None:
+def _plan_outputs(plan: Plan, result) -> dict:
+    """One planner for the run's outputs: the inputs and -o are taken, so no annotated copy or
+    split report can be written over them or over each other (``reports.plan``)."""
+    from reports.annotate_xlsx import plan_targets
+    from reports.plan import Planner
+
+    planner = Planner([s.real_path for s in result.files], [plan.output] if plan.output else [])
+    targets = plan_targets(_with_real_names(result), plan.annotate, planner) if plan.annotate else {}
+    return {"planner": planner, "annotate": targets}
+
+
+def _split_reports(result, by: str, folder: Path, planner) -> bool:
+    from checker.inputs import display_name
     from reports.split import write_split
 
-    written = write_split(result, folder, by)
+    try:
+        written = write_split(result, folder, by, planner)
+    except (OSError, ValueError) as exc:
+        typer.echo(f"jixiao: --split-by {folder}: 无法写出退回报告（{display_name(_one_line(exc))}）", err=True)
+        return False
     reports = sum(p.suffix == ".html" for p in written[1:])
-    typer.echo(f"jixiao: 已写出 {reports} 份退回报告，索引 {written[0]}", err=True)
+    typer.echo(f"jixiao: 已写出 {reports} 份退回报告，索引 {display_name(str(written[0]))}", err=True)
+    return True
 
 
-def _annotate(plan: Plan, result) -> bool:
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename or ''}: {exc.strerror}".lstrip(": ")
+    return " ".join(str(exc).split())
+
+
+def _annotate(plan: Plan, result, targets: dict) -> bool:
     from checker.inputs import display_name
     from reports.annotate_xlsx import annotate as write_annotated
+    from reports.plan import record
 
+    written = []
     try:
-        written = write_annotated(_with_real_names(result), str(plan.annotate))
+        written = write_annotated(_with_real_names(result), str(plan.annotate), targets=targets)
     except (OSError, ValueError) as exc:
-        typer.echo(f"jixiao: --annotate {plan.annotate}: 无法写出批注副本（{display_name(str(exc))}）", err=True)
+        typer.echo(f"jixiao: --annotate {plan.annotate}: 无法写出批注副本（{display_name(_one_line(exc))}）", err=True)
         return False
+    finally:
+        if written:
+            with contextlib.suppress(OSError):
+                record(plan.annotate, [Path(p) for p in written])
     for path in written:
         typer.echo(f"jixiao: 已写出批注副本 {display_name(str(path))}", err=True)
     from reports.annotate_xlsx import skipped_note
@@ -485,19 +536,30 @@ def rules(rule_id: str | None = typer.Argument(None, help="规则编号或类别
 def inspect(
     path: str = typer.Argument(..., help="一个表格文件"),
     format: str = typer.Option("text", "--format", "-f", help="text 或 json"),
+    limit: list[str] | None = typer.Option(None, "--limit", help="限值 NAME=VALUE，与 check 相同"),
+    config: Path | None = typer.Option(None, "--config", help="配置文件（读取其中的 [limits]）"),
+    no_config: bool = typer.Option(False, "--no-config", help="不读取任何配置文件"),
 ) -> None:
     """显示 jixiao 如何读取一张表：栏目对照、层级与分值、每项指标及其单元格位置、资金。"""
     from rich.console import Console
 
+    from checker.executors import BoundedCallError, make_limits
     from checker.grid import SkippedInput, UnreadableInput
-    from checker.inspect import inspect_file, render_json, render_text
+    from checker.inputs import display_name
+    from checker.inspect import inspect_bounded, render_json, render_text
+    from checker.settings import SettingsError, config_path, limits_from, load_settings
 
     if format not in ("text", "json"):
         _fail(f"--format 只能是 text 或 json，而不是 {format}")
+    try:  # the same limits as check: the config file's, then --limit
+        cfg = load_settings(config_path(config and str(config), no_config))
+        limits = make_limits({**cfg.limits, **limits_from(_limit_flags(limit or []), "--limit")})
+    except (SettingsError, UsageError) as exc:
+        _fail(str(exc))
     try:
-        data = inspect_file(path)
-    except (UnreadableInput, SkippedInput) as exc:
-        _fail(f"{path}: {exc}")
+        data = inspect_bounded(path, limits)
+    except (UnreadableInput, SkippedInput, BoundedCallError) as exc:
+        _fail(f"{display_name(path)}: {exc}")
     if format == "json":
         _stdout_text(render_json(data))
     else:

@@ -37,24 +37,78 @@ class Comparison:
     counts: dict = field(default_factory=dict)
 
 
+BASELINE_MAX_BYTES = 256 * 1024 * 1024   # a JSON report of a very large batch is tens of MB
+
+
 def load_baseline(path: str | Path) -> list[dict]:
-    """The findings of a JSON report written by ``jixiao check --format json``."""
-    p = Path(path)
-    try:
-        doc = json.loads(p.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise BaselineError(f"{path}: 比对基准文件不存在") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BaselineError(f"{path}: 比对基准不是 jixiao 的 JSON 报告（{type(exc).__name__}）") from None
+    """The findings of a JSON report written by ``jixiao check --format json``: a regular file of
+    bounded size (never a device or a pipe), every finding of the report's schema
+    (strings; a known severity).  Anything else is a ``BaselineError`` of one line."""
+    doc = _baseline_doc(path)
     if not isinstance(doc, dict) or doc.get("tool") != "jixiao" or not isinstance(doc.get("findings"), list):
         raise BaselineError(f"{path}: 比对基准不是 jixiao 的 JSON 报告（缺少 tool/findings）")
-    findings = [f for f in doc["findings"] if isinstance(f, dict)]
+    findings = doc["findings"]
+    for n, f in enumerate(findings):
+        why = _bad_finding(f)
+        if why:
+            raise BaselineError(f"{path}: 比对基准第 {n + 1} 条问题{why}，不是 jixiao 的 JSON 报告")
     missing = [n for n, f in enumerate(findings) if not f.get("fingerprint")]
     if missing:  # a report from before fingerprints: compute them from its fields
         computed = fingerprint_records(findings)
         for n in missing:
             findings[n]["fingerprint"] = computed[n]
     return findings
+
+
+def _baseline_doc(path: str | Path):
+    import os
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise BaselineError(f"{path}: 比对基准文件不存在") from None
+    except OSError as exc:
+        raise BaselineError(f"{path}: 无法读取比对基准（{exc.strerror or exc}）") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise BaselineError(f"{path}: 比对基准不是普通文件")
+        if st.st_size > BASELINE_MAX_BYTES:
+            raise BaselineError(f"{path}: 比对基准过大（{st.st_size} 字节，上限 {BASELINE_MAX_BYTES} 字节）")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            raw = fh.read(BASELINE_MAX_BYTES + 1)
+    except OSError as exc:
+        raise BaselineError(f"{path}: 无法读取比对基准（{exc.strerror or exc}）") from None
+    finally:
+        os.close(fd)
+    if len(raw) > BASELINE_MAX_BYTES:
+        raise BaselineError(f"{path}: 比对基准过大（上限 {BASELINE_MAX_BYTES} 字节）")
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except RecursionError:   # nesting the parser refuses: no report of jixiao nests past 3
+        raise BaselineError(f"{path}: 比对基准嵌套过深，不是 jixiao 的 JSON 报告") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BaselineError(f"{path}: 比对基准不是 jixiao 的 JSON 报告（{type(exc).__name__}）") from None
+
+
+def _bad_finding(f) -> str:
+    """Why one baseline entry is not a finding of a jixiao report ("" when it is)."""
+    if not isinstance(f, dict):
+        return "不是一个对象"
+    if not isinstance(f.get("rule"), str) or not f["rule"]:
+        return "缺少规则编号"
+    for key in FIXED_COLUMNS:
+        value = f.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            return f"的 {key} 不是字符串"
+        if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+            return f"的 {key} 含无效字符（孤立代理项）"
+    if f.get("severity") not in (None, "", "error", "warning", "info"):
+        return "的级别不是 error、warning 或 info"
+    return ""
 
 
 def compare(findings: pd.DataFrame, baseline: list[dict], baseline_path: str, new_only: bool = False) -> Comparison:
@@ -98,8 +152,11 @@ def states(result) -> list[str] | None:
 
 def gate_view(result):
     """What the gate judges: the whole result, or only its new findings under ``--fail-on-new``."""
+    from checker.selection import UNSILENCEABLE
+
     c = comparison_of(result)
     if c is None or not c.new_only:
         return result
     keep = c.state.reindex(result.findings.index).fillna(NEW) == NEW
+    keep |= result.findings["rule"].isin(UNSILENCEABLE)   # a file nobody read fails, baseline or not
     return replace(result, findings=result.findings[keep])

@@ -14,10 +14,13 @@ import pandas as pd
 
 from checker import precision as P
 from checker.grid import squash
+from checker.lexicon import LEXICON
 
 UNIT_LABELS = {1e8: "亿元", 1e4: "万元", 1e3: "千元", 1.0: "元"}
 MONEY_UNITS = {"元", ""}
-PERIODS = {"/月": 1.0, "/年": 12.0}   # a rate per period, in months
+PERIODS = {w: float(months) for months, ws in LEXICON.table("periods") for w in ws}   # a rate per period, in months
+_RATE_NAMES = "|".join(LEXICON.words("rate_names", "rate"))
+_COST = LEXICON.words("level2", "成本指标")[0]   # "成本": a cost indicator's level-2 (经济成本指标 too)
 
 
 def name_key(name: str) -> str:
@@ -84,8 +87,10 @@ def cost_amounts(indicators: pd.DataFrame, projects: pd.DataFrame, total_funds: 
     months = i["project_id"].map(p["period_months"])
     per_months = i["target_per"].map(PERIODS)
     periods = (months / per_months).where(per_months.notna(), np.where(i["target_per"] == "", 1.0, np.nan))
-    c = i[i["level2"].str.contains("成本") & (i["target_kind"] == "quantity") & periods.notna()
-          & i["target_unit"].isin(MONEY_UNITS) & i["a"].notna()].copy()
+    # A bare number under a name that says rate (成本控制率 100) is a rate, never money.
+    rate_named = (i["target_unit"] == "") & i["name"].str.contains(_RATE_NAMES)
+    c = i[i["level2"].str.contains(_COST) & (i["target_kind"] == "quantity") & periods.notna()
+          & i["target_unit"].isin(MONEY_UNITS) & i["a"].notna() & ~rate_named].copy()
     c["periods"] = periods[c.index]
     c["budget"] = c["project_id"].map(total_funds["budget"])
     unit = c["project_id"].map(p["fund_scale"]).fillna(1e4)

@@ -14,7 +14,7 @@ from pathlib import Path, PurePath
 
 import pandas as pd
 
-from checker import __version__
+from checker import __version__, coherence
 from checker import model as M
 from checker.batch import Batch, build_batch
 from checker.executors import EngineLimits, Outcome, Task, make_executor, run
@@ -82,6 +82,7 @@ def check(paths: list[str], profile: Profile | None = None, lang: str = "zh",
     statuses = _with_ledger(statuses, _ledger_status(opts.ledger))
     findings = run_rules(batch, chosen)
     findings = _per_path(findings, opts.per_path)
+    findings = coherence.demote(findings)   # a table in doubt: its cascade kept as infos
     findings = M.validate_frame(M.Findings, with_fingerprints(_order(findings, statuses)))
     return Result(files=statuses, projects=_with_totals(batch), funds=batch.funds, sections=batch.sections,
                   indicators=batch.indicators, findings=findings, lang=lang, version=__version__,
@@ -187,6 +188,13 @@ def run_rules(batch: Batch, rules: list[Rule]) -> pd.DataFrame:
     frames = []
     projects = batch.by_project
     failures: list[dict] = []
+    if not batch.projects.empty:
+        try:   # each table's most coherent reading, before any rule reads it
+            coherence.settle(batch)
+        except Exception as exc:  # reported like a failing rule; the rules read the batch as recognised
+            batch.coherence = M.empty_frame(M.Coherence)
+            failures.append(M.note("PARSE.INTERNAL", "", f"读取相符性核对执行出错: {type(exc).__name__}: {exc}",
+                                   f"coherence check failed: {type(exc).__name__}: {exc}", section="coherence"))
     family = ""
     for r in sorted(rules, key=lambda r: r.family == "PARSE"):
         if r.family != family:

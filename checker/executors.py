@@ -19,6 +19,8 @@ import gc
 import hashlib
 import multiprocessing as mp
 import os
+import stat
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -96,7 +98,11 @@ def process_one(task: Task, limits: EngineLimits | None = None) -> Outcome:
     """Read and recognise one file.  Never raises except MemoryError: every other failure is
     part of the outcome."""
     limits = limits or EngineLimits()
-    out = Outcome(task.index, "unreadable", sha256=_sha256(task.path))
+    out = Outcome(task.index, "unreadable")
+    if not _still_regular(task.path):
+        out.message, out.reason = "已不是普通文件（列出后被替换为管道、设备或目录），未读取", "not-regular"
+        return out
+    out.sha256 = _sha256(task.path)
     try:
         grids = _read(task.path, limits.reader)
     except MemoryError:
@@ -112,7 +118,8 @@ def process_one(task: Task, limits: EngineLimits | None = None) -> Outcome:
         return out
     for g in grids:
         g.path = task.display
-        out.notes += [M.note("PARSE.READ_REPAIRED", task.display, w, getattr(w, "en", w), location=g.name) for w in g.warnings]
+        out.notes += [M.note(getattr(w, "code", "PARSE.READ_REPAIRED"), task.display, w, getattr(w, "en", w), location=g.name)
+                      for w in g.warnings]
     try:
         fm = recognise_file(task.display, grids, task.file_no)
     except MemoryError:
@@ -154,12 +161,32 @@ def _read(path: str, reader_limits):
     return read_any(path, limits=reader_limits)
 
 
-def _sha256(path: str) -> str:
+def _still_regular(path: str) -> bool:
+    """The path is still a regular file (or gone: the reader says so); never opened here."""
     try:
-        with open(path, "rb") as fh:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return True
+    except (OSError, ValueError):
+        return True   # the reader names the reason
+
+
+def _sha256(path: str) -> str:
+    """The file's hash, in the worker: opened without blocking, hashed only if a regular file
+    (a file swapped for a pipe since the folder was listed is never waited on)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except (OSError, ValueError):
+        return ""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return ""
+        with os.fdopen(fd, "rb", closefd=False) as fh:
             return hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError:
         return ""
+    finally:
+        os.close(fd)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -173,6 +200,75 @@ def timeout_message(seconds: float) -> str:
 
 def memory_message(mib: int) -> str:
     return f"内存超过上限（{mib} MiB），已中止"
+
+
+# ---------------------------------------------------------------- one call, bounded
+
+
+class BoundedCallError(Exception):
+    """A bounded call that did not finish: over time, over memory, or its process died.  The
+    message is one line, the same as ``check`` gives for the same cause."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
+
+
+def call_bounded(fn: Callable, args: tuple, limits: EngineLimits | None = None):
+    """``fn(*args)`` in a child process under the limits of one file in ``check`` (wall clock and
+    memory).  Returns its value, re-raises its ``UnreadableInput``/``SkippedInput`` (any other
+    exception as ``UnreadableInput`` naming it), or raises ``BoundedCallError``."""
+    limits = limits or EngineLimits()
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    ctx = mp.get_context(method)
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_call_main, args=(child, fn, args, limits.worker_memory_mib), daemon=True)
+    proc.start()
+    child.close()
+    try:
+        ready = wait([parent, proc.sentinel], limits.per_file_seconds)
+        if parent in ready:
+            with contextlib.suppress(EOFError, OSError):
+                kind, value = parent.recv()
+                return _unpack_call(kind, value, limits)
+        if not ready:
+            raise BoundedCallError(timeout_message(limits.per_file_seconds), "timeout")
+        raise BoundedCallError(memory_message(limits.worker_memory_mib), "memory")
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+        parent.close()
+
+
+def _unpack_call(kind: str, value, limits: EngineLimits):
+    if kind == "ok":
+        return value
+    if kind == "memory":
+        raise BoundedCallError(memory_message(limits.worker_memory_mib), "memory")
+    if kind == "skipped":
+        raise SkippedInput(value)
+    raise UnreadableInput(value)
+
+
+def _call_main(conn, fn: Callable, args: tuple, memory_mib: int) -> None:
+    _cap_memory(memory_mib)
+    try:
+        result = ("ok", fn(*args))
+    except MemoryError:
+        result = ("memory", "")
+    except SkippedInput as exc:
+        result = ("skipped", _one_line(exc))
+    except UnreadableInput as exc:
+        result = ("unreadable", _one_line(exc))
+    except Exception as exc:  # noqa: BLE001 - a reader bug: one line, as check says it
+        result = ("unreadable", f"读取失败: {type(exc).__name__}: {_one_line(exc)}")
+    try:
+        conn.send(result)
+    except MemoryError:
+        conn.send(("memory", ""))
+    finally:
+        conn.close()
 
 
 # ---------------------------------------------------------------- executors
@@ -190,7 +286,7 @@ class InProcess:
                 yield process_one(t, self.limits)
             except MemoryError:
                 yield Outcome(t.index, "unreadable", message=memory_message(self.limits.worker_memory_mib),
-                              reason="memory", sha256=_sha256(t.path))
+                              reason="memory")
 
     def close(self) -> None:
         pass
@@ -212,7 +308,7 @@ def _worker_main(conn, limits: EngineLimits) -> None:
         except MemoryError:
             try:
                 conn.send(Outcome(task.index, "unreadable", message=memory_message(limits.worker_memory_mib),
-                                  reason="memory", sha256=_sha256(task.path)))
+                                  reason="memory"))
             finally:
                 os._exit(3)  # a worker that ran out of memory is replaced, not reused
 
@@ -347,7 +443,7 @@ class LocalPool:
         self.workers[self.workers.index(w)] = _Worker(self.ctx, self.limits)
         if task is None or not why:
             return None
-        return Outcome(task.index, "unreadable", message=why, reason=reason, sha256=_sha256(task.path))
+        return Outcome(task.index, "unreadable", message=why, reason=reason)   # the parent reads no input
 
     def close(self) -> None:
         for w in self.workers:
@@ -355,13 +451,57 @@ class LocalPool:
         self.workers = []
 
 
+def process_bounded(task: Task, limits: EngineLimits | None = None) -> Outcome:
+    """``process_packed`` under the same bounds as a local run, for a Dask task: in a child
+    worker process with the per-file time limit and memory cap (``LocalPool``); where the Dask
+    worker may not start a process (a daemon), in a thread given the same time limit."""
+    limits = limits or EngineLimits()
+    if not mp.current_process().daemon:
+        try:
+            return next(iter(LocalPool(1, limits).map([task])))
+        except (OSError, AssertionError):
+            pass
+    return _in_thread(task, limits)
+
+
+def _in_thread(task: Task, limits: EngineLimits) -> Outcome:
+    box: list[Outcome] = []
+
+    def work() -> None:
+        try:
+            box.append(process_packed(task, limits))
+        except MemoryError:
+            box.append(Outcome(task.index, "unreadable", message=memory_message(limits.worker_memory_mib),
+                               reason="memory"))
+
+    worker = threading.Thread(target=work, daemon=True, name=f"jixiao-file-{task.index}")
+    worker.start()
+    worker.join(limits.per_file_seconds)
+    if worker.is_alive() or not box:
+        return Outcome(task.index, "unreadable", message=timeout_message(limits.per_file_seconds), reason="timeout")
+    return box[0]
+
+
+def cluster_message(exc: BaseException) -> str:
+    """A lost task said the same way in every run: the kind of failure, never a task key, worker
+    address or other run-specific text."""
+    kind = type(exc).__name__
+    if kind == "KilledWorker":
+        return "集群处理失败：处理该文件的工作进程反复退出（可能超过内存上限）"
+    if isinstance(exc, TimeoutError) or "Timeout" in kind:
+        return "集群处理失败：等待工作进程超时"
+    if "Cancelled" in kind:
+        return "集群处理失败：任务被取消"
+    return f"集群处理失败（{kind}）"
+
+
 class DaskExecutor:
     """Read and recognise on a Dask distributed cluster; outcomes gathered in input order.
 
     At most ``window`` files are in flight, so the client never holds the whole batch's
-    models at once before the engine folds them in.  The workers need jixiao installed; the
-    per-file time limit is not enforced there (a cluster's nanny restarts a worker that
-    exceeds its ``--memory-limit``).
+    models at once before the engine folds them in.  The workers need jixiao installed; each
+    task runs under the per-file time limit and memory cap of a local run (``process_bounded``),
+    and a lost task's message carries no task key, so reports are the same run after run.
     """
 
     def __init__(self, scheduler: str | object, limits: EngineLimits | None = None, window: int = 2000):
@@ -378,7 +518,7 @@ class DaskExecutor:
         while todo or inflight:
             while todo and len(inflight) < self.window:
                 t = todo.popleft()
-                inflight.append((t, self.client.submit(process_packed, t, self.limits, pure=False,
+                inflight.append((t, self.client.submit(process_bounded, t, self.limits, pure=False,
                                                        key=f"jixiao-{t.index}-{os.getpid()}-{id(self)}")))
             t, fut = inflight.popleft()
             try:
@@ -387,8 +527,7 @@ class DaskExecutor:
                 yield Outcome(t.index, "unreadable", message=memory_message(self.limits.worker_memory_mib),
                               reason="memory", sha256="")
             except Exception as exc:  # a lost worker: the file is named, the batch goes on
-                yield Outcome(t.index, "unreadable", message=f"集群处理失败: {type(exc).__name__}: {_one_line(exc)}",
-                              reason="cluster")
+                yield Outcome(t.index, "unreadable", message=cluster_message(exc), reason="cluster")
             finally:
                 fut.release()
 

@@ -29,11 +29,13 @@ def worst(severities) -> str:
     return min(ranked, key=SEVERITY_RANK.__getitem__) if ranked else ""
 
 
-# Skipped files that do not fail the gate: OS and Office litter found in a folder, and a folder
-# reached again through a symlink (its files were already listed).  Unsupported types fail it
+# Skipped files that do not fail the gate: OS and Office litter found in a folder, a folder
+# reached again through a symlink (its files were already listed), and jixiao's own outputs
+# named in the folder's manifest (checker.inputs.MANIFEST).  Unsupported types fail it
 # unless --skip-unsupported; everything else skipped (too deep, no access, a reader's refusal)
 # means a submission was not checked, so it fails.
-HARMLESS_SKIPS = ("hidden", "temporary", "symlink-loop", "ledger", "not-submission")   # ledger: a budget ledger (checker.ledger)
+# ledger: a budget ledger (checker.ledger); not-submission: a README, a profile, a report beside the forms
+HARMLESS_SKIPS = ("hidden", "temporary", "symlink-loop", "jixiao-output", "ledger", "not-submission")
 
 
 def file_failed(status, skip_unsupported: bool = False) -> bool:

@@ -77,19 +77,26 @@ class Row:
         return [c for c in self.cells if c.key]
 
 
+READ_REPAIRED, HIDDEN, FORMULA_NO_VALUE = "PARSE.READ_REPAIRED", "PARSE.HIDDEN", "PARSE.FORMULA_NO_VALUE"
+
+
 class Repair(str):
-    """One line of what a reader repaired: the Chinese a reviewer reads, with its English in ``en``
-    (for ``--lang en``).  A ``str``, so a grid's warnings still read, join and compare as text."""
+    """One line of what a reader repaired or left out: the Chinese a reviewer reads, with its English
+    in ``en`` (for ``--lang en``) and the PARSE rule it becomes in ``code`` (PARSE.READ_REPAIRED unless
+    said: PARSE.HIDDEN for hidden rows, columns and sheets not read, PARSE.FORMULA_NO_VALUE for formulas
+    saved without their value).  A ``str``, so a grid's warnings still read, join and compare as text."""
 
     en: str
+    code: str
 
-    def __new__(cls, zh: str, en: str) -> Repair:
+    def __new__(cls, zh: str, en: str, code: str = READ_REPAIRED) -> Repair:
         line = super().__new__(cls, zh)
         line.en = en
+        line.code = code
         return line
 
-    def __getnewargs__(self) -> tuple[str, str]:  # pickled to worker processes and Dask
-        return str(self), self.en
+    def __getnewargs__(self) -> tuple[str, str, str]:  # pickled to worker processes and Dask
+        return str(self), self.en, self.code
 
 
 @dataclass
@@ -98,7 +105,7 @@ class Grid:
     name: str          # sheet / table name ("" for a plain text file)
     rows: list[Row] = field(default_factory=list)
     layout: str = "cells"   # one of LAYOUTS
-    warnings: list[Repair] = field(default_factory=list)  # what the reader had to repair (one line each)
+    warnings: list[Repair] = field(default_factory=list)  # what the reader repaired or left out (one line each)
 
 
 class UnreadableInput(Exception):

@@ -12,6 +12,7 @@ with such bytes and control characters escaped (``\\xe9``), so no writer can fai
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -23,17 +24,23 @@ from checker.readers import supported
 MAX_DEPTH = 64  # folders below this depth are listed as skipped, not searched
 
 # Skip reasons (``FileStatus.reason``); checker.gate decides which of them fail the gate.
-MISSING, UNSUPPORTED, HIDDEN, TEMPORARY, TOO_DEEP, LOOP, NO_ACCESS, NOT_SUBMISSION = (
-    "missing", "unsupported", "hidden", "temporary", "too-deep", "symlink-loop", "no-access", "not-submission")
+MISSING, UNSUPPORTED, HIDDEN, TEMPORARY, TOO_DEEP, LOOP, NO_ACCESS, OUTPUT, NOT_SUBMISSION = (
+    "missing", "unsupported", "hidden", "temporary", "too-deep", "symlink-loop", "no-access", "jixiao-output",
+    "not-submission")
 # Files a folder of submissions holds beside them that are no submission by their type: a folder's
 # README, a scoring profile, a config file, a report written earlier.  Listed as skipped, harmless.
 _NOT_SUBMISSION_TYPES = {".yaml", ".yml", ".toml", ".json", ".ini", ".cfg", ".py", ".sh", ".log", ".html", ".htm",
                          ".css", ".js", ".sarif", ".xml"}
 _NOT_SUBMISSION_NAMES = re.compile(r"^(readme|license|licence|changelog|notice|authors)(\.[a-z]+)?$", re.IGNORECASE)
 
-# Office owner files (~$x.xlsx), LibreOffice locks (.~lock.x#), editor backups and OS litter.
-_TEMPORARY = re.compile(r"^(~\$|\.~lock\.|~).*|.*(~|\.tmp|\.bak|\.swp|\.crdownload|\.part)$|"
-                        r"^(thumbs\.db|desktop\.ini|\.ds_store)$", re.IGNORECASE)
+# Only Office owner files (~$x.xlsx), LibreOffice locks (.~lock.x#) and OS litter are skipped as
+# temporary: a form saved as ~x.txt, x.txt.bak, x~ or x.part is a form, and is checked.
+_TEMPORARY = re.compile(r"^(~\$|\.~lock\.).*|^(thumbs\.db|desktop\.ini|\.ds_store)$", re.IGNORECASE)
+
+# The manifest jixiao writes into a folder it wrote outputs to (reports.plan.record): the files it
+# names, unchanged since, are jixiao's own reports, not submissions.
+MANIFEST = ".jixiao-outputs.json"
+MANIFEST_MAX_BYTES = 4 * 1024 * 1024
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -91,10 +98,11 @@ def _walk(top: str, max_depth: int) -> list[Input]:
             continue
         seen.add((st.st_dev, st.st_ino))
         subfolders = []
+        ours = read_manifest(folder) if any(e.name == MANIFEST for e in entries) else {}
         for e in entries:
             full = os.path.join(folder, e.name)
             if not _is_dir(e):
-                found.append(_classify(full, given=False))
+                found.append(_output(full, ours[e.name]) if e.name in ours else _classify(full, given=False))
             elif e.name.startswith("."):
                 found.append(Input(full, display_name(full), HIDDEN, "隐藏目录，未查找"))
             elif depth + 1 > max_depth:
@@ -130,6 +138,41 @@ def _classify(path: str, given: bool) -> Input:
         suffix = Path(path).suffix.lower() or "(无扩展名)"
         return Input(path, shown, UNSUPPORTED, f"不支持的文件类型 {suffix}，未核查")
     return Input(path, shown)
+
+
+def _output(path: str, written: tuple[int, int]) -> Input:
+    """A file jixiao wrote into this folder (its manifest says so, and it is unchanged since)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return _classify(path, given=False)
+    if not stat.S_ISREG(st.st_mode) or (st.st_size, st.st_mtime_ns) != tuple(written):
+        return _classify(path, given=False)
+    return Input(path, display_name(path), OUTPUT, f"jixiao 写出的核查结果（见 {MANIFEST}），不作为报送文件核查")
+
+
+def read_manifest(folder: str) -> dict[str, tuple[int, int]]:
+    """The outputs a folder's manifest names: file name → (size, mtime_ns).  Opened without
+    blocking and read only when it is a regular file of bounded size; a bad one names nothing."""
+    path = os.path.join(folder, MANIFEST)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return {}
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MANIFEST_MAX_BYTES:
+            return {}
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            doc = json.loads(fh.read(MANIFEST_MAX_BYTES + 1).decode("utf-8"))
+        rows = doc.get("outputs") if isinstance(doc, dict) and doc.get("tool") == "jixiao" else None
+        return {r["name"]: (int(r["size"]), int(r["mtime_ns"])) for r in rows or []
+                if isinstance(r, dict) and isinstance(r.get("name"), str)
+                and all(isinstance(r.get(k), int) and not isinstance(r.get(k), bool) for k in ("size", "mtime_ns"))}
+    except (OSError, ValueError, RecursionError, AttributeError):
+        return {}
+    finally:
+        os.close(fd)
 
 
 def _regular(path: str) -> bool:

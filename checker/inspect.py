@@ -19,10 +19,53 @@ FIELD_ZH = LEXICON.section("display")["inspect_field"]["zh"]
 KIND_ZH = LEXICON.section("display")["kind"]["zh"]
 
 
-def inspect_file(path: str) -> dict:
+def inspect_file(path: str, limits=None) -> dict:
     """The model one file became, as plain data."""
-    fm = recognise_file(path, read_any(path), 1)
-    return describe(fm)
+    fm = recognise_file(path, read_any(path, limits=limits), 1)
+    return with_coherence(describe(fm), fm)
+
+
+def with_coherence(data: dict, fm: FileModel) -> dict:
+    """Each table's coherence (``checker.coherence``): how many of its own cross-checks tie under
+    the reading kept, in one line."""
+    if not fm.projects:
+        return data
+    from checker import coherence
+    from checker.batch import build_batch
+    from checker.profile import load_profile
+
+    c = coherence.settle(build_batch([fm], load_profile())).set_index("project_id")
+    for p, t in zip(fm.projects, data["tables"]):
+        if p["project_id"] not in c.index:
+            continue
+        r = c.loc[p["project_id"]]
+        t["coherence"] = {"checks": int(r["checks"]), "tied": int(r["tied"]), "failed": r["failed_names"],
+                          "reading": r["reading"], "doubt": bool(r["doubt"]), "line": coherence.line(r),
+                          "line_en": coherence.line(r, "en")}
+    return data
+
+
+def inspect_bounded(path: str, limits=None) -> dict:
+    """``inspect_file`` in a worker process under the same bounds as ``check`` (the per-file time
+    limit, the memory cap, the readers' limits): a bomb that ``check`` refuses is refused here
+    too, with the same one-line reason (``checker.executors.BoundedCallError``)."""
+    from checker.executors import EngineLimits, call_bounded
+    from checker.grid import UnreadableInput
+
+    limits = limits or EngineLimits()
+    if not _regular_or_missing(path):
+        raise UnreadableInput("不是普通文件（管道、设备或目录），未读取")
+    return call_bounded(inspect_file, (path, limits.reader), limits)
+
+
+def _regular_or_missing(path: str) -> bool:
+    import os
+    import stat
+
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True   # the reader says why it cannot open it
 
 
 def describe(fm: FileModel) -> dict:
@@ -75,6 +118,7 @@ def render_json(data: dict) -> str:
 
 def render_text(data: dict, console) -> None:
     """Rich tables in the terminal."""
+    from rich.markup import escape
     from rich.table import Table
 
     console.print(f"[bold]{data['file']}[/bold]  类型: {KIND_ZH.get(data['kind'], data['kind'])}，"
@@ -95,6 +139,9 @@ def render_text(data: dict, console) -> None:
         _indicators(t, console, Table)
         console.print(f"总分: 分值 {_s(t['total']['weight']) or '—'}  得分 {_s(t['total']['score']) or '—'}  "
                       f"{t['total']['loc']}".rstrip())
+        if "coherence" in t:
+            colour = "red" if t["coherence"]["doubt"] else "green"
+            console.print(f"[{colour}]勾稽[/{colour}]: {escape(t['coherence']['line'])}", highlight=False)
     for n in data["notes"]:
         console.print(f"[yellow]{n['rule']}[/yellow] {n['location']}: {n['detail']}")
 

@@ -28,7 +28,7 @@ FAMILIES = ["FUND", "IND", "SUM", "CAP", "DUP", "XREF", "TEXT", "TARGET", "PARSE
 SEVERITIES = list(_SEVERITIES)
 # Fund lines: the total, its parts by source (财政拨款 / 上年结转 / 其他资金, or by level of
 # government 中央 / 省级 / 市级 / 县级 / 本级) and by use (基本支出 / 项目支出).
-FUND_LINES = ["total", "fiscal", "carryover", "other", "central", "provincial", "municipal", "county", "own",
+FUND_LINES = ["total", "fiscal", "carryover", "other", "central", "provincial", "municipal", "county", "local", "own",
               "basic", "project"]
 FUND_SPLITS = ["total", "source", "level", "use"]
 VALUE_KINDS = ["empty", "quantity", "percent", "tier", "date", "text"]
@@ -73,6 +73,7 @@ class Projects(_Strict):
     period_months: Series[float] = pa.Field(nullable=True)  # 项目期 in months ("1年" → 12)
     has_reason_column: Series[bool]               # the form has a 偏差原因 / 备注 column to explain shortfalls
     has_weight_column: Series[bool]               # the indicator table has a 分值 / 权重 column
+    has_header: Series[bool]                      # opened at its 项目名称 (False: a block read without one)
     has_score_column: Series[bool]                # the indicator table has a 得分 column
     complete: Series[bool]                        # the table reaches its 总分 row
     stops_at: Series[str]                         # where an incomplete table stops ("" when complete)
@@ -210,6 +211,24 @@ class RecomputedFunds(Funds):
     expected_score: Series[float] = pa.Field(nullable=True)         # 分值 × min(执行率, 1)
     expected_score_lo: Series[float] = pa.Field(nullable=True)
     expected_score_hi: Series[float] = pa.Field(nullable=True)
+
+
+class Coherence(_Strict):
+    """How far each table's reading is borne out by its own numbers (``checker.coherence``): of the
+    cross-checks the form allows (fund lines, rates, fund score, weights, scores, totals), how
+    many tie under the reading kept, and whether the table is in doubt (PARSE.LAYOUT_DOUBT)."""
+    project_id: Series[str] = pa.Field(unique=True)
+    project: Series[str]
+    file: Series[str]
+    checks: Series[int] = pa.Field(ge=0)                      # cross-checks the table's numbers allow
+    tied: Series[int] = pa.Field(ge=0)                        # of them, how many tie
+    failed_names: Series[str]                                 # those that do not, "、"-joined
+    failed_names_en: Series[str]
+    reading: Series[str]                                      # "A" (as recognised) or the alternative kept
+    reading_en: Series[str]
+    doubt: Series[bool]                                       # incoherent under every reading tried
+    tried: Series[str]                                        # the alternatives tried and what each gave
+    tried_en: Series[str]
 
 
 class Listed(_Strict):

@@ -26,6 +26,9 @@ a misspelling is an error naming it, never a setting silently ignored.
 from __future__ import annotations
 
 import difflib
+import math
+import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +36,7 @@ from pathlib import Path
 from checker.engine import PathOverride
 from checker.executors import limit_defaults
 from checker.gate import FAIL_ON, SEVERITIES
-from checker.selection import UnknownRuleError, canonical, canonical_severity
+from checker.selection import UnknownRuleError, canonical, canonical_severity, ignorable
 
 CONFIG_NAMES = ("jixiao.toml", "pyproject.toml")
 LEVELS = (*SEVERITIES, "off")
@@ -82,9 +85,10 @@ def find_config(start: Path | None = None) -> Path | None:
 
 def _has_tool_table(path: Path) -> bool:
     try:
-        return "jixiao" in _parse(path).get("tool", {})
+        tool = _parse(path).get("tool", {})
     except SettingsError:
         return True  # a broken pyproject.toml that may hold our table: load it and say why
+    return not isinstance(tool, dict) or "jixiao" in tool
 
 
 def load_settings(path: Path | str | None) -> Settings:
@@ -94,17 +98,56 @@ def load_settings(path: Path | str | None) -> Settings:
     path = Path(path)
     raw = _parse(path)
     if path.name == "pyproject.toml":
-        raw = raw.get("tool", {}).get("jixiao")
+        tool = raw.get("tool", {})
+        if not isinstance(tool, dict):
+            raise SettingsError(f"{path}: tool 应为一个表，而不是 {_short(tool)}")
+        raw = tool.get("jixiao")
         if raw is None:
             raise SettingsError(f"{path}: 没有 [tool.jixiao] 设置")
-    return _settings(raw, path)
+    if not isinstance(raw, dict):
+        raise SettingsError(f"{path}: [tool.jixiao] 应为一个表，而不是 {_short(raw)}")
+    try:
+        return _settings(raw, path)
+    except (TypeError, AttributeError, KeyError, IndexError, RecursionError) as exc:  # a shape no check foresaw
+        raise SettingsError(f"{path}: 配置文件格式有误（{type(exc).__name__}）") from None
+
+
+def _short(value) -> str:
+    text = repr(value) if not isinstance(value, list | dict) else type(value).__name__
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+CONFIG_MAX_BYTES = 1024 * 1024   # a config or profile file: a few hundred bytes in practice
+
+
+def read_small_file(path: Path | str, what: str, max_bytes: int = CONFIG_MAX_BYTES) -> bytes:
+    """A settings file's bytes: a regular file (never a device, pipe or folder) of at most
+    ``max_bytes``, opened without blocking.  SettingsError (one line) otherwise."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise SettingsError(f"{path}: 无法读取{what}（{exc.strerror or exc}）") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise SettingsError(f"{path}: 是一个目录，不是{what}文件")
+        if not stat.S_ISREG(st.st_mode):
+            raise SettingsError(f"{path}: 不是普通文件，不能作为{what}")
+        if st.st_size > max_bytes:
+            raise SettingsError(f"{path}: {what}过大（{st.st_size} 字节，上限 {max_bytes} 字节）")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise SettingsError(f"{path}: 无法读取{what}（{exc.strerror or exc}）") from None
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise SettingsError(f"{path}: {what}过大（上限 {max_bytes} 字节）")
+    return data
 
 
 def _parse(path: Path) -> dict:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SettingsError(f"{path}: 无法读取配置文件（{exc.strerror or exc}）") from exc
+    data = read_small_file(path, "配置文件")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -112,7 +155,9 @@ def _parse(path: Path) -> dict:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: 配置文件不是有效的 TOML（{exc}）") from exc
+        raise SettingsError(f"{path}: 配置文件不是有效的 TOML（{' '.join(str(exc).split())}）") from exc
+    except RecursionError:
+        raise SettingsError(f"{path}: 配置文件嵌套过深") from None
 
 
 def _settings(raw: dict, path: Path) -> Settings:
@@ -149,12 +194,37 @@ def limits_from(raw: dict, where: str) -> dict[str, float]:
     _no_unknown({k.replace("_", "-"): v for k, v in raw.items()}, tuple(names), f"{where}: limits")
     for key, value in raw.items():
         name = names[key.replace("_", "-")]
-        default = known[name]
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise SettingsError(f"{where}: limits.{key} 应为正数，而不是 {value!r}")
-        out[name] = type(default)(value) if isinstance(default, int | float) and not isinstance(default, bool) \
-            else value
+        out[name] = _limit_value(key, value, known[name], where)
     return out
+
+
+def limit_range(name: str) -> tuple[float, float]:
+    """The sane range of a limit: a second to a day, a MiB to a TiB of memory, a byte to a TiB, a
+    count up to a billion.  Outside it a limit is a typo or a way to switch the bound off."""
+    if name.endswith("seconds"):
+        return 0.001, 86_400.0
+    if name.endswith("mib"):
+        return 1, 1024 * 1024
+    if name.endswith("bytes"):
+        return 1, 1 << 40
+    return 1, 1_000_000_000
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _limit_value(key: str, value, default, where: str):
+    """A limit checked: a finite number (never nan or inf), positive, in ``limit_range``."""
+    name = key.replace("-", "_")
+    low, high = limit_range(name)
+    unit = "" if name.endswith("seconds") else "（整数）"
+    ok = not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+    if ok and isinstance(default, int):
+        ok = float(value).is_integer()
+    if not ok or not low <= value <= high:
+        raise SettingsError(f"{where}: limits.{key} 应为 {_num(low)} 到 {_num(high)} 之间的有限正数{unit}，而不是 {value!r}")
+    return type(default)(value)
 
 
 def _per_path(glob: str, table, base: Path, where: str) -> PathOverride:
@@ -175,7 +245,7 @@ def _ids(raw: dict, key: str, where: str) -> list[str] | None:
         value = [v for v in value.split(",") if v.strip()]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise SettingsError(f"{where}: {key} 应为规则编号或类别的列表")
-    return canonical(value, f"{where}: {key}")
+    return (ignorable if key == "ignore" else canonical)(value, f"{where}: {key}")
 
 
 def _severity(raw, where: str) -> dict[str, str]:

@@ -13,11 +13,14 @@ the copy is written under another name in another folder.
 
 from __future__ import annotations
 
+import io
+import os
+import stat
 from pathlib import Path
 
-from checker.atomic import atomic_open
 from checker.gate import SEVERITY_RANK, worst
 from reports import labels
+from reports.junit import xml_safe
 from reports.locations import cell_ref
 from reports.safe_cells import set_text
 
@@ -27,10 +30,6 @@ NOT_ANNOTATED = (".xls", ".ods")
 HEAD = {"zh": ["级别", "规则", "位置", "项目", "部分", "指标", "填报值", "应为", "说明"],
         "en": ["Severity", "Rule", "Location", "Project", "Section", "Indicator", "Reported", "Expected", "Message"]}
 WIDTHS = (8, 22, 14, 28, 14, 24, 14, 14, 80)
-
-
-def target_name(src: Path) -> str:
-    return f"{src.stem}.核查{src.suffix}"
 
 
 def skipped_inputs(result) -> list[str]:
@@ -46,39 +45,90 @@ def skipped_note(path: str, lang: str) -> str:
     return f"{path}: .xls/.ods 文件不生成批注副本，另存为 .xlsx 后再核查即可得到"
 
 
-def annotate(result, out_dir: str, only: list[str] | None = None, names: dict[str, str] | None = None) -> list[str]:
+def plan_targets(result, out_dir: str | Path, planner=None) -> dict[str, Path]:
+    """The copy each xlsx/xlsm input would get in ``out_dir``, planned before anything is written
+    (``reports.plan``): ``<stem>.核查<suffix>``; where two inputs share a stem (单位甲/自评表.xlsx and
+    单位乙/自评表.xlsx, or .XLSX beside .xlsx) the file's relative path is in the name, then a counter.
+    No name is an input's or another output's."""
+    from reports.plan import Planner
+
+    out = Path(out_dir)
+    planner = planner or Planner([s.real_path for s in result.files])
+    excel = [s.path for s in result.files if s.status == "checked" and Path(s.path).suffix.lower() in WRITABLE]
+    stems: dict[str, int] = {}
+    for f in excel:
+        stems[Path(f).stem.casefold()] = stems.get(Path(f).stem.casefold(), 0) + 1
+    top = _common_folder(excel)
+    targets = {}
+    for f in excel:
+        src = Path(f)
+        rel = _relative(src, top)
+        alt = [rel] if stems[src.stem.casefold()] > 1 else []
+        first = alt[0] if alt else src.stem
+        targets[f] = planner.claim(out, first, f".核查{src.suffix}", [src.stem] if alt else [])
+    return targets
+
+
+def _common_folder(paths: list[str]) -> str:
+    try:
+        return os.path.commonpath([os.path.dirname(os.path.abspath(p)) for p in paths]) if paths else ""
+    except ValueError:
+        return ""
+
+
+def _relative(src: Path, top: str) -> str:
+    """The file's path below the inputs' common folder, without its suffix (单位甲/自评表 → 单位甲_自评表)."""
+    full = os.path.abspath(src)
+    rel = os.path.relpath(full, top) if top else full
+    return os.path.splitext(rel)[0].replace(os.sep, "_")
+
+
+def annotate(result, out_dir: str, only: list[str] | None = None, targets: dict[str, Path] | None = None) -> list[str]:
     """Write annotated copies of the xlsx/xlsm inputs that have findings; returns the paths written.
 
-    ``only`` restricts to some inputs; ``names`` gives a file name per input (``--split-by``)."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    ``only`` restricts to some inputs; ``targets`` gives each input's planned path (``plan_targets``,
+    ``--split-by``); by default they are planned here."""
+    if targets is None:
+        targets = plan_targets(result, out_dir)
     written = []
     for s in result.files:
-        src = Path(s.path)
-        if s.status != "checked" or src.suffix.lower() not in WRITABLE or (only is not None and s.path not in only):
+        src = Path(s.real_path)
+        if s.status != "checked" or Path(s.path).suffix.lower() not in WRITABLE or (only is not None and s.path not in only):
             continue
         mine = result.findings[result.findings["file"] == s.path]
-        if mine.empty:
+        if mine.empty or s.path not in targets:
             continue
-        target = out / ((names or {}).get(s.path) or target_name(src))
-        if target.resolve() == src.resolve():
-            raise ValueError(f"{target}: 不能覆盖输入文件")
-        written.append(str(annotate_one(src, mine, target, labels.lang_of(result))))
+        written.append(str(annotate_one(src, mine, targets[s.path], labels.lang_of(result))))
     return written
 
 
 def annotate_one(src: Path, findings, target: Path, lang: str) -> Path:
     from openpyxl import load_workbook
 
-    wb = load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
+    from reports.plan import write_new
+
+    wb = load_workbook(io.BytesIO(_read_regular(src)), keep_vba=src.suffix.lower() == ".xlsm")
     msg = "message_en" if lang == "en" else "message"
     records = findings.to_dict("records")  # one workbook's findings: small
     anchors = [_anchor_of(wb, r["location"]) for r in records]
     _comment(wb, records, anchors, msg, lang)
     _results_sheet(wb, records, anchors, msg, lang)
-    with atomic_open(target, "wb") as fh:
-        wb.save(fh)
-    return target
+    buf = io.BytesIO()
+    wb.save(buf)
+    return write_new(target, buf.getvalue())
+
+
+def _read_regular(src: Path) -> bytes:
+    """The input's bytes, opened without blocking: a file swapped for a pipe since it was checked
+    is refused, never waited on."""
+    fd = os.open(src, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ValueError(f"{src}: 已不是普通文件，未生成批注副本")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    finally:
+        os.close(fd)
 
 
 def _anchor_of(wb, location: str) -> tuple[str, str] | None:
@@ -123,7 +173,7 @@ def _comment(wb, records, anchors, msg: str, lang: str) -> None:
         lines = [f"[{labels.severity(r['severity'], lang)}] {r['rule']}"
                  f"{'' if cell_ref(r['location']) == (sheet, ref) else ' (' + r['location'] + ')'}: {r[msg]}"
                  for r in sorted(rs, key=lambda r: SEVERITY_RANK[r["severity"]])]
-        cell.comment = Comment("\n".join(lines), "jixiao", width=360, height=40 + 40 * len(lines))
+        cell.comment = Comment(xml_safe("\n".join(lines)), "jixiao", width=360, height=40 + 40 * len(lines))
         cell.fill = PatternFill("solid", fgColor=FILL[worst(r["severity"] for r in rs)])
 
 
@@ -141,7 +191,7 @@ def _results_sheet(wb, records, anchors, msg: str, lang: str) -> None:
         values = [labels.severity(r["severity"], lang), r["rule"], r["location"], r["project"], r["section"],
                   r["indicator"], r["reported"], r["expected"], r[msg]]
         for col, v in enumerate(values, start=1):
-            set_text(ws.cell(row=n, column=col), v)
+            set_text(ws.cell(row=n, column=col), xml_safe(v))
         if key is not None:
             link = ws.cell(row=n, column=3)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{key[0]}'!{key[1]}")

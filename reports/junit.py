@@ -8,6 +8,7 @@ listed in the suite's output, and under ``--fail-on-new`` only new findings fail
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
@@ -16,6 +17,27 @@ from checker.gate import TABLE_DOUBT, TABLE_FAIL, at_or_above, table_level, tabl
 from reports import labels
 from reports.frames import columns
 from reports.locations import shown
+
+# What XML 1.0 forbids anywhere in a document: C0 controls but tab/newline/CR, lone surrogates,
+# U+FFFE and U+FFFF.  Such a character (from a file name or a cell) is written escaped as text.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(value):
+    """``value`` with every character XML 1.0 forbids written as its escape (``\\uFFFE``, ``\\x07``)."""
+    if not isinstance(value, str):
+        return value
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04X}", value)
+
+
+def _clean(root: ET.Element) -> ET.Element:
+    for el in root.iter():
+        el.text = xml_safe(el.text)
+        el.tail = xml_safe(el.tail)
+        for k, v in el.attrib.items():
+            el.attrib[k] = xml_safe(v)
+    return root
 
 
 def _file_case(suite, s, lang: str) -> tuple[int, int, int]:
@@ -120,4 +142,4 @@ def render_junit(result) -> str:
     rest = [line for lines in fixed_by_file.values() for line in lines]
     if rest:
         ET.SubElement(root, "system-out").text = "\n".join(rest)
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    return ET.tostring(_clean(root), encoding="unicode", xml_declaration=True) + "\n"

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from checker.atomic import atomic_write_text
 from checker.compare import comparison_of
 from checker.gate import SEVERITIES
 from reports import labels
-from reports.annotate_xlsx import NOT_ANNOTATED, WRITABLE, annotate
+from reports.annotate_xlsx import NOT_ANNOTATED, WRITABLE, _common_folder, _relative, annotate
 from reports.clock import generated_at, local_text
-from reports.filenames import unique_names
+from reports.filenames import safe_name
 from reports.frames import columns, positions
 from reports.html import CSP, CSS, JS, render_html
 from reports.html_labels import LABELS
@@ -80,36 +80,71 @@ class _Slicer:
                        indicators=self.take("indicators", g.project_ids), findings=findings, extra=extra)
 
 
-def write_split(result, out_dir: str | Path, by: str) -> list[Path]:
-    """Write one report per group and the index; returns every path written, index first."""
+def plan_split(result, out_dir: str | Path, by: str, planner=None) -> tuple[Path, list[tuple[Group, Path, dict]]]:
+    """Every group's page and workbook paths, named before anything is written (``reports.plan``):
+    ``index.html`` is claimed first, so no group takes it; a department 'A' holding B.xlsx and a
+    department 'A-B' get different names, as do two same-named files of one department."""
+    from reports.plan import Planner
+
     if by not in BY:
         raise ValueError(f"--split-by: 只能按 project 或 department 拆分，而不是 {by}")
+    out = Path(out_dir)
+    planner = planner or Planner([s.real_path for s in result.files])
+    index = planner.claim(out, "index", ".html")   # index-2.html only if an input is called index.html
+    top = _common_folder([s.path for s in result.files])
+    plans = []
+    gs = groups(result, by)
+    for g, name in zip(gs, _with_file(gs)):   # a repeated project's report carries its file's name
+        stem = safe_name(name)
+        page = planner.claim(out, stem, ".html")
+        excel = [f for f in g.files if Path(f).suffix.lower() in WRITABLE]
+        repeats = {}
+        for f in excel:
+            repeats[Path(f).stem.casefold()] = repeats.get(Path(f).stem.casefold(), 0) + 1
+        books = {}
+        for f in excel:
+            src = Path(f)
+            if len(excel) == 1:
+                first, alts = page.stem, [f"{page.stem}（{src.stem}）"]
+            elif repeats[src.stem.casefold()] > 1:
+                first, alts = f"{page.stem}（{_relative(src, top)}）", []
+            else:
+                first, alts = f"{page.stem}（{src.stem}）", []
+            books[f] = planner.claim(out, first, f".核查{src.suffix}", alts)
+        plans.append((g, page, books))
+    return index, plans
+
+
+def write_split(result, out_dir: str | Path, by: str, planner=None) -> list[Path]:
+    """Write one report per group and the index; returns every path written, index first."""
+    from reports.plan import record, write_text
+
+    index, plans = plan_split(result, out_dir, by, planner)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     generated_at(result)  # one timestamp shared by every report
     lang = labels.lang_of(result)
-    gs = groups(result, by)
-    names = unique_names(_with_file(gs) + ["index"])[:-1]  # never a report called index.html
     slicer = _Slicer(result)
     written, rows = [], []
-    for g, stem in zip(gs, names):
-        sub = slicer.sub(g)
-        page = out / f"{stem}.html"
-        atomic_write_text(page, render_html(sub))
-        written.append(page)
-        books = _workbooks(sub, g, stem, out)
-        for book in books:   # the group's own sheets (and the 核查结果 sheet), not the whole bundle
-            _only_sheets(book, set(sub.projects["sheet"]))
-        written += books
-        c = sub.counts()
-        depts = sorted({d for d in sub.projects["department"] if d})
-        rows.append({"name": g.name, "href": page.name, "departments": depts, "books": [b.name for b in books],
-                     "projects": len(g.project_ids), "files": g.files, **{s: c[s] for s in SEVERITIES},
-                     "no_copy": [f for f in g.files if Path(f).suffix.lower() in NOT_ANNOTATED]})
-    rows.sort(key=lambda r: natural_key(r["href"]))   # 项目2 before 项目10, as a file manager lists them
-    index = out / "index.html"
-    atomic_write_text(index, _index_html(result, rows, by, lang))
-    return [index, *written]
+    try:
+        for g, page, targets in plans:
+            sub = slicer.sub(g)
+            written.append(write_text(page, render_html(sub)))
+            books = [Path(p) for p in annotate(sub, str(out), only=list(targets), targets=targets)] if targets else []
+            for book in books:   # the group's own sheets (and the 核查结果 sheet), not the whole bundle
+                _only_sheets(book, set(sub.projects["sheet"]))
+            written += books
+            c = sub.counts()
+            depts = sorted({d for d in sub.projects["department"] if d})
+            rows.append({"name": g.name, "href": quote(page.name), "page": page.name, "departments": depts,
+                         "books": [(quote(b.name), b.name) for b in books],
+                         "projects": len(g.project_ids), "files": g.files, **{s: c[s] for s in SEVERITIES},
+                         "no_copy": [f for f in g.files if Path(f).suffix.lower() in NOT_ANNOTATED]})
+        rows.sort(key=lambda r: natural_key(r["page"]))   # 项目2 before 项目10, as a file manager lists them
+        written.insert(0, write_text(index, _index_html(result, rows, by, lang)))
+    finally:
+        record(out, written)   # what was written is jixiao's, even when a later write failed
+    return written
 
 
 def natural_key(name: str) -> list:
@@ -143,13 +178,6 @@ def _only_sheets(book: Path, keep: set[str]) -> None:
         wb.remove(ws)
     wb.active = 0
     wb.save(book)
-
-
-def _workbooks(sub, g: Group, stem: str, out: Path) -> list[Path]:
-    excel = [f for f in g.files if Path(f).suffix.lower() in WRITABLE]
-    names = {f: (f"{stem}.核查{Path(f).suffix}" if len(excel) == 1 else
-                 f"{stem}-{unique_names([Path(f).stem])[0]}.核查{Path(f).suffix}") for f in excel}
-    return [Path(p) for p in annotate(sub, str(out), only=excel, names=names)] if excel else []
 
 
 _ENV = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(["html", "j2"]),

@@ -19,6 +19,9 @@ def _notes(batch, code: str):
 def unrecognised(batch):
     """A file read without error that holds none of the three forms: nothing in it was checked,
     so the gate must not pass it.
+
+    This rule cannot be ignored nor graded below error (--ignore, a profile's or jixiao.toml's
+    severity): a file nobody read must fail the gate whatever the selection.
     """
     return _notes(batch, "PARSE.UNRECOGNISED")
 
@@ -31,6 +34,28 @@ def read_repaired(batch):
     byte); the repaired text was checked.
     """
     return _notes(batch, "PARSE.READ_REPAIRED")
+
+
+@rule("PARSE.HIDDEN", "info",
+      "{detail}",
+      "{detail_en}")
+def hidden(batch):
+    """Rows, columns and sheets a workbook hides are not content: the reader leaves them out (the
+    cells that remain keep their addresses) and this note lists those that held anything, so a
+    reviewer knows what was not checked — a hidden row of scratch numbers is not an indicator.
+    """
+    return _notes(batch, "PARSE.HIDDEN")
+
+
+@rule("PARSE.FORMULA_NO_VALUE", "warning",
+      "{detail}",
+      "{detail_en}")
+def formula_no_value(batch):
+    """A cell holds a formula saved without its computed value (as some programs write files and
+    Excel computes on opening): jixiao does not compute formulas, so the cell reads blank and is
+    named here rather than passing as an empty cell.
+    """
+    return _notes(batch, "PARSE.FORMULA_NO_VALUE")
 
 
 @rule("PARSE.INCOMPLETE", "warning",
@@ -52,6 +77,8 @@ def no_indicators(batch):
     the gate must not pass it on the strength of its funds alone.  A table cut off before its
     indicators (an excerpt; PARSE.INCOMPLETE says where) whose funds were read is read for what it
     has: its funds are checked and the cut is the warning, not this error.
+
+    This rule cannot be ignored nor graded below error.
     """
     p = batch.projects
     cut = batch.notes.loc[batch.notes["code"] == "PARSE.INCOMPLETE", "project_id"]
@@ -78,3 +105,21 @@ def internal(batch):
     of the batch was still checked.  Please report it with the file.
     """
     return _notes(batch, "PARSE.INTERNAL")
+
+
+@rule("PARSE.LAYOUT_DOUBT", "warning",
+      "读取存疑，需人工核对：{detail}；请用 jixiao inspect 查看读取情况",
+      "Reading in doubt, needs a human check: {detail_en}; see jixiao inspect for how the table was read")
+def layout_doubt(batch):
+    """Most of a table's own cross-checks (fund lines, rates, fund score, weights, scores, totals)
+    fail at once under every reading tried: the reading, not the form, is likely wrong.  One warning
+    for the table, naming the checks that failed, instead of a cascade of errors; the table's SUM,
+    CAP, FUND and score findings are kept as infos (``checker.coherence``).
+    """
+    from checker import coherence
+
+    c = coherence.of(batch)
+    bad = c[c["doubt"]]
+    return hits(bad, section="", indicator="", location=bad["project_id"].map(batch.by_project["loc"]),
+                reported=[f"{t}/{n}" for t, n in zip(bad["tied"], bad["checks"])], expected="读取相符",
+                detail=bad["failed_names"], detail_en=bad["failed_names_en"])

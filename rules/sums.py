@@ -162,8 +162,10 @@ def total_weights(batch) -> pd.DataFrame:
 
 
 def _total_weights(batch) -> pd.DataFrame:
+    """A table cut before its 总分 row is judged only where its weights already exceed the full
+    mark: the missing rows could add weight, never take it away."""
     p = batch.by_project
-    p = p[p["complete"] & (p["kind"] != "target")]
+    p = p[p["kind"] != "target"]
     i = _items(batch)
     i = i[i["project_id"].isin(p.index)]
     by_items = i.groupby("project_id").agg(sum_w=("weight", "sum"), n=("weight", "count"), slack=("w_slack", "sum"))
@@ -177,6 +179,9 @@ def _total_weights(batch) -> pd.DataFrame:
     g["declared"] = p["total_weight"].reindex(g.index).fillna(batch.profile.total)
     g["loc"] = p["total_loc"].reindex(g.index).where(lambda x: x != "", p["loc"].reindex(g.index))
     g["verdict"] = _weight_verdict(g["sum_w"], g["slack"], g["declared"])
+    cut = ~p["complete"].reindex(g.index).fillna(True).astype(bool)
+    over = (g["sum_w"] - g["slack"] > g["declared"]) & (g["verdict"] == "error")
+    g.loc[cut & ~over, "verdict"] = ""
     return g.rename_axis("project_id").reset_index()
 
 

@@ -25,10 +25,11 @@ def _targets(batch) -> pd.DataFrame:
       "目标表未填写年度目标",
       "The target table has no annual goal (年度目标)")
 def goal_empty(batch):
-    """An empty 年度目标.
+    """An empty 年度目标 (in a table whose header block was read: an indicator sheet on its own,
+    with no 项目名称 above it, has no goal block to fill).
     """
     p = batch.projects
-    bad = p[(p["kind"] == "target") & (p["goal"].str.strip() == "")]
+    bad = p[(p["kind"] == "target") & (p["goal"].str.strip() == "") & p["has_header"]]
     return hits(bad, section="年度目标", indicator="", location="loc", reported="", expected="年度目标")
 
 

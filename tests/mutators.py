@@ -322,3 +322,97 @@ if __name__ == "__main__":  # python -m tests.mutators N OUTDIR: write the n-th 
     out = Path(sys.argv[2] if len(sys.argv) > 2 else ".") / name
     out.write_bytes(body)
     print(out)
+
+
+# ---------------------------------------------------------------- settings and output options
+# ``settings_case(n)``: the n-th hostile jixiao.toml / pyproject.toml / profile / --compare
+# baseline / set of output options, chosen by ``n`` alone (tests/test_fuzz_mutants.py).
+
+HOSTILE_TOML = ["nan", "inf", "-inf", "-1", "0", "0.5", "1e400", "99999999999999999999", '"x"', "true", "[[1]]",
+                '[[["IND"]]]', "{ a = 1 }", '"PARSE"', '["PARSE"]', '["PARSE.UNRECOGNISED"]', '{ PARSE = "off" }',
+                '{ "PARSE.NO_INDICATORS" = "info" }', '"off"', "[]", '""', '"\\u202e"', "[" * 300 + "]" * 300,
+                '"/dev/zero"', '"../../etc/passwd"', "2024-01-01", '["IND", 5]']
+TOML_KEYS = ["select", "ignore", "fail-on", "profile", "jobs", "executor", "scheduler", "skip-unsupported", "lang",
+             "severity", "limits", "per-path", "limits.per-file-seconds", "limits.worker-memory-mib",
+             "limits.file-bytes", "limits.sheet-rows", "severity.PARSE", "severity.IND", 'per-path."*".ignore',
+             'per-path."*".severity', "tool", "bogus"]
+HOSTILE_YAML = [".nan", ".inf", "-1", "[[[[1]]]]", "{a: 1}", "off", "~", '"x"', "&r [1, *r]", "[" * 200 + "]" * 200,
+                "{PARSE: off}", "{PARSE.UNRECOGNISED: warning}", "{IND: [error]}", "1e400", "!!binary aGk=",
+                "[ratio]", "{1: [1]}", "{1: [a, b]}", "''"]
+PROFILE_KEYS = ["name", "reverse_formula", "bands", "weights", "grades", "target_too_low_ratio", "unit_mismatch_ratio",
+                "narrative_tolerance", "total", "total_cap", "severity"]
+HOSTILE_JSON = [5, None, [], {}, "\ud800", "x" * 1000, -1e308, True, [[[[[]]]]], {"a": {"b": {}}}]
+BASELINE_FIELDS = ["rule", "family", "severity", "file", "project", "section", "indicator", "location", "reported",
+                   "expected", "message", "fingerprint"]
+NAMES = ["index", "INDEX", "项目#1", "𠀀" * 70, "甲\u202e\u200b乙", "A", "A-B", "../x", "", "CON", "b.核查", "b", "表" * 90,
+         "a/b\\c", "\ufeff", "=cmd|' /C calc'!A0", "甲乙"]
+
+
+def _toml_case(rnd: random.Random) -> tuple[str, bytes]:
+    lines: dict[str, list[str]] = {"": []}
+    for _ in range(rnd.randint(1, 4)):
+        key, value = rnd.choice(TOML_KEYS), rnd.choice(HOSTILE_TOML)
+        table, _, name = key.rpartition(".")
+        lines.setdefault(table, []).append(f"{name} = {value}")
+    text = "\n".join(lines.pop("")) + "\n" + "".join(f"[{t}]\n" + "\n".join(v) + "\n" for t, v in lines.items())
+    if rnd.random() < 0.3:
+        pyproject = rnd.choice(["tool = 5\n", "[tool]\njixiao = 5\n", "[tool]\njixiao = [[1]]\n", "[tool.jixiao]\n" + text])
+        return "pyproject.toml", pyproject.encode("utf-8", "surrogatepass")
+    data = text.encode("utf-8", "surrogatepass")
+    return "jixiao.toml", flip_bytes(data, rnd) if rnd.random() < 0.2 else data
+
+
+def _yaml_case(rnd: random.Random) -> bytes:
+    base = "name: fuzz\nseverity: {}\n"
+    for _ in range(rnd.randint(1, 3)):
+        base += f"{rnd.choice(PROFILE_KEYS)}: {rnd.choice(HOSTILE_YAML)}\n"
+    if rnd.random() < 0.15:
+        base += "".join(f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}" if n else "x"] * 9) + "]\n" for n in range(12))
+    data = base.encode("utf-8")
+    return flip_bytes(data, rnd) if rnd.random() < 0.2 else data
+
+
+def _baseline_case(rnd: random.Random, good: bytes) -> bytes:
+    import json
+
+    doc = json.loads(good)
+    pick = rnd.randrange(6)
+    if pick == 0 and doc["findings"]:
+        f = rnd.choice(doc["findings"])
+        f[rnd.choice(BASELINE_FIELDS)] = rnd.choice(HOSTILE_JSON)
+    elif pick == 1:
+        doc["findings"] = rnd.choice(HOSTILE_JSON)
+    elif pick == 2:
+        doc[rnd.choice(["tool", "files", "summary"])] = rnd.choice(HOSTILE_JSON)
+    elif pick == 3:
+        return b"[" * rnd.choice([100, 5000, 200000]) + b"]" * 10
+    text = json.dumps(doc, ensure_ascii=rnd.random() < 0.5).encode("utf-8", "surrogatepass")
+    if pick == 4:
+        return truncate(text, rnd)
+    if pick == 5:
+        return flip_bytes(text, rnd)
+    return text
+
+
+def settings_case(n: int, good_baseline: bytes) -> dict:
+    """What the n-th settings/output case sets: ``config`` (name, bytes), ``profile`` bytes,
+    ``baseline`` bytes, and ``outputs`` choices (options and project names), some of each."""
+    rnd = random.Random(f"settings-{n}")
+    kind = ("config", "profile", "baseline", "outputs")[n % 4]
+    case: dict = {"kind": kind}
+    if kind == "config":
+        case["config"] = _toml_case(rnd)
+    elif kind == "profile":
+        case["profile"] = _yaml_case(rnd)
+    elif kind == "baseline":
+        case["baseline"] = _baseline_case(rnd, good_baseline)
+    else:
+        case["output"] = rnd.choice([None, "in/a.txt", "in/b.xlsx", "link-to-input", "in/new.json", "out/index.html",
+                                     "out", "/dev/null", "report.json"])
+        case["format"] = rnd.choice(["text", "json", "junit", "csv", "sarif", "html"])
+        case["annotate"] = rnd.choice([None, None, "in", "in/u", "out", "in/a.txt", "trap"])
+        case["split"] = rnd.choice([None, None, ("department", "in"), ("department", "out"), ("department", "trap"),
+                                    ("project", "trap"), ("department", "in/a.txt")])
+        case["names"] = [rnd.choice(NAMES) for _ in range(8)]
+        case["departments"] = [rnd.choice(NAMES) for _ in range(8)]
+    return case

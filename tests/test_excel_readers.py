@@ -38,8 +38,13 @@ def same_as_openpyxl(path: Path) -> list:
         return []
     fast = read_excel(str(path))
     assert cells(fast) == cells(reference)
-    assert all(g.warnings == [] for g in fast)
+    assert all(w.code != "PARSE.READ_REPAIRED" for g in fast for w in g.warnings)  # nothing to repair
+    assert hidden_notes(fast) == hidden_notes(reference)   # the same rows, columns and sheets left out
     return fast
+
+
+def hidden_notes(grids) -> list[tuple[str, str]]:
+    return [(g.name, str(w)) for g in grids for w in g.warnings if w.code == "PARSE.HIDDEN"]
 
 
 def test_repository_has_workbooks():
@@ -105,9 +110,11 @@ def _formats_workbook(path: Path) -> Path:
     ws["B30"] = "满意度指标"
     ws.merge_cells("H40:J41")
     hidden = wb.create_sheet("隐藏")
-    hidden["A1"] = 0.25
-    hidden["A1"].number_format = "0.0%"
+    hidden["A1"] = "草稿"
     hidden.sheet_state = "hidden"
+    percent = wb.create_sheet("百分比")
+    percent["A1"] = 0.25
+    percent["A1"].number_format = "0.0%"
     from openpyxl.chart import BarChart, Reference
 
     chart = BarChart()
@@ -119,7 +126,8 @@ def _formats_workbook(path: Path) -> Path:
 
 def test_number_formats_dates_and_merges(tmp_path):
     grids = same_as_openpyxl(_formats_workbook(tmp_path / "formats.xlsx"))
-    assert [g.name for g in grids] == ["项目1", "隐藏"]  # the chart sheet holds no cells
+    assert [g.name for g in grids] == ["项目1", "百分比"]  # the chart sheet holds no cells, a hidden one is not read
+    assert hidden_notes(grids) == [("项目1", "隐藏内容未读取：隐藏工作表 隐藏")]
     form = {c.loc: c.text for r in grids[0].rows for c in r.cells}
     assert [form[f"项目1!E{n}"] for n in range(3, 21)] == [
         "99.83%", "100%", "94.10", "12.500", "1234567.89", "3", "0.3", "15", "2024-12-31", "2024-01-05",

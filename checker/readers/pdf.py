@@ -19,6 +19,7 @@ scan) is refused with a request for OCR; encrypted or broken files with one line
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import re
 import zlib
@@ -60,11 +61,15 @@ def read_pdf(path: str, limits: Limits | None = None) -> list[Grid]:
     _bound_pages(limits.pdf_page_objects)
     try:
         pdf = pdfplumber.open(path)
+    except MemoryError:
+        raise   # the worker's memory cap: the engine says the file was refused, and why
     except Exception as exc:  # pdfminer raises many types on broken input
         raise _open_error(exc) from exc
     try:
         try:
             pages = pdf.pages
+        except MemoryError:
+            raise
         except Exception as exc:  # noqa: BLE001
             raise _open_error(exc) from exc
         if len(pages) > limits.pdf_pages:
@@ -112,13 +117,60 @@ _SHIM = _BoundedZlib(DEFAULT_LIMITS.zip_member_bytes)
 
 
 def _bound_pdfminer(cap: int) -> None:
-    """Install the bounded zlib, and a linear repair of damaged streams, into pdfminer (once)."""
+    """Install the bounded zlib, LZW and RunLength decoders, and a linear repair of damaged
+    streams, into pdfminer (once): no filter may inflate a stream past the limit."""
     from pdfminer import pdftypes
 
     _SHIM.cap = cap
     if pdftypes.zlib is not _SHIM:
         pdftypes.zlib = _SHIM
         pdftypes.decompress_corrupted = _decompress_corrupted
+        pdftypes.lzwdecode = _lzwdecode
+        pdftypes.rldecode = _rldecode
+
+
+def _too_big() -> LimitExceeded:
+    return LimitExceeded(f"PDF 中的数据流解压后超过上限 {size_text(_SHIM.cap)}")
+
+
+def _lzwdecode(data: bytes) -> bytes:
+    """pdfminer's LZW decoding, stopped at the stream limit (and without the debug line that
+    copies the whole code table for every code: quadratic on a bomb)."""
+    from pdfminer.lzw import CorruptDataError, LZWDecoder
+
+    decoder = LZWDecoder(io.BytesIO(data))
+    out = bytearray()
+    while True:
+        try:
+            code = decoder.readbits(decoder.nbits)
+        except EOFError:
+            break
+        try:
+            out += decoder.feed(code)
+        except CorruptDataError:
+            break   # as pdfminer does: the data before the damage stands
+        if len(out) > _SHIM.cap:
+            raise _too_big()
+    return bytes(out)
+
+
+def _rldecode(data: bytes) -> bytes:
+    """RunLength decoding (PDF 1.4 §3.3.4), stopped at the stream limit."""
+    out = bytearray()
+    n = 0
+    while n < len(data):
+        length = data[n]
+        if length == 128:
+            break
+        if length < 128:
+            out += data[n + 1: n + 2 + length]
+            n += 2 + length
+        else:
+            out += data[n + 1: n + 2] * (257 - length)
+            n += 2
+        if len(out) > _SHIM.cap:
+            raise _too_big()
+    return bytes(out)
 
 
 _PAGE_OBJECTS = [DEFAULT_LIMITS.pdf_page_objects]
@@ -180,6 +232,8 @@ def _unwrap(exc: Exception) -> Exception:
 
 def _open_error(exc: Exception) -> UnreadableInput:
     inner = _unwrap(exc)
+    if isinstance(inner, MemoryError):
+        raise inner   # pdfplumber wraps it: the worker's memory cap, said as such by the engine
     if isinstance(inner, LimitExceeded):
         return inner
     name = type(inner).__name__
@@ -197,8 +251,10 @@ def _read_pages(path: str, pages, limits: Limits) -> Grid:
     for n, page in enumerate(pages, start=1):
         try:
             blocks, page_chars, page_cid = _page_blocks(page)
+        except MemoryError:
+            raise   # never "a page without text": a page stopped by the memory cap was not read at all
         except Exception as exc:  # one broken page (bad content stream) must not lose the others
-            if isinstance(_unwrap(exc), LimitExceeded):
+            if isinstance(_unwrap(exc), LimitExceeded | MemoryError):
                 raise _unwrap(exc) from exc
             warnings.append(Repair(f"第 {n} 页无法解析，已跳过 ({type(exc).__name__})",
                                    f"page {n} could not be parsed and was skipped ({type(exc).__name__})"))

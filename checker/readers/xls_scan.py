@@ -4,7 +4,9 @@ calamine turns a sheet into a dense range as soon as it is opened: one cell at I
 6 KB file costs a gigabyte and ten seconds.  The Workbook stream is walked record by record
 here (olefile reads the container): every cell record's row and column, each sheet's
 declared DIMENSIONS and its merged ranges are checked against the limits before calamine
-sees the file.  An encrypted workbook (FILEPASS) is refused with its own message.
+sees the file.  An encrypted workbook (FILEPASS) is refused with its own message.  Rows
+(ROW, fDyZero) and columns (COLINFO, fHidden) marked hidden are recorded, so the reader
+leaves them out; hidden sheets calamine reports itself.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from checker.readers.xlsx_scan import BUILTIN_FORMATS, SheetScan, add_merge
 BOF, EOF, BOUNDSHEET, DIMENSIONS, MERGEDCELLS, FILEPASS = 0x0809, 0x000A, 0x0085, 0x0200, 0x00E5, 0x002F
 CELLS = {0x0203, 0x027E, 0x00FD, 0x0204, 0x0201, 0x0006, 0x0205, 0x00D6}  # NUMBER RK LABELSST LABEL BLANK …
 MULTI = {0x00BD, 0x00BE}  # MULRK, MULBLANK: one row, a run of columns
-MULRK, XF, FORMAT = 0x00BD, 0x00E0, 0x041E
+MULRK, XF, FORMAT, ROW, COLINFO = 0x00BD, 0x00E0, 0x041E, 0x0208, 0x007D
+ROW_HIDDEN, COL_HIDDEN = 0x0020, 0x0001   # ROW's fDyZero, COLINFO's fHidden
 NUMERIC = {0x0203, 0x027E, 0x0006}  # NUMBER, RK, FORMULA: a number whose XF decides how it shows
 ENCRYPTED = "Excel 文件已加密（设有打开密码），请解除密码后再提交"
 _HEAD = struct.Struct("<HH")
@@ -92,6 +95,10 @@ def _sheet_record(sheet: SheetScan, rtype: int, data: bytes, formats: list[str],
                 _style(sheet, row, col + i, _u16(data, 4 + 6 * i), formats)
     elif rtype == DIMENSIONS:
         _dimensions(sheet, data, limits)
+    elif rtype == ROW and len(data) >= 14 and _u16(data, 12) & ROW_HIDDEN:
+        sheet.hidden_rows.add(_u16(data, 0) + 1)
+    elif rtype == COLINFO and len(data) >= 10 and _u16(data, 8) & COL_HIDDEN:
+        sheet.hidden_cols.update(range(_u16(data, 0) + 1, min(_u16(data, 2) + 1, limits.sheet_cols) + 1))
     elif rtype == MERGEDCELLS:
         for i in range(min(_u16(data, 0), (len(data) - 2) // 8)):
             r1, r2, c1, c2 = struct.unpack_from("<HHHH", data, 2 + 8 * i)

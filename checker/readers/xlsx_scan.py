@@ -6,7 +6,9 @@ The package XML is read here with a few regular expressions and defusedxml:
 * ``styles.xml``: each cell style (``cellXfs``) → its number format code (built-in id
   or a custom ``numFmt``), resolved as openpyxl resolves it;
 * each sheet's XML: ``<dimension>``, every ``<c r=… s=…>`` (row/column extent and the
-  style of cells whose format matters), every ``<mergeCell>``.
+  style of cells whose format matters), every ``<mergeCell>``; rows and columns marked
+  ``hidden`` and formulas saved without their value (``<f>`` and no ``<v>``), where the
+  sheet has any.  A sheet's ``state`` (hidden, veryHidden) comes from ``workbook.xml``.
 
 Limits are checked as the scan goes (declared dimension, cells present, merge areas),
 so a sheet that would make calamine or openpyxl allocate gigabytes is refused first.
@@ -55,6 +57,14 @@ _ERROR_CELL = re.compile(rb"<" + _PREFIX + rb"c(\s[^>]*?\bt\s*=\s*[\"']e[\"'][^>
 _VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>([^<]*)</")
 _UNIQUE_COUNT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sst\b[^>]*?\buniqueCount\s*=\s*[\"']\s*\+?(\d+)")
 _CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+_ROW_OR_COL = re.compile(rb"<" + _PREFIX + rb"(row|col)(?=[\s/>])([^>]*)>")
+_HIDDEN = re.compile(rb"(?:^|\s)hidden\s*=\s*[\"'](?:1|true)[\"']")
+_ATTR_MIN = re.compile(rb"(?:^|\s)min\s*=\s*[\"'](\d{1,7})[\"']")
+_ATTR_MAX = re.compile(rb"(?:^|\s)max\s*=\s*[\"'](\d{1,7})[\"']")
+_ATTR_T = re.compile(rb"(?:^|\s)t\s*=\s*[\"'](\w+)[\"']")
+_FORMULA = re.compile(rb"<" + _PREFIX + rb"f(?=[\s/>])")
+_CELL_BODY = re.compile(rb"<" + _PREFIX + rb"c(\s[^>]*)?(?<!/)>(.*?)</" + _PREFIX + rb"c>", re.S)
+_HAS_VALUE = re.compile(rb"<" + _PREFIX + rb"v(?:\s[^>]*)?>[^<]")
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
@@ -73,6 +83,10 @@ class SheetScan:
     merged_area: int = 0                # cells covered by all merges (overlapping merges are hostile)
     errors: dict = field(default_factory=dict)   # (row, col) -> "#DIV/0!" …: calamine reads error cells as blank
     cells: int = 0                      # cell records seen (.xls)
+    state: str = "visible"              # visible | hidden | veryHidden: a hidden sheet is not read
+    hidden_rows: set = field(default_factory=set)   # 1-based rows marked hidden (up to the extent)
+    hidden_cols: set = field(default_factory=set)   # 1-based columns marked hidden (up to the extent)
+    no_value: list = field(default_factory=list)    # (row, col) of formulas saved without a value
 
 
 @dataclass
@@ -222,7 +236,8 @@ def _worksheets(pkg: Package, wb_part: str) -> list[SheetScan]:
     sheets = []
     for el in _xml(pkg.read_name(wb_part), wb_part).iter():
         if _local(el.tag) == "sheet" and el.get(f"{_REL_NS}id") in targets:
-            sheets.append(SheetScan(name=el.get("name", ""), part=targets[el.get(f"{_REL_NS}id")]))
+            sheets.append(SheetScan(name=el.get("name", ""), part=targets[el.get(f"{_REL_NS}id")],
+                                    state=el.get("state") or "visible"))
     return sheets
 
 
@@ -261,6 +276,42 @@ def _scan_sheet(sheet: SheetScan, xml: bytes, interesting: set[int], limits: Lim
         _scan_cells(sheet, xml, wanted, limits)
     if b't="e"' in xml or b"t='e'" in xml:
         _scan_errors(sheet, xml)
+    if b"hidden" in xml:
+        _scan_hidden(sheet, xml)
+    if (b"<f" in xml or b":f" in xml) and _FORMULA.search(xml):  # a plain search first: most sheets hold none
+        _scan_formulas(sheet, xml)
+
+
+def _scan_hidden(sheet: SheetScan, xml: bytes) -> None:
+    """Rows and columns marked hidden, within the sheet's extent (a ``<col max="16384">`` hiding
+    the unused columns to the right names no cell)."""
+    row = 0
+    for m in _ROW_OR_COL.finditer(xml):
+        tag, attrs = m.group(1), m.group(2)
+        if tag == b"row":
+            ref = _ATTR_R.search(attrs)
+            row = int(ref.group(1)) if ref and ref.group(1).isdigit() else row + 1
+            if _HIDDEN.search(attrs) and row <= sheet.rows:
+                sheet.hidden_rows.add(row)
+        elif _HIDDEN.search(attrs):
+            lo, hi = _ATTR_MIN.search(attrs), _ATTR_MAX.search(attrs)
+            if lo:
+                first = int(lo.group(1))
+                sheet.hidden_cols.update(range(first, min(int(hi.group(1)) if hi else first, sheet.cols) + 1))
+
+
+def _scan_formulas(sheet: SheetScan, xml: bytes) -> None:
+    """Cells holding a formula but no value (what openpyxl and other writers save: Excel computes
+    it when the file is opened, a reader sees a blank).  A formula whose text result is empty
+    (``t="str"``, an empty ``<v>``) has its value."""
+    for m in _CELL_BODY.finditer(xml):
+        attrs, body = m.group(1) or b"", m.group(2)
+        if _FORMULA.search(body) is None or _HAS_VALUE.search(body):
+            continue
+        kind = _ATTR_T.search(attrs)
+        ref = _CELL_R.search(attrs)
+        if ref and not (kind and kind.group(1) in (b"str", b"inlineStr")):
+            sheet.no_value.append((int(ref.group(2)), _column(ref.group(1))))
 
 
 def _scan_errors(sheet: SheetScan, xml: bytes) -> None:

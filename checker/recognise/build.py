@@ -45,6 +45,7 @@ def _project(pid: str, path: str, seq: int, t, listed_name: str) -> dict:
         method_text="\n".join(clean(m) for m in method_cells + t.method), goal=t.goal, goal_actual=t.goal_actual,
         fund_scale=t.fund_scale, period_months=t.period_months, has_reason_column=bool(cmap and cmap.has("note")),
         has_weight_column=bool(cmap and cmap.has("weight")), has_score_column=bool(cmap and cmap.has("score")),
+        has_header=t.named,
         complete=t.complete, stops_at="" if t.complete else t.last_loc,
     )
 

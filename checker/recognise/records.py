@@ -17,6 +17,7 @@ PROJECT_DEFAULTS = {
     "grade_loc": "", "listed_name": "", "sheet": "", "method_text": "", "goal": "", "goal_actual": "",
     "fund_scale": 1e4, "source": "", "period_months": None, "has_reason_column": False,
     "has_weight_column": False, "has_score_column": False, "complete": True, "stops_at": "",
+    "has_header": True,
 }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from checker.grid import Cell, Grid, Row, squash
 from checker.lexicon import LEXICON
@@ -75,6 +76,7 @@ class Table:
     period_months: float | None = None                   # 项目期 / 实施期
     source: str = ""
     complete: bool = False
+    named: bool = True        # opened at its 项目名称 label
     last_loc: str = ""
     notes: list[dict] = field(default_factory=list)
 
@@ -84,6 +86,8 @@ class SelfEvalDoc:
     listed: list[tuple[str, str]]      # (name, loc) from a 项目清单
     tables: list[Table]
     year: int | None = None
+    unnamed: bool = False     # no 项目名称 anywhere: the first block opens a table
+    title: str = ""           # the last title line seen before a table
 
 
 def looks_like_selfeval(grids: list[Grid]) -> bool:
@@ -123,6 +127,14 @@ def _is_fund_header(row: Row) -> bool:
     return len(found) >= 2 and bool(found & {"budget", "spent", "budget_initial"})
 
 
+_TITLE_WORDS = LEXICON.words("titles")
+
+
+def _title_like(key: str) -> bool:
+    """A form's title line (…绩效评价指标表, …自评表), not a sentence or a labelled field."""
+    return 6 <= len(key) <= 60 and any(w in key for w in _TITLE_WORDS + ("表",)) and not re.search(r"[:。，,;；]", key)
+
+
 def _first(row: Row) -> str:
     return next((c.key for c in row.cells if c.key), "")
 
@@ -145,6 +157,9 @@ class GridReader:
         next when that one starts with a block header of its own instead of a 项目名称 (a Word form
         whose indicators are a second table under a heading, "二、绩效指标完成情况")."""
         last: GridReader | None = None
+        # A file with no 项目名称 (a report's table, an indicator sheet): its first block opens a
+        # table named by the title above it, so what it has is read.
+        doc.unnamed = not any(project_name_label(_first(row)) for g in grids for row in g.rows[:400])
         for grid in grids:
             reader = cls(grid, doc)
             if last is not None and last.table is not None and last.mode not in ("after", "preamble") \
@@ -193,6 +208,8 @@ class GridReader:
         if project_name_label(first):
             self._open(row)
             return
+        if self.doc.unnamed and not self.doc.tables and self._starts_block(rows, n):
+            self._open_unnamed(row)
         if self.table is None or self.mode == "after":
             self._between(row, first)
             return
@@ -211,6 +228,13 @@ class GridReader:
         self.doc.tables.append(self.table)
         self.mode, self.levels = "header", {"l1": "", "l2": "", "seq": 0}
         self._departments(row)
+
+    def _open_unnamed(self, row: Row) -> None:
+        """A table with no 项目名称 label: named by the last title above it (or the file)."""
+        self.table = Table(name=self.doc.title or PurePath(self.grid.path).stem, loc=row.loc, sheet=self.grid.name,
+                           year=self.pending_year or self.doc.year, named=False)
+        self.doc.tables.append(self.table)
+        self.mode, self.levels = "header", {"l1": "", "l2": "", "seq": 0}
 
     def _close(self) -> None:
         t = self.table
@@ -233,6 +257,8 @@ class GridReader:
         """Titles, the year, a bundle's 项目清单 and the notes under a table."""
         cells = row.nonempty()
         joined = "".join(c.key for c in cells)
+        if self.table is None and len(cells) == 1 and _title_like(joined):
+            self.doc.title = clean(cells[0].text)   # the last title line: an unnamed table's name
         m = YEAR.search(joined)
         if m and ("自评" in joined or "年度" in joined) and len(joined) < 80:
             self.pending_year = int(m.group(1))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from checker.grid import Cell, Grid, Row
+from checker.grid import Cell, Grid, Row, squash
 from checker.lexicon import LEXICON
 from checker.recognise import FileModel, project_id
 from checker.recognise import columns as C
@@ -34,6 +34,16 @@ FRAGMENTS = frozenset(LEXICON.words("column_fragments", "fragment"))
 L1_FRAGMENTS = LEXICON.mapping("level1_cut")
 PARENT = PARENT_2021
 INDICATOR_BLOCK = LEXICON.words("blocks", "indicators")
+TOTAL_LABEL = LEXICON.words("row_labels", "total")
+GOAL_LABEL = LEXICON.words("row_labels", "goal")
+GOAL_CUT = LEXICON.words("row_labels", "goal_cut")
+_GOAL_PREFIX = re.compile("^(?:" + "|".join(map(re.escape, sorted(GOAL_LABEL + GOAL_CUT, key=len, reverse=True)))
+                          + r")\s*[:：]?\s*")
+
+
+def _goal_label(first: str) -> bool:
+    """A row that opens the goal: 年度目标, 总体目标, 项目绩效目标 … (or a label cut to 年度)."""
+    return first.startswith(GOAL_LABEL + GOAL_CUT)
 TARGET_FIELDS = ["l1", "l2", "name", "op", "target", "unit", "weight", "note"]
 DEFAULT_HEADER = list(LEXICON.words("default_header"))
 
@@ -67,7 +77,7 @@ def recognise(path: str, grids: list[Grid], file_no: int) -> FileModel:
         fm.projects.append(R.project(
             pid, path, seq, t.name, "target", t.loc, department=t.department, department_code=t.department_code,
             unit=t.unit, year=t.year, sheet=t.sheet, goal=t.goal, fund_scale=t.fund_scale, source=t.source,
-            period_months=t.period_months, has_weight_column=bool(t.cmap and t.cmap.has("weight"))))
+            period_months=t.period_months, has_weight_column=bool(t.cmap and t.cmap.has("weight")), has_header=t.named))
         fm.funds += [R.fund(pid, f["line"], f["label"], f["loc"], f["cells"], t.fund_scale, f["split"])
                      for f in t.funds]
         fm.sections += [{"project_id": pid, **s} for s in t.sections.values()]
@@ -118,7 +128,7 @@ class TargetReader(GridReader):
             t.period_months = period_months(_labelled(row, ("项目期", "实施期")))
         elif self._fund_line(row):
             self.mode = "funds"
-        elif first.startswith(("年度", "总体目标")):
+        elif _goal_label(first):
             self._target_goal(row)
         elif self._starts_indicators(row):
             self._default_header(row)
@@ -128,7 +138,7 @@ class TargetReader(GridReader):
         self.table.last_loc = row.loc
         if self._fund_line(row):
             return
-        if first.startswith(("年度", "总体目标")):
+        if _goal_label(first):
             self._target_goal(row)
         elif self._starts_indicators(row):
             self._default_header(row)
@@ -149,6 +159,9 @@ class TargetReader(GridReader):
 
     def _indicators_row(self, rows, n, row, first) -> None:
         if self._repeats_header(row):
+            return
+        if first.startswith(TOTAL_LABEL):   # 总分 / 合计 under the indicators: the table ends
+            self._close()
             return
         if _target_header(row):   # the header itself, after a "绩效指标" heading opened the block
             self._indicator_header(rows, n)
@@ -180,8 +193,8 @@ class TargetReader(GridReader):
         t = self.table
         self.mode = "goal"
         cells = row.nonempty()
-        first = re.sub(r"^(年度(总体)?目标|总体目标|年度)\s*[:：]?\s*", "", clean(cells[0].text))
-        texts = [x for x in [first] + [clean(c.text) for c in cells[1:]] if x and x not in ("年度目标",)]
+        first = _GOAL_PREFIX.sub("", clean(cells[0].text))
+        texts = [x for x in [first] + [clean(c.text) for c in cells[1:]] if x and not _goal_label(squash(x))]
         t.goal = max(texts, key=len) if texts else ""
 
     def _starts_indicators(self, row: Row) -> bool:

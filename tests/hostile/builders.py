@@ -150,9 +150,52 @@ def pdf_with_stream(path: Path, content: bytes, damage_checksum: bool = False) -
     deflated = c.compress(content) + c.flush()
     if damage_checksum:
         deflated = deflated[:-4] + bytes(4)
+    return pdf_with_encoded(path, deflated, b"FlateDecode")
+
+
+def lzw_zeros(cycles: int = 25) -> bytes:
+    """LZW codes (PDF flavour, as pdfminer decodes them) for runs of zeros 1, 2, 3 … 3,700 bytes
+    long, the table cleared ``cycles`` times: about 6.8 MB per 5 kB cycle."""
+    out, acc, nacc = bytearray(), 0, 0
+    nbits = 9
+
+    def emit(code: int, bits: int) -> None:
+        nonlocal acc, nacc
+        acc, nacc = (acc << bits) | code, nacc + bits
+        while nacc >= 8:
+            nacc -= 8
+            out.append((acc >> nacc) & 0xFF)
+        acc &= (1 << nacc) - 1
+
+    for _ in range(cycles):
+        emit(256, nbits)
+        nbits, size = 9, 258
+        emit(0, nbits)
+        for _ in range(3700):
+            emit(size, nbits)
+            size += 1
+            nbits = {511: 10, 1023: 11, 2047: 12}.get(size, nbits)
+    emit(257, nbits)
+    if nacc:
+        out.append((acc << (8 - nacc)) & 0xFF)
+    return bytes(out)
+
+
+def pdf_lzw_bomb(path: Path) -> Path:
+    """About 170 MB of zeros as LZW codes in 130 kB: pdfminer alone takes minutes and gigabytes."""
+    return pdf_with_encoded(path, lzw_zeros(), b"LZWDecode")
+
+
+def pdf_runlength_bomb(path: Path) -> Path:
+    """RunLength runs of 128 zeros, two bytes each: 2.2 MB that decode to 140 MB."""
+    return pdf_with_encoded(path, b"\x81\x00" * (1100 * 1000) + b"\x80", b"RunLengthDecode")
+
+
+def pdf_with_encoded(path: Path, encoded: bytes, filter_name: bytes) -> Path:
+    """A one-page PDF whose content stream is ``encoded`` under the filter ``filter_name``."""
     bodies = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
-              b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(deflated) + deflated + b"\nendstream"]
+              b"<< /Length %d /Filter /%s >>\nstream\n" % (len(encoded), filter_name) + encoded + b"\nendstream"]
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for n, body in enumerate(bodies, start=1):
         offsets.append(len(out))
