@@ -129,7 +129,8 @@ def process_one(task: Task, limits: EngineLimits | None = None) -> Outcome:
         out.notes.append(M.note("PARSE.INTERNAL", task.display,
                                 f"识别表格时出错: {type(exc).__name__}: {_one_line(exc)}",
                                 f"recogniser failed: {type(exc).__name__}: {_one_line(exc)}"))
-    if fm.kind == "unrecognised" and not out.notes and is_ledger(grids):   # the budget system's ledger, not a submission
+    no_table = fm.kind == "unrecognised" or not fm.indicators   # a ledger has funds columns, never indicators
+    if no_table and not any(n["code"] == "PARSE.INTERNAL" for n in out.notes) and is_ledger(grids):   # a budget ledger
         out.status, out.reason, out.message = "skipped", "ledger", "预算账表（用 --ledger 指定时与表格核对）"
         return out
     del grids

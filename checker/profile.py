@@ -43,7 +43,7 @@ KEYS = ("name", "description", "reverse_formula", "bands", "weights", "grades", 
 
 def _check_keys(raw, source: str) -> None:
     if not isinstance(raw, dict):
-        raise ProfileError(f"{source}: 评分配置应为“键: 值”的映射")
+        raise ProfileError(f"{source}: 评分配置格式有误（应为“键: 值”的映射）")
     unknown = [str(k) for k in raw if k not in KEYS]
     if unknown:
         import difflib

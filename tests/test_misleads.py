@@ -312,4 +312,4 @@ def test_split_index_lists_reports_in_natural_order(tmp_path):
     out = tmp_path / "split"
     assert _cli("check", folder, "--split-by", "project", out, "-q", "--fail-on", "never").returncode == 0
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert re.findall(r'<a href="(项目\d+)\.html">', index) == ["项目1", "项目2", "项目10"]
+    assert re.findall(r'<a href="[^"]*">(项目\d+)\.html</a>', index) == ["项目1", "项目2", "项目10"]

@@ -120,17 +120,19 @@ def test_split_by_project_writes_mailable_reports_and_an_index(tmp_path):
     assert res.exit_code == 0 and "已写出 28 份退回报告" in res.stderr
     pages = sorted(p.name for p in out.glob("*.html"))
     assert "index.html" in pages and len(pages) == 29
-    assert "机关党建经费.html" in pages and "机关党建经费-2.html" in pages
-    one = (out / "医保智能审核移动终端经费.html").read_text(encoding="utf-8")
+    # a name that repeats carries its file (#19), not a bare -2
+    assert "机关党建经费（003_bundle）.html" in pages and "机关党建经费（003_bundle_jinan）.html" in pages
+    one = (out / "医保智能审核移动终端经费（003_bundle）.html").read_text(encoding="utf-8")
     assert one.count('<details class="project"') == 1 and "自评得分虚高" in one
     books = sorted(p.name for p in out.glob("*.xlsx"))
-    assert "医保智能审核移动终端经费.核查.xlsx" in books
+    assert "医保智能审核移动终端经费（003_bundle）.核查.xlsx" in books
     import openpyxl
-    wb = openpyxl.load_workbook(out / "医保智能审核移动终端经费.核查.xlsx")
+    wb = openpyxl.load_workbook(out / "医保智能审核移动终端经费（003_bundle）.核查.xlsx")
+    assert wb.sheetnames == ["核查结果", "项目4"]   # only that table's sheet
     projects = {r[3].value for r in wb["核查结果"].iter_rows(min_row=2)}
     assert projects == {"医保智能审核移动终端经费"}  # only that table's findings
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert index.count('<a href="机关党建经费') >= 2 and 'href="医保智能审核移动终端经费.核查.xlsx"' in index
+    assert index.count('">机关党建经费（003_bundle') >= 2 and '">医保智能审核移动终端经费（003_bundle）.核查.xlsx</a>' in index
     assert "Content-Security-Policy" in index
 
 

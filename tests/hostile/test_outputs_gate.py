@@ -132,7 +132,7 @@ def _index_rows(index: Path) -> list[tuple[str, str, list[str]]]:
     import re
 
     html = index.read_text(encoding="utf-8")
-    rows = re.findall(r"<tr><td>(.*?)</td>.*?<a href=\"([^\"]+)\">.*?</td><td>(.*?)</td><td>", html)
+    rows = re.findall(r"<tr[^>]*><td>(.*?)</td>.*?<a href=\"([^\"]+)\">.*?</td><td>(.*?)</td><td>", html)
     return [(name, page, re.findall(r'href="([^"]+)"', books)) for name, page, books in rows]
 
 
