@@ -121,11 +121,14 @@ FUND_FIGURES = (("budget_initial", "budget_initial_dec", "loc_budget_initial"), 
                 ("spent", "spent_dec", "loc_spent"), ("rate", "rate_dec", "loc_rate"), ("weight", "", ""),
                 ("score", "score_dec", "loc_score"))
 FUND_SECTION = "资金"
+TOTAL_SECTION = "总分"
 FIELD_LABELS = {
     "zh": {"A": "指标值", "B": "实际值", "weight": "分值", "score": "得分", "review": "复核分",
-           "budget_initial": "年初预算数", "budget": "全年预算数", "spent": "全年执行数", "rate": "执行率"},
+           "budget_initial": "年初预算数", "budget": "全年预算数", "spent": "全年执行数", "rate": "执行率",
+           "total": "总分", "review_total": "复核总分"},
     "en": {"A": "target (A)", "B": "actual (B)", "weight": "weight", "score": "score", "review": "review score",
-           "budget_initial": "initial budget", "budget": "budget", "spent": "spent", "rate": "execution rate"},
+           "budget_initial": "initial budget", "budget": "budget", "spent": "spent", "rate": "execution rate",
+           "total": "total score", "review_total": "reviewed total"},
 }
 CHANGE_KEYS = ["file", "project", "section", "indicator", "field", "location", "old", "new", "old_file",
                "old_location"]
@@ -154,7 +157,8 @@ def figures(result):
     """Every figure read, as JSON records (``FIGURE_KEYS``), table by table in reading order."""
     from reports.frames import columns, positions
 
-    p = columns(result.projects, ["project_id", "file", "name"])
+    p = columns(result.projects, ["project_id", "file", "name", "total_score", "total_score_dec", "total_loc",
+                                  "review_total", "review_total_dec", "review_total_loc"])
     ind_cols = ["project_id", "level1", "level2", "name"] + [c for _, v, loc in INDICATOR_FIGURES for c in (v, loc)]
     ic = columns(result.indicators, ind_cols)
     fund_cols = ["project_id", "line", "label", *{c for f, dec, loc in FUND_FIGURES for c in (f, dec, loc) if c}]
@@ -177,6 +181,12 @@ def figures(result):
                 if value or where:
                     yield {"file": file, "project": project, "section": section, "indicator": ic["name"][k] or "",
                            "field": name, "value": str(value), "location": str(where)}
+        for name, prefix in (("total", "total_score"), ("review_total", "review_total")):
+            value = _fund_value(p[prefix][n], p[prefix + "_dec"][n])
+            where = p[prefix.replace("_score", "") + "_loc"][n] or ""
+            if value or where:
+                yield {"file": file, "project": project, "section": TOTAL_SECTION, "indicator": TOTAL_SECTION,
+                       "field": name, "value": value, "location": where}
 
 
 def load_figures(path: str | Path) -> list[dict] | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from checker import precision as P
-from checker.compare import FIXED, NEW, comparison_of, gate_view, states
+from checker.compare import FIXED, NEW, changes_of, comparison_of, field_label, gate_view, states
 from checker.gate import SEVERITIES, at_or_above, passed, worst
 from checker.model import FAMILIES
 from reports import labels
@@ -24,6 +24,18 @@ from reports.annotate_xlsx import skipped_note
 from reports.clock import generated_at, local_text
 from reports.frames import columns, positions
 from reports.html_labels import FUND_LINE, LABELS
+
+# A reviewer's round: waivers and the figures changed since the last round.
+ROUND_LABELS = {
+    "zh": {"waived": "已豁免", "waiver_reason": "豁免理由", "waivers": "豁免清单", "waived_count": "已豁免",
+           "stale_waivers": "已失效的豁免（没有匹配的问题）", "expired_waivers": "已过期的豁免（不再适用）",
+           "waiver_applied": "豁免问题", "changed_figures": "改动的数字", "field": "栏目", "old_value": "上次填报",
+           "new_value": "本次填报", "expires": "有效期至", "by": "审核人", "fingerprint": "指纹"},
+    "en": {"waived": "waived", "waiver_reason": "Reason", "waivers": "Waivers", "waived_count": "Waived",
+           "stale_waivers": "Stale waivers (matching no finding)", "expired_waivers": "Expired waivers (no longer applied)",
+           "waiver_applied": "findings waived", "changed_figures": "Figures changed", "field": "Field",
+           "old_value": "Before", "new_value": "Now", "expires": "Expires", "by": "By", "fingerprint": "Fingerprint"},
+}
 
 STATE_ORDER = {"fail": 0, "attention": 1, "pass": 2}
 
@@ -33,7 +45,7 @@ IND_COLUMNS = ["project_id", "level1", "level2", "name", "target_raw", "actual_r
 FUND_COLUMNS = ["project_id", "line", "budget_initial", "budget", "spent", "weight", "rate", "score",
                 "expected_rate", "expected_score", "loc", "loc_budget", "loc_spent", "loc_rate", "loc_score"]
 FINDING_COLUMNS = ["rule", "family", "severity", "file", "project", "project_id", "section", "indicator",
-                   "location", "reported", "expected", "message", "message_en", "fingerprint"]
+                   "location", "reported", "expected", "message", "message_en", "fingerprint", "waived", "waiver_reason"]
 
 
 def _missing(x) -> bool:
@@ -202,7 +214,7 @@ def finding_view(f: dict, lang: str) -> dict:
 def build(result) -> dict:
     """Everything the templates need, in display order."""
     lang = labels.lang_of(result)
-    L = LABELS[lang]
+    L = {**LABELS[lang], **ROUND_LABELS[lang]}
     fail_on = display_fail_on(result)
     fcols = columns(result.findings, FINDING_COLUMNS)
     st = states(result) or [""] * len(result.findings)
@@ -215,7 +227,9 @@ def build(result) -> dict:
 
     file_index = {s.path: n for n, s in enumerate(result.files)}
     file_counts = Counter((f["file"], f["severity"]) for f in findings)
-    files = [file_view(s, n, file_counts, by_file.get(s.path, []), fail_on, lang) for n, s in enumerate(result.files)]
+    gate_counts = Counter((f["file"], f["severity"]) for f in findings if not f["waived"])
+    files = [file_view(s, n, file_counts, by_file.get(s.path, []), fail_on, lang, gate_counts)
+             for n, s in enumerate(result.files)]
     no_copy = set(result.extra.get("no_annotated_copy", ()))
     for f in files:
         f["note"] = skipped_note(f["path"], lang) if f["path"] in no_copy else ""
@@ -234,11 +248,30 @@ def build(result) -> dict:
         "passed": passed(gate_view(result)), "comparison": comparison_summary(result, orphans),
         "filters": filter_options(findings, files, depts, lang),
         "file_level": [f for fl in files for f in fl["findings"]],
+        "waivers": waivers_view(result), "changes": changes_view(result, lang),
     }
 
 
-def file_view(s, n: int, counts: Counter, file_findings: list, fail_on: str, lang: str) -> dict:
-    sevs = [sev for sev in SEVERITIES for _ in range(counts[(s.path, sev)])]
+def waivers_view(result) -> dict | None:
+    """The waivers file in force: findings waived, stale and expired waivers."""
+    from checker.waivers import report_of
+
+    rep = report_of(result)
+    if rep is None:
+        return None
+    return {"path": rep.path, "count": len(rep.waivers), "applied": rep.applied,
+            "stale": [w.as_dict() for w in rep.stale], "expired": [w.as_dict() for w in rep.expired]}
+
+
+def changes_view(result, lang: str) -> list[dict]:
+    """Figures changed since the baseline, with their field's label."""
+    return [{**ch, "label": field_label(ch["field"], lang)} for ch in changes_of(result) or []]
+
+
+def file_view(s, n: int, counts: Counter, file_findings: list, fail_on: str, lang: str,
+              gate_counts: Counter | None = None) -> dict:
+    gate_counts = counts if gate_counts is None else gate_counts   # waived findings never fail a file
+    sevs = [sev for sev in SEVERITIES for _ in range(gate_counts[(s.path, sev)])]
     state = "fail" if s.status != "checked" else project_state(sevs, fail_on)
     for f in file_findings:
         f["file_idx"] = f"f{n}"
@@ -273,7 +306,7 @@ def project_views(result, by_project, file_index, depts, fail_on, lang, L) -> li
         for f in pf:
             f["file_idx"] = fidx
         sevs = [f["severity"] for f in pf]
-        state = project_state(sevs, fail_on)
+        state = project_state([f["severity"] for f in pf if not f["waived"]], fail_on)  # waived never fail it
         out.append({
             "id": f"p-{pid}", "pid": pid, "name": _text(p["name"]), "file": p["file"], "file_idx": fidx,
             "file_name": Path(p["file"]).name, "sha256": hashes.get(p["file"], ""), "loc": _text(p["loc"]),

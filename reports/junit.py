@@ -48,7 +48,7 @@ def render_junit(result) -> str:
     msg = "message_en" if lang == "en" else "message"
     gated = gate_view(result)  # what may fail a case: all findings, or only new ones
     gate_ids = set(gated.findings.index)
-    c = columns(result.findings, ["project_id", "file", "location", "rule", "severity", msg])
+    c = columns(result.findings, ["project_id", "file", "location", "rule", "severity", msg, "waived", "waiver_reason"])
     st = states(result) or [""] * len(result.findings)
     by_project = defaultdict(list)
     for n, idx in enumerate(result.findings.index):
@@ -63,6 +63,7 @@ def render_junit(result) -> str:
     for s in result.files:
         suite = ET.SubElement(root, "testsuite", name=s.path)
         t = dict(tests=0, failures=0, errors=0, skipped=0)
+        waived: list[str] = []
         if s.status != "checked":
             f, e, k = _file_case(suite, s, lang)
             t.update(tests=1, failures=f, errors=e, skipped=k)
@@ -73,14 +74,17 @@ def render_junit(result) -> str:
             t["tests"] += 1
             case = ET.SubElement(suite, "testcase", classname=s.path, name=name)
             mine = by_project.get(pid, [])
-            failing = [n for n, gate in mine if gate and at_or_above(c["severity"][n], result.fail_on)]
+            failing = [n for n, gate in mine if gate and not c["waived"][n] and at_or_above(c["severity"][n], result.fail_on)]
+            waived += [f"{'已豁免' if lang == 'zh' else 'waived'}: {name}: {c['location'][n]}: {c['rule'][n]} {c[msg][n]}"
+                       f" ({c['waiver_reason'][n]})" for n, _ in mine if c["waived"][n]]
             if failing:
                 t["failures"] += 1
                 lines = [f"{c['location'][n]}: {c['rule'][n]} {labels.severity(c['severity'][n], lang)}"
                          f"{' [' + labels.baseline(st[n], lang) + ']' if st[n] else ''} {c[msg][n]}" for n in failing]
                 ET.SubElement(case, "failure", message=f"{len(failing)}", type="jixiao").text = "\n".join(lines)
-        if fixed_by_file.get(s.path):
-            ET.SubElement(suite, "system-out").text = "\n".join(fixed_by_file.pop(s.path))
+        out_lines = fixed_by_file.pop(s.path, []) + waived
+        if out_lines:
+            ET.SubElement(suite, "system-out").text = "\n".join(out_lines)
         for k, v in t.items():
             suite.set(k, str(v))
             totals[k] += v
