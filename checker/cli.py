@@ -522,7 +522,8 @@ def _round_extras(flags: dict, cfg) -> dict:
     from checker.compare import BaselineError, load_figures
     from checker.waivers import WaiverError, load_waivers, path_for_check
 
-    out = {"letter_by": flags.get("letter_by", "unit"), "letter": getattr(cfg, "letter", {}) or {}}
+    out = {"letter_by": flags.get("letter_by", "unit"), "letter": getattr(cfg, "letter", {}) or {},
+           "letter_pdf": flags.get("letter_pdf", True)}
     path = path_for_check(flags.get("waivers") or getattr(cfg, "waivers", None), cfg.source or None)
     try:
         out["waivers"] = (path, load_waivers(path)) if path is not None else None
@@ -545,7 +546,8 @@ def _check_letter_dir(folder: Path | None) -> None:
 def _letters(plan: Plan, result) -> None:
     from reports.letter import write_letters
 
-    out = write_letters(result, plan.output, plan.extra["letter_by"], plan.extra["letter"])
+    out = write_letters(result, plan.output, plan.extra["letter_by"], plan.extra["letter"],
+                        pdf=plan.extra.get("letter_pdf", True))
     for path in out.written:
         typer.echo(f"jixiao: 已写出整改通知 {path}", err=True)
     if out.pdf_note:
@@ -565,13 +567,15 @@ def letter(
     ignore: list[str] | None = typer.Option(None, "--ignore", help="不运行这些规则或类别"),
     config: Path | None = typer.Option(None, "--config", help="配置文件（[letter] 表给出文号、日期、联系人、落款）"),
     no_config: bool = typer.Option(False, "--no-config", help="不读取任何配置文件"),
+    pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="同时用 Chromium 打印 PDF 版（默认是）"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度条"),
 ) -> None:
     """每个实施单位或主管部门写一份整改通知（.docx 与 PDF），列出每个问题的表、指标、单元格、填报值、应为与理由。"""
     flags = dict(paths=paths, format="letter", output=output, fail_on="never", lang="zh", profile=profile,
                  select=_split(select), ignore=_split(ignore), annotate=None, jobs=None, executor=None, scheduler=None,
                  skip_unsupported=None, limit=[], config=config, no_config=no_config, quiet=quiet, compare=None,
-                 fail_on_new=False, split_by=None, html_max_mb=5.0, waivers=waivers, letter_by=letter_by.value)
+                 fail_on_new=False, split_by=None, html_max_mb=5.0, waivers=waivers, letter_by=letter_by.value,
+                 letter_pdf=pdf)
     _check_flags(flags)
 
 
