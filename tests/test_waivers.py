@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from checker.cli import app
 from checker.gate import passed
 from checker.result import FileStatus, Result
-from checker.waivers import WaiverError, Waiver, apply, entry_text, load_waivers
+from checker.waivers import Waiver, WaiverError, apply, entry_text, load_waivers
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRIC = ROOT / "data" / "batch" / "000_rubric.docx"        # one error: CAP.TOTAL_SCORE 总分 102 > 100
@@ -83,7 +83,7 @@ def test_waived_in_sarif_junit_csv_and_html(waived_rubric):
 
     junit = ET.fromstring(invoke("check", RUBRIC, "--no-config", "--format", "junit").stdout)
     assert junit.get("failures") == "0"
-    assert f"已豁免: 金寨县2021年“安康码”应用: 表1 R19C8: CAP.TOTAL_SCORE" in junit.find("testsuite/system-out").text
+    assert "已豁免: 金寨县2021年“安康码”应用: 表1 R19C8: CAP.TOTAL_SCORE" in junit.find("testsuite/system-out").text
     assert REASON in junit.find("testsuite/system-out").text
 
     rows = list(csv.reader(io.StringIO(invoke("check", RUBRIC, "--no-config", "--format", "csv").stdout.lstrip("\ufeff"))))
