@@ -19,7 +19,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 HEADING = "### A reviewer's round: waivers, the send-back letter, the changed figures"
 REASON = "宣传活动按上年12月批复开展，已电话核实"
-YANCHI = "其他医疗保障管理事务支出—盐池县医疗保险服务中心—城镇职工、城乡居民慢性病病历印刷费、医保政策宣传及印刷费、医保基金稽核及档案管理等达标经费、医保经办及征缴工作经费"
+YANCHI = ("其他医疗保障管理事务支出—盐池县医疗保险服务中心—城镇职工、城乡居民慢性病病历印刷费、医保政策宣传及印刷费、"
+          "医保基金稽核及档案管理等达标经费、医保经办及征缴工作经费")
 
 if shutil.which("sed") is None or shutil.which("bash") is None:
     pytest.skip("the README's round needs bash and sed", allow_module_level=True)
