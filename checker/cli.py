@@ -524,7 +524,9 @@ def _round_extras(flags: dict, cfg) -> dict:
 
     out = {"letter_by": flags.get("letter_by", "unit"), "letter": getattr(cfg, "letter", {}) or {},
            "letter_pdf": flags.get("letter_pdf", True)}
-    path = path_for_check(flags.get("waivers") or getattr(cfg, "waivers", None), cfg.source or None)
+    path = path_for_check(flags.get("waivers"), cfg.source or None)
+    if flags.get("waivers") is None and getattr(cfg, "waivers", None):   # named in jixiao.toml: none yet is no waiver
+        path = Path(cfg.waivers) if Path(cfg.waivers).exists() else None
     try:
         out["waivers"] = (path, load_waivers(path)) if path is not None else None
         out["baseline_figures"] = load_figures(flags["compare"]) if flags.get("compare") else None

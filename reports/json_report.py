@@ -6,7 +6,10 @@ thousands of findings never becomes one giant string; the bytes are exactly thos
 
 Each finding carries its ``fingerprint`` (stable across resubmissions); with ``--compare`` each
 also carries ``baseline`` ("new" or "persisting"), the baseline's findings no longer found are
-listed under ``fixed``, and ``summary`` counts all three.
+listed under ``fixed``, the figures changed under ``changed_figures``, and ``summary`` counts them.
+With a waivers file in force each finding carries ``waived`` and ``waiver_reason``, ``waivers``
+lists the stale and expired ones and ``summary.waived`` counts the waived findings.  ``figures``
+holds every figure read, with its cell (the next round's baseline).
 """
 
 from __future__ import annotations
@@ -49,12 +52,14 @@ def findings(result) -> Iterator[dict]:
     msg_col = "message_en" if result.lang == "en" else "message"
     c = columns(result.findings, [*FINDING_KEYS, msg_col, "fingerprint", "waived", "waiver_reason"])
     st = states(result)
+    waivers_in_force = report_of(result) is not None
     for n in range(len(result.findings)):
         row = {k: c[k][n] for k in FINDING_KEYS}
         row["message"] = c[msg_col][n]
         row["fingerprint"] = c["fingerprint"][n]
-        row["waived"] = bool(c["waived"][n])           # accepted by a waiver: shown, never failing the gate
-        row["waiver_reason"] = c["waiver_reason"][n] or ""
+        if waivers_in_force:  # accepted by a waiver: shown, never failing the gate
+            row["waived"] = bool(c["waived"][n])
+            row["waiver_reason"] = c["waiver_reason"][n] or ""
         if st is not None:
             row["baseline"] = st[n]
         yield row
@@ -78,7 +83,8 @@ def summary(result) -> dict:
     changed = changes_of(result)
     if changed is not None:
         out["changed_figures"] = len(changed)
-    out["waived"] = waived_count(result)
+    if report_of(result) is not None:
+        out["waived"] = waived_count(result)
     return out
 
 

@@ -204,3 +204,16 @@ def test_apply_marks_and_reports():
                          Waiver("b" * 16, "过期", expires=dt.date(2020, 1, 1))], "w.toml", today=dt.date(2024, 1, 1))
     assert out["waived"].tolist() == [True, False] and out["waiver_reason"].tolist() == ["理由甲", ""]
     assert rep.applied == 1 and [w.reason for w in rep.stale] == ["理由丙"] and [w.reason for w in rep.expired] == ["过期"]
+
+
+def test_the_config_file_names_the_waivers_file(tmp_path):
+    cfg = tmp_path / "jixiao.toml"
+    cfg.write_text('waivers = "reviews/round.toml"\n', encoding="utf-8")
+    assert invoke("check", RUBRIC, "--config", cfg).exit_code == 1          # none written yet: no waiver, no error
+    (tmp_path / "reviews").mkdir()
+    res = invoke("waive", "--file", RUBRIC, "--rule", "CAP.TOTAL_SCORE", "--reason", REASON, "--config", cfg)
+    assert res.exit_code == 0 and (tmp_path / "reviews" / "round.toml").is_file()
+    assert invoke("check", RUBRIC, "--config", cfg).exit_code == 0
+    cfg.write_text("waivers = 3\n", encoding="utf-8")
+    bad = invoke("check", RUBRIC, "--config", cfg)
+    assert bad.exit_code == 2 and "waivers 应为字符串" in bad.stderr
