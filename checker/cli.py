@@ -40,6 +40,7 @@ class Format(str, Enum):
     junit = "junit"
     csv_files = "csv-files"
     summary_csv = "summary-csv"
+    letter = "letter"
 
 
 class FailOn(str, Enum):
@@ -55,6 +56,11 @@ class Lang(str, Enum):
 
 class SplitBy(str, Enum):
     project = "project"
+    department = "department"
+
+
+class LetterBy(str, Enum):
+    unit = "unit"
     department = "department"
 
 
@@ -118,6 +124,9 @@ def check(
     html_max_mb: float = typer.Option(5.0, "--html-max-mb", help="HTML 超过该大小（MB）时改写为索引页加分页目录"),
     ledger: Path | None = typer.Option(None, "--ledger", help="预算系统导出的账表（CSV/xlsx），与表中资金核对"),
     statistics: bool = typer.Option(False, "--statistics", help="在终端按规则统计问题数"),
+    # --- a reviewer's round: waivers, send-back letters ---------------------------------------
+    waivers: Path | None = typer.Option(None, "--waivers", help="豁免清单（默认：配置文件旁或当前目录的 jixiao-waivers.toml）"),
+    letter_by: LetterBy = typer.Option(LetterBy.unit, "--letter-by", help="--format letter：每个实施单位或主管部门一份整改通知"),
 ) -> None:
     """核查 PATHS 中的表格并报告所有不一致之处。"""
     flags = dict(paths=paths, format=format.value, output=output, fail_on=fail_on and fail_on.value,
@@ -126,7 +135,13 @@ def check(
                  skip_unsupported=skip_unsupported, limit=limit or [], config=config, no_config=no_config,
                  quiet=quiet, compare=compare, fail_on_new=fail_on_new,
                  split_by=(split_by[0].value, split_by[1]) if split_by else None, html_max_mb=html_max_mb,
-                 ledger=ledger, statistics=statistics)
+                 ledger=ledger, statistics=statistics,
+                 waivers=waivers, letter_by=letter_by.value)
+    _check_flags(flags)
+
+
+def _check_flags(flags: dict) -> None:
+    """``check`` with its options gathered (``letter`` runs it too): plan, run, emit, exit."""
     try:
         plan = _plan(flags)
     except UsageError as exc:
@@ -189,10 +204,13 @@ def _plan(flags: dict) -> Plan:
         per_path=cfg.per_path)
     _check_executor(plan.options)
     plan.options.ledger = _ledger(flags.get("ledger"))
+    if plan.format == "letter":
+        _check_letter_dir(plan.output)
     _check_outputs(plan, flags["split_by"])
     plan.extra = {"baseline": _load_baseline(flags["compare"], flags["fail_on_new"]), "compare": flags["compare"],
                   "fail_on_new": flags["fail_on_new"], "split_by": flags["split_by"],
                   "html_max_bytes": int(flags["html_max_mb"] * 1_000_000), "statistics": flags.get("statistics", False)}
+    plan.extra.update(_round_extras(flags, cfg))
     return plan
 
 
@@ -310,7 +328,8 @@ def _check_outputs(plan: Plan, split_by) -> None:
     from reports.plan import OutputError, Planner, check_folder
 
     inputs = [i.path for i in expand(plan.paths) if i.skip not in ("missing",)]
-    _check_output(plan.output, Planner(inputs))
+    if plan.format != "letter":   # letters go to a folder (_check_letter_dir), -o is no report file
+        _check_output(plan.output, Planner(inputs))
     try:
         if plan.annotate is not None:
             check_folder(plan.annotate, "--annotate", "批注副本")
@@ -351,9 +370,14 @@ def _run(plan: Plan):
         result = run_check(plan.paths, plan.profile, plan.lang, plan.select, plan.ignore, options=plan.options)
     result.fail_on = plan.fail_on
     result.extra["started"] = started
+    if plan.extra.get("waivers"):
+        from checker.waivers import attach as attach_waivers
+        attach_waivers(result, *plan.extra["waivers"])
     if plan.extra["baseline"] is not None:
         result.extra["comparison"] = compare(result.findings, plan.extra["baseline"], str(plan.extra["compare"]),
                                              plan.extra["fail_on_new"])
+        from checker.compare import attach_figure_changes
+        attach_figure_changes(result, plan.extra.get("baseline_figures"))
     if plan.annotate:  # the report says which Excel inputs get no annotated copy
         from reports.annotate_xlsx import skipped_inputs
         result.extra["no_annotated_copy"] = skipped_inputs(result)
@@ -404,8 +428,11 @@ def _emit(plan: Plan, result) -> int:
 
     outputs = _plan_outputs(plan, result)   # every path named before anything is written
     try:
-        with _utf8_stdout() as stream:
-            write_report(result, plan.format, plan.output, plan.extra["html_max_bytes"], stream)
+        if plan.format == "letter":
+            _letters(plan, result)
+        else:
+            with _utf8_stdout() as stream:
+                write_report(result, plan.format, plan.output, plan.extra["html_max_bytes"], stream)
     except OSError as exc:
         typer.echo(f"jixiao: -o {plan.output}: 无法写出报告（{exc.strerror or exc}）", err=True)
         return 2
@@ -569,6 +596,218 @@ def inspect(
 def _stdout_text(text: str) -> None:
     with _utf8_stdout() as stream:
         stream.write(text)
+
+
+# ---------------------------------------------------------------- a reviewer's round: waivers, letters, figures
+
+
+def _round_extras(flags: dict, cfg) -> dict:
+    """What ``check`` needs for a reviewer's round: the waivers in force, the baseline's figures
+    (for ``--compare``), the letter settings."""
+    from checker.compare import BaselineError, load_figures
+    from checker.waivers import WaiverError, load_waivers, path_for_check
+
+    out = {"letter_by": flags.get("letter_by", "unit"), "letter": getattr(cfg, "letter", {}) or {},
+           "letter_pdf": flags.get("letter_pdf", True)}
+    path = path_for_check(flags.get("waivers"), cfg.source or None)
+    if flags.get("waivers") is None and getattr(cfg, "waivers", None):   # named in jixiao.toml: none yet is no waiver
+        path = Path(cfg.waivers) if Path(cfg.waivers).exists() else None
+    try:
+        out["waivers"] = (path, load_waivers(path)) if path is not None else None
+        out["baseline_figures"] = load_figures(flags["compare"]) if flags.get("compare") else None
+    except (WaiverError, BaselineError) as exc:
+        raise UsageError(str(exc)) from None
+    return out
+
+
+def _check_letter_dir(folder: Path | None) -> None:
+    if folder is None:
+        raise UsageError("--format letter 需要 -o 目录（每个单位一份整改通知写入该目录）")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"-o {folder}: 不是目录（--format letter 把整改通知写入一个目录）")
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), Path("."))
+    if not existing.is_dir() or not os.access(existing, os.W_OK):
+        raise UsageError(f"-o {folder}: 目录 {existing} 不可写")
+
+
+def _letters(plan: Plan, result) -> None:
+    from reports.letter import write_letters
+
+    out = write_letters(result, plan.output, plan.extra["letter_by"], plan.extra["letter"],
+                        pdf=plan.extra.get("letter_pdf", True))
+    for path in out.written:
+        typer.echo(f"jixiao: 已写出整改通知 {path}", err=True)
+    if out.pdf_note:
+        typer.echo(f"jixiao: {out.pdf_note}", err=True)
+    if not out.letters:
+        typer.echo("jixiao: 没有需要整改的问题，未写出整改通知", err=True)
+
+
+@app.command()
+def letter(
+    paths: list[str] = typer.Argument(..., help="文件或目录"),
+    output: Path = typer.Option(..., "--output", "-o", help="整改通知写入的目录"),
+    letter_by: LetterBy = typer.Option(LetterBy.unit, "--letter-by", help="每个实施单位（unit）或主管部门（department）一份"),
+    waivers: Path | None = typer.Option(None, "--waivers", help="豁免清单（已豁免的问题不写入整改通知）"),
+    profile: str | None = typer.Option(None, "--profile", help="评分配置 YAML"),
+    select: list[str] | None = typer.Option(None, "--select", help="只运行这些规则或类别"),
+    ignore: list[str] | None = typer.Option(None, "--ignore", help="不运行这些规则或类别"),
+    config: Path | None = typer.Option(None, "--config", help="配置文件（[letter] 表给出文号、日期、联系人、落款）"),
+    no_config: bool = typer.Option(False, "--no-config", help="不读取任何配置文件"),
+    pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="同时用 Chromium 打印 PDF 版（默认是）"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度条"),
+) -> None:
+    """每个实施单位或主管部门写一份整改通知（.docx 与 PDF），列出每个问题的表、指标、单元格、填报值、应为与理由。"""
+    flags = dict(paths=paths, format="letter", output=output, fail_on="never", lang="zh", profile=profile,
+                 select=_split(select), ignore=_split(ignore), annotate=None, jobs=None, executor=None, scheduler=None,
+                 skip_unsupported=None, limit=[], config=config, no_config=no_config, quiet=quiet, compare=None,
+                 fail_on_new=False, split_by=None, html_max_mb=5.0, waivers=waivers, letter_by=letter_by.value,
+                 letter_pdf=pdf)
+    _check_flags(flags)
+
+
+@app.command()
+def waive(
+    fingerprint: str | None = typer.Argument(None, help="问题的指纹（JSON 报告的 fingerprint，CSV 的 指纹）"),
+    reason: str = typer.Option(..., "--reason", help="豁免理由（必填）"),
+    rule: str | None = typer.Option(None, "--rule", help="按规则编号找问题（与 --file/--report 一起）"),
+    file: str | None = typer.Option(None, "--file", help="在该文件的核查结果中找问题"),
+    report: Path | None = typer.Option(None, "--report", help="在该 JSON 报告（jixiao check --format json）中找问题"),
+    project: str | None = typer.Option(None, "--project", help="项目名称（或其一部分）"),
+    indicator: str | None = typer.Option(None, "--indicator", help="指标名称"),
+    by: str | None = typer.Option(None, "--by", help="审核人（默认：当前系统用户）"),
+    expires: str | None = typer.Option(None, "--expires", help="最后有效日期 YYYY-MM-DD"),
+    waivers: Path | None = typer.Option(None, "--waivers", help="豁免清单（默认：配置文件旁或当前目录的 jixiao-waivers.toml）"),
+    config: Path | None = typer.Option(None, "--config", help="配置文件"),
+    no_config: bool = typer.Option(False, "--no-config", help="不读取任何配置文件"),
+) -> None:
+    """认可一个问题：写入豁免清单（谁、何时、理由、有效期），此后 check 将其标为已豁免，不计入核查结果。"""
+    from checker.waivers import Waiver, WaiverError, add_waiver, current_user, default_path, parse_date
+
+    if not reason.strip():
+        _fail("--reason 不能为空：请写明豁免理由")
+    try:
+        until = parse_date(expires, "--expires")
+    except WaiverError as exc:
+        _fail(str(exc))
+    found = _waived_finding(fingerprint, rule, file, report, project, indicator, config, no_config)
+    cfg_source = _config_source(config, no_config)
+    target = waivers or (Path(cfg_source.get("waivers")) if cfg_source.get("waivers") else
+                         default_path(cfg_source.get("source")))
+    from datetime import datetime as _dt
+    w = Waiver(fingerprint=found["fingerprint"], reason=" ".join(reason.split()), by=by or current_user(),
+               at=_dt.now().astimezone().replace(microsecond=0).isoformat(), expires=until,
+               **{k: str(found.get(k, "") or "") for k in ("rule", "file", "project", "section", "indicator",
+                                                          "location", "message")})
+    try:
+        number = add_waiver(target, w)
+    except WaiverError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{target}: 无法写入豁免清单（{exc.strerror or exc}）")
+    what = " / ".join(x for x in (w.rule, w.project, w.indicator) if x)
+    typer.echo(f"{target}: 第 {number} 条豁免：{w.fingerprint}{'（' + what + '）' if what else ''}，理由：{w.reason}")
+
+
+def _config_source(config: Path | None, no_config: bool) -> dict:
+    from checker.settings import SettingsError, config_path, load_settings
+
+    try:
+        cfg = load_settings(config_path(config and str(config), no_config))
+    except SettingsError as exc:
+        _fail(str(exc))
+    return {"source": cfg.source or None, "waivers": getattr(cfg, "waivers", None)}
+
+
+def _waived_finding(fingerprint, rule, file, report, project, indicator, config, no_config) -> dict:
+    """The finding a ``waive`` names: looked up in a JSON report or a fresh check of a file, or the
+    fingerprint alone when neither is given."""
+    from checker.fingerprint import normalise
+    from checker.waivers import FINGERPRINT
+
+    if fingerprint is not None and not FINGERPRINT.match(fingerprint.strip()):
+        _fail(f"{fingerprint}: 不是 jixiao 的指纹（16 位十六进制，如 3f2a9c0d5e6b7a81）")
+    if report is None and file is None:
+        if fingerprint is None:
+            _fail("请给出问题的指纹，或用 --file/--report 与 --rule、--project、--indicator 指明问题")
+        return {"fingerprint": fingerprint.strip(), "rule": (rule or "").upper(), "project": project or "",
+                "indicator": indicator or ""}
+    candidates = _report_findings(report) if report is not None else _file_findings(file, config, no_config)
+    if file is not None and report is not None:
+        candidates = [f for f in candidates if f.get("file") == file or Path(str(f.get("file"))).name == Path(file).name]
+
+    def keep(f: dict) -> bool:
+        return ((fingerprint is None or f.get("fingerprint") == fingerprint.strip())
+                and (rule is None or str(f.get("rule", "")).upper() == rule.strip().upper())
+                and (project is None or normalise(project) in normalise(f.get("project", "")))
+                and (indicator is None or normalise(f.get("indicator", "")) == normalise(indicator)))
+
+    hits = [f for f in candidates if keep(f)]
+    where = report or file
+    if not hits:
+        _fail(f"{where}: 没有找到符合条件的问题（规则 {rule or '任意'}，项目 {project or '任意'}，指标 {indicator or '任意'}）")
+    if len(hits) > 1:
+        lines = [f"{where}: 有 {len(hits)} 个问题符合条件，请用指纹指明其中一个："]
+        lines += [f"  {f['fingerprint']}  {f.get('location', '')} {f.get('rule', '')} {f.get('project', '')} / "
+                  f"{f.get('indicator', '')}" for f in hits[:20]]
+        _fail("\n".join(lines))
+    return hits[0]
+
+
+def _report_findings(report: Path) -> list[dict]:
+    from checker.compare import BaselineError, load_baseline
+
+    try:
+        return load_baseline(report)
+    except BaselineError as exc:
+        _fail(str(exc))
+
+
+def _file_findings(file: str, config: Path | None, no_config: bool) -> list[dict]:
+    flags = dict(paths=[file], format="text", output=None, fail_on=None, lang=None, profile=None, select=None,
+                 ignore=None, annotate=None, jobs=1, executor=None, scheduler=None, skip_unsupported=None, limit=[],
+                 config=config, no_config=no_config, quiet=True, compare=None, fail_on_new=False, split_by=None,
+                 html_max_mb=5.0, waivers=None, letter_by="unit")
+    try:
+        plan = _plan(flags)
+    except UsageError as exc:
+        _fail(str(exc))
+    plan.extra["waivers"] = None
+    result = _run(plan)
+    bad = [s for s in result.files if s.status in ("unreadable", "skipped")]
+    if bad:
+        _fail(f"{bad[0].path}: {bad[0].error_message}")
+    cols = ["rule", "file", "project", "section", "indicator", "location", "message", "fingerprint"]
+    return result.findings[cols].to_dict("records")
+
+
+@app.command(name="waivers")
+def list_waivers(
+    file: Path | None = typer.Option(None, "--waivers", help="豁免清单（默认：配置文件旁或当前目录的 jixiao-waivers.toml）"),
+    config: Path | None = typer.Option(None, "--config", help="配置文件"),
+    no_config: bool = typer.Option(False, "--no-config", help="不读取任何配置文件"),
+) -> None:
+    """列出豁免清单：每条豁免的指纹、规则、项目、指标、理由、审核人、日期与有效期。"""
+    from datetime import date
+
+    from checker.waivers import WaiverError, default_path, load_waivers
+
+    src = _config_source(config, no_config)
+    path = file or (Path(src["waivers"]) if src.get("waivers") else default_path(src.get("source")))
+    if not path.exists():
+        typer.echo(f"{path}: 没有豁免清单")
+        return
+    try:
+        items = load_waivers(path)
+    except WaiverError as exc:
+        _fail(str(exc))
+    today = date.today()
+    lines = [f"{path}: {len(items)} 条豁免"]
+    for w in items:
+        what = " / ".join(x for x in (w.rule, w.project, w.indicator) if x)
+        state = "已过期" if w.expired(today) else (f"有效至 {w.expires.isoformat()}" if w.expires else "长期有效")
+        lines.append(f"{w.number}. {w.fingerprint} {what}：{w.reason}（{w.by or '未署名'}，{w.at[:10]}，{state}）")
+    _stdout_text("\n".join(lines) + "\n")
 
 
 @app.command()

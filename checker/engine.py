@@ -27,7 +27,8 @@ from checker.rowstore import RowStore
 from checker.selection import canonical, canonical_severity
 from rules import Rule, select
 
-FINDING_COLUMNS = [c for c in M.Findings.to_schema().columns if c != "fingerprint"]  # filled once ordered
+FINDING_COLUMNS = [c for c in M.Findings.to_schema().columns  # fingerprint filled once ordered; waivers after
+                   if c != "fingerprint" and c not in M.FINDING_DEFAULTS]
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def check(paths: list[str], profile: Profile | None = None, lang: str = "zh",
     findings = run_rules(batch, chosen)
     findings = _per_path(findings, opts.per_path)
     findings = coherence.demote(findings)   # a table in doubt: its cascade kept as infos
-    findings = M.validate_frame(M.Findings, with_fingerprints(_order(findings, statuses)))
+    findings = M.validate_frame(M.Findings, with_fingerprints(_order(findings, statuses)).assign(**M.FINDING_DEFAULTS))
     return Result(files=statuses, projects=_with_totals(batch), funds=batch.funds, sections=batch.sections,
                   indicators=batch.indicators, findings=findings, lang=lang, version=__version__,
                   skip_unsupported=opts.skip_unsupported, extra={"profile": profile.name})

@@ -59,12 +59,22 @@ def input_failed(result) -> bool:
     return not any(s.status in (CHECKED, UNRECOGNISED) for s in result.files)
 
 
+def gating(findings):
+    """The findings that count toward the gate: all but those a waiver accepted (``checker.waivers``)."""
+    if "waived" not in findings.columns or findings.empty:
+        return findings
+    from checker.selection import UNSILENCEABLE  # a file nobody read fails, whatever a waiver says
+
+    return findings[~findings["waived"].astype(bool) | findings["rule"].isin(UNSILENCEABLE)]
+
+
 def passed(result) -> bool:
-    """True when nothing at or above ``result.fail_on`` was found and every input was read."""
+    """True when nothing at or above ``result.fail_on`` was found (waived findings never count)
+    and every input was read."""
     if input_failed(result):
         return False
-    c = result.counts()
-    return not any(c[s] and at_or_above(s, result.fail_on) for s in SEVERITIES)
+    c = gating(result.findings)["severity"].value_counts()
+    return not any(c.get(s, 0) and at_or_above(s, result.fail_on) for s in SEVERITIES)
 
 
 def exit_code(result) -> int:

@@ -320,6 +320,12 @@ class Findings(_Strict):
     message: Series[str]
     message_en: Series[str]
     fingerprint: Series[str]                                  # checker.fingerprint: stable across resubmissions
+    waived: Series[bool]                                      # accepted by a waiver (checker.waivers): shown, never gating
+    waiver_reason: Series[str]                                # the waiver's reason ("" when not waived)
+
+
+# Findings columns filled after the rules have run, with these defaults (checker.waivers sets them).
+FINDING_DEFAULTS = {"waived": False, "waiver_reason": ""}
 
 
 SCHEMAS = {

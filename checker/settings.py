@@ -43,8 +43,11 @@ LEVELS = (*SEVERITIES, "off")
 EXECUTORS = ("local", "dask")
 LANGS = ("zh", "en")
 TOP_KEYS = ("select", "ignore", "severity", "fail-on", "profile", "jobs", "executor", "scheduler",
-            "skip-unsupported", "lang", "limits", "per-path")
+            "skip-unsupported", "lang", "limits", "per-path", "waivers", "letter")
 PER_PATH_KEYS = ("select", "ignore", "severity")
+# [letter]: the send-back letter's 文号 ({n}: the letter's number in the run), date, 落款 and contact.
+LETTER_KEYS = ("number", "date", "issuer", "signer", "contact", "phone", "deadline")
+LETTER_DATES = ("date", "deadline")
 
 
 class SettingsError(ValueError):
@@ -66,6 +69,8 @@ class Settings:
     lang: str | None = None
     limits: dict[str, float] = field(default_factory=dict)
     per_path: list[PathOverride] = field(default_factory=list)
+    waivers: str | None = None             # the waivers file, made absolute against the config file's folder
+    letter: dict = field(default_factory=dict)   # [letter]: LETTER_KEYS, dates as datetime.date
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -183,7 +188,33 @@ def _settings(raw: dict, path: Path) -> Settings:
     profile = _typed(raw, "profile", str, where)
     s.profile = str(base / profile) if profile else None
     s.limits = limits_from(_table(raw, "limits", where), where)
+    waivers = _typed(raw, "waivers", str, where)
+    s.waivers = str(base / waivers) if waivers else None
+    s.letter = letter_from(_table(raw, "letter", where), f"{where}: letter")
     return s
+
+
+def letter_from(raw: dict, where: str) -> dict:
+    """The [letter] table checked: known keys, strings, dates as dates."""
+    import datetime as dt
+
+    _no_unknown(raw, LETTER_KEYS, where)
+    out = {}
+    for key, value in raw.items():
+        if key in LETTER_DATES:
+            if isinstance(value, dt.datetime):
+                value = value.date()
+            elif isinstance(value, str):
+                try:
+                    value = dt.date.fromisoformat(value.strip())
+                except ValueError:
+                    raise SettingsError(f"{where}.{key} 应为日期 YYYY-MM-DD，而不是 {value!r}") from None
+            if not isinstance(value, dt.date):
+                raise SettingsError(f"{where}.{key} 应为日期 YYYY-MM-DD，而不是 {value!r}")
+        elif not isinstance(value, str):
+            raise SettingsError(f"{where}.{key} 应为字符串，而不是 {value!r}")
+        out[key] = value
+    return out
 
 
 def limits_from(raw: dict, where: str) -> dict[str, float]:

@@ -12,6 +12,7 @@ import io
 
 from checker.compare import comparison_of, states
 from checker.gate import table_statuses
+from checker.waivers import report_of
 from reports import labels
 from reports.frames import columns
 from reports.locations import shown
@@ -42,9 +43,12 @@ def render_csv(result) -> str:
     head = list(HEADER_ZH if lang == "zh" else COLUMNS)
     if comp is not None:
         head.append("比对" if lang == "zh" else "baseline")
+    waivers = report_of(result) is not None   # a waivers file in force: two columns more
+    if waivers:
+        head += ["豁免", "豁免理由"] if lang == "zh" else ["waived", "waiver_reason"]
     w.writerow(head)
     msg = "message_en" if lang == "en" else "message"
-    c = columns(result.findings, [*COLUMNS[:10], msg, "fingerprint"])
+    c = columns(result.findings, [*COLUMNS[:10], msg, "fingerprint", "waived", "waiver_reason"])
     status = {s.path: s for s in result.files}
     st = states(result)
     table = table_statuses(result)
@@ -58,18 +62,21 @@ def render_csv(result) -> str:
                labels.table_status(table[pids[n]], lang) if pids[n] in table else ""]
         if st is not None:
             row.append(labels.baseline(st[n], lang))
+        if waivers:
+            row += [("已豁免" if lang == "zh" else "waived") if c["waived"][n] else "", c["waiver_reason"][n] or ""]
         w.writerow(_row(row))
     seen = set(c["file"])
+    pad = [""] * ((st is not None) + 2 * waivers)
     for s in result.files:
         if s.path not in seen:
             row = [s.path, "", "", "", "", "", "", "", "", "", s.error_message, labels.status(s.status, lang), "", ""]
-            w.writerow(_row(row + ([""] if st is not None else [])))
+            w.writerow(_row(row + pad))
     if comp is not None:
         for f in comp.fixed.itertuples(index=False):
             row = [f.file, f.project, f.section, f.indicator, f.location, f.rule, f.family,
                    labels.severity(f.severity, lang), f.reported, f.expected, f.message, "", f.fingerprint, "",
                    labels.baseline("fixed", lang)]
-            w.writerow(_row(row))
+            w.writerow(_row(row + [""] * (2 * waivers)))
     return "\ufeff" + out.getvalue()
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from checker import precision as P
-from checker.compare import FIXED, NEW, comparison_of, gate_view, states
+from checker.compare import FIXED, NEW, changes_of, comparison_of, field_label, gate_view, states
 from checker.gate import SEVERITIES, TABLE_FAIL, TABLE_PASS, passed, table_level, table_status, table_statuses, worst
 from checker.model import FAMILIES
 from reports import labels
@@ -26,6 +26,18 @@ from reports.frames import columns, positions
 from reports.html_labels import FUND_LINE, LABELS
 from reports.locations import shown
 
+# A reviewer's round: waivers and the figures changed since the last round.
+ROUND_LABELS = {
+    "zh": {"waived": "已豁免", "waiver_reason": "豁免理由", "waivers": "豁免清单", "waived_count": "已豁免",
+           "stale_waivers": "已失效的豁免（没有匹配的问题）", "expired_waivers": "已过期的豁免（不再适用）",
+           "waiver_applied": "豁免问题", "changed_figures": "改动的数字", "field": "栏目", "old_value": "上次填报",
+           "new_value": "本次填报", "expires": "有效期至", "by": "审核人", "fingerprint": "指纹"},
+    "en": {"waived": "waived", "waiver_reason": "Reason", "waivers": "Waivers", "waived_count": "Waived",
+           "stale_waivers": "Stale waivers (matching no finding)", "expired_waivers": "Expired waivers (no longer applied)",
+           "waiver_applied": "findings waived", "changed_figures": "Figures changed", "field": "Field",
+           "old_value": "Before", "new_value": "Now", "expires": "Expires", "by": "By", "fingerprint": "Fingerprint"},
+}
+
 STATE_ORDER = {"fail": 0, "doubt": 1, "attention": 2, "pass": 3}
 
 IND_COLUMNS = ["project_id", "level1", "level2", "name", "target_raw", "actual_raw", "weight_raw", "score_raw",
@@ -34,7 +46,7 @@ IND_COLUMNS = ["project_id", "level1", "level2", "name", "target_raw", "actual_r
 FUND_COLUMNS = ["project_id", "line", "label", "budget_initial", "budget", "spent", "weight", "rate", "score",
                 "expected_rate", "expected_score", "loc", "loc_budget", "loc_spent", "loc_rate", "loc_score"]
 FINDING_COLUMNS = ["rule", "family", "severity", "file", "project", "project_id", "section", "indicator",
-                   "location", "reported", "expected", "message", "message_en", "fingerprint"]
+                   "location", "reported", "expected", "message", "message_en", "fingerprint", "waived", "waiver_reason"]
 
 
 def _missing(x) -> bool:
@@ -214,7 +226,7 @@ def finding_view(f: dict, lang: str) -> dict:
 def build(result) -> dict:
     """Everything the templates need, in display order."""
     lang = labels.lang_of(result)
-    L = LABELS[lang]
+    L = {**LABELS[lang], **ROUND_LABELS[lang]}
     fcols = columns(result.findings, FINDING_COLUMNS)
     st = states(result) or [""] * len(result.findings)
     findings = [finding_view({k: fcols[k][n] for k in FINDING_COLUMNS} | {"state": st[n]}, lang)
@@ -252,6 +264,7 @@ def build(result) -> dict:
         "filters": filter_options(findings, files, depts, lang),
         "departments": department_views(result),
         "file_level": [f for fl in files for f in fl["findings"]],
+        "waivers": waivers_view(result), "changes": changes_view(result, lang),
     }
 
 
@@ -285,6 +298,22 @@ def department_views(result) -> list[dict]:
                  over_mean_text=num(d["over_mean"]), stated_text=grade_text(d["stated"]),
                  regraded_text=grade_text(d["regraded"]), rules_text=rules_text(d["top_rules"]))
     return rows
+
+
+def waivers_view(result) -> dict | None:
+    """The waivers file in force: findings waived, stale and expired waivers."""
+    from checker.waivers import report_of
+
+    rep = report_of(result)
+    if rep is None:
+        return None
+    return {"path": rep.path, "count": len(rep.waivers), "applied": rep.applied,
+            "stale": [w.as_dict() for w in rep.stale], "expired": [w.as_dict() for w in rep.expired]}
+
+
+def changes_view(result, lang: str) -> list[dict]:
+    """Figures changed since the baseline, with their field's label."""
+    return [{**ch, "label": field_label(ch["field"], lang)} for ch in changes_of(result) or []]
 
 
 def file_view(s, n: int, counts: Counter, file_findings: list, fail_on: str, lang: str) -> dict:
@@ -330,7 +359,7 @@ def project_views(result, by_project, file_index, depts, statuses, lang, L) -> l
         fidx = f"f{file_index.get(p['file'], 0)}"
         for f in pf:
             f["file_idx"] = fidx
-        sevs = [f["severity"] for f in pf]
+        sevs = [f["severity"] for f in pf if not f.get("waived")]   # a waived finding needs no attention
         status = statuses.get(pid, TABLE_PASS)
         state = shown_state(status, sevs)
         out.append({

@@ -6,7 +6,10 @@ thousands of findings never becomes one giant string; the bytes are exactly thos
 
 Each finding carries its ``fingerprint`` (stable across resubmissions); with ``--compare`` each
 also carries ``baseline`` ("new" or "persisting"), the baseline's findings no longer found are
-listed under ``fixed``, and ``summary`` counts all three.
+listed under ``fixed``, the figures changed under ``changed_figures``, and ``summary`` counts them.
+With a waivers file in force each finding carries ``waived`` and ``waiver_reason``, ``waivers``
+lists the stale and expired ones and ``summary.waived`` counts the waived findings.  ``figures``
+holds every figure read, with its cell (the next round's baseline).
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ import json
 import math
 from collections.abc import Iterable, Iterator
 
-from checker.compare import FIXED, NEW, PERSISTING, comparison_of, gate_view, states
+from checker.compare import FIXED, NEW, PERSISTING, changes_of, comparison_of, field_label, figures, gate_view, states
 from checker.gate import passed, table_counts, table_statuses
+from checker.waivers import report_of, waived_count
 from reports.frames import columns
 
 
@@ -48,12 +52,16 @@ def projects(result) -> Iterator[dict]:
 
 def findings(result) -> Iterator[dict]:
     msg_col = "message_en" if result.lang == "en" else "message"
-    c = columns(result.findings, [*FINDING_KEYS, msg_col, "fingerprint"])
+    c = columns(result.findings, [*FINDING_KEYS, msg_col, "fingerprint", "waived", "waiver_reason"])
     st = states(result)
+    waivers_in_force = report_of(result) is not None
     for n in range(len(result.findings)):
         row = {k: c[k][n] for k in FINDING_KEYS}
         row["message"] = c[msg_col][n]
         row["fingerprint"] = c["fingerprint"][n]
+        if waivers_in_force:  # accepted by a waiver: shown, never failing the gate
+            row["waived"] = bool(c["waived"][n])
+            row["waiver_reason"] = c["waiver_reason"][n] or ""
         if st is not None:
             row["baseline"] = st[n]
         yield row
@@ -75,7 +83,28 @@ def summary(result) -> dict:
     if comp is not None:
         out.update(new=comp.counts[NEW], persisting=comp.counts[PERSISTING], fixed=comp.counts[FIXED],
                    baseline=comp.baseline, new_only=comp.new_only)
+    changed = changes_of(result)
+    if changed is not None:
+        out["changed_figures"] = len(changed)
+    if report_of(result) is not None:
+        out["waived"] = waived_count(result)
     return out
+
+
+def waivers(result) -> dict:
+    """The waivers file in force: how many findings it waived, the waivers matching nothing
+    (stale) and those past their date (expired, no longer applied)."""
+    rep = report_of(result)
+    keys = ["fingerprint", "rule", "project", "indicator", "reason", "by", "at", "expires"]
+    return {"file": rep.path, "count": len(rep.waivers), "applied": rep.applied,
+            "stale": [{k: w.as_dict()[k] for k in keys} for w in rep.stale],
+            "expired": [{k: w.as_dict()[k] for k in keys} for w in rep.expired]}
+
+
+def changed_figures(result) -> Iterator[dict]:
+    lang = "en" if result.lang == "en" else "zh"
+    for ch in changes_of(result):
+        yield {**ch, "label": field_label(ch["field"], lang)}
 
 
 def _items(result) -> list[tuple[str, object]]:
@@ -83,6 +112,11 @@ def _items(result) -> list[tuple[str, object]]:
              ("projects", projects(result)), ("findings", findings(result))]
     if comparison_of(result) is not None:
         items.append(("fixed", fixed(result)))
+    if changes_of(result) is not None:
+        items.append(("changed_figures", changed_figures(result)))
+    if report_of(result) is not None:
+        items.append(("waivers", waivers(result)))
+    items.append(("figures", figures(result)))   # what was read, cell by cell: the next round's --compare
     items.append(("summary", summary(result)))
     return items
 

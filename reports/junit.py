@@ -102,7 +102,7 @@ def render_junit(result) -> str:
     msg = "message_en" if lang == "en" else "message"
     gated = gate_view(result)  # what may fail a case: all findings, or only new ones
     gate_ids = set(gated.findings.index)
-    c = columns(result.findings, ["project_id", "file", "location", "rule", "severity", msg])
+    c = columns(result.findings, ["project_id", "file", "location", "rule", "severity", msg, "waived", "waiver_reason"])
     st = states(result) or [""] * len(result.findings)
     by_project = defaultdict(list)
     for n, idx in enumerate(result.findings.index):
@@ -119,6 +119,7 @@ def render_junit(result) -> str:
     for s in result.files:
         suite = ET.SubElement(root, "testsuite", name=s.path)
         t = dict(tests=0, failures=0, errors=0, skipped=0)
+        waived: list[str] = []
         if s.status != "checked":
             f, e, k = _file_case(suite, s, lang)
             t.update(tests=1, failures=f, errors=e, skipped=k)
@@ -132,8 +133,11 @@ def render_junit(result) -> str:
             status = statuses.get(pid) if isinstance(pid, str) else table_status(
                 [c["severity"][n] for n, gate in mine if gate], [c["rule"][n] for n, _ in mine], result.fail_on)
             t["failures"] += _table_case(case, status, mine, c, st, (level, msg, lang))
-        if fixed_by_file.get(s.path):
-            ET.SubElement(suite, "system-out").text = "\n".join(fixed_by_file.pop(s.path))
+            waived += [f"{'已豁免' if lang == 'zh' else 'waived'}: {name}: {c['location'][n]}: {c['rule'][n]} {c[msg][n]}"
+                       f" ({c['waiver_reason'][n]})" for n, _ in mine if c["waived"][n]]
+        out_lines = fixed_by_file.pop(s.path, []) + waived
+        if out_lines:
+            ET.SubElement(suite, "system-out").text = "\n".join(out_lines)
         for k, v in t.items():
             suite.set(k, str(v))
             totals[k] += v

@@ -26,7 +26,7 @@ LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 BASELINE_STATE = {NEW: "new", "persisting": "unchanged", FIXED: "absent"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINDING = ["rule", "severity", "file", "project", "section", "indicator", "location", "reported", "expected",
-           "message", "message_en", "fingerprint"]
+           "message", "message_en", "fingerprint", "waived", "waiver_reason"]
 
 
 def uri(path: str) -> str:
@@ -86,6 +86,8 @@ def _result(f: dict, rule_index: dict, artifacts: dict, msg: str, state: str | N
         out.update(kind="fail", level=LEVEL[f["severity"]])
     if state:
         out["baselineState"] = BASELINE_STATE[state]
+    if f.get("waived"):  # accepted by a reviewer in jixiao-waivers.toml: suppressed, with the reason
+        out["suppressions"] = [{"kind": "external", "justification": f.get("waiver_reason") or ""}]
     return out
 
 

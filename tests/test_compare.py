@@ -100,7 +100,7 @@ def test_text_marks_each_line_and_lists_the_fixed(runs):
         f"已修正: {SEED}: IND.OVERSCORE 医保智能审核移动终端经费 / 移动终端台数: "
         "得分 3 高于按公式计算的 2.33（正向: 5 × min(B/A, 1) = 5 × 7/15 = 2.3333；"
         "指标值 ≥15台，实际值 7），自评得分虚高"]
-    assert out[-1].endswith("与上次相比：新增 1，遗留 26，已修正 1")
+    assert out[-1].endswith("与上次相比：新增 1，遗留 26，已修正 1，改动数字 3 处")
 
 
 def test_csv_html_sarif_junit_carry_the_comparison(runs):
@@ -128,3 +128,66 @@ def test_csv_html_sarif_junit_carry_the_comparison(runs):
     failed = [c for c in root.iter("testcase") if c.find("failure") is not None]
     assert [c.get("name") for c in failed] == ["机关党建经费"] and "[新增]" in failed[0].find("failure").text
     assert "已修正: IND.OVERSCORE 医保智能审核移动终端经费" in root.find("testsuite/system-out").text
+
+
+# ---------------------------------------------------------------- figures changed between rounds
+
+
+def test_json_keeps_every_figure_read_with_its_cell(runs):
+    tmp, old, _ = runs
+    doc = json.loads(old.read_text(encoding="utf-8"))
+    figs = {(f["project"], f["indicator"], f["field"]): f for f in doc["figures"]}
+    assert figs[("医保智能审核移动终端经费", "移动终端台数", "A")]["value"] == "≥15台"
+    assert figs[("医保智能审核移动终端经费", "移动终端台数", "B")]["value"] == "7"
+    assert figs[("医保智能审核移动终端经费", "移动终端台数", "score")] == {
+        "file": str(SEED), "project": "医保智能审核移动终端经费", "section": "数量指标", "indicator": "移动终端台数",
+        "field": "score", "value": "3", "location": "line 103 col 8"}
+    assert figs[("机关党建经费", "总分", "total")]["value"] == "100"
+    spent = [f for f in doc["figures"] if f["project"] == "机关党建经费" and f["section"] == "资金" and f["field"] == "spent"]
+    assert spent and spent[0]["location"].startswith("line ")
+
+
+def test_compare_lists_the_figures_changed_in_every_format(runs):
+    tmp = runs[0]
+    out = compare(runs).stdout.splitlines()
+    changed = [line for line in out if line.startswith("改动: ")]
+    v2 = runs[2]
+    assert changed == [
+        f"改动: {v2}:line 104 col 8 医保智能审核移动终端经费 / 移动终端台数 得分 3 → 2.33",
+        f"改动: {v2}:line 116 col 8 医保智能审核移动终端经费 / 总分 总分 86 → 85.33",
+        f"改动: {v2}:line 137 col 8 机关党建经费 / 总分 总分 100 → 99"]
+
+    doc = json.loads(compare(runs, "--format", "json").stdout)
+    assert doc["summary"]["changed_figures"] == 3
+    first = doc["changed_figures"][0]
+    assert (first["field"], first["label"], first["old"], first["new"], first["location"], first["old_location"]) == \
+        ("score", "得分", "3", "2.33", "line 104 col 8", "line 103 col 8")
+
+    compare(runs, "--format", "html", "-o", tmp / "fig.html")
+    page = (tmp / "fig.html").read_text(encoding="utf-8")
+    assert page.count('<tr class="changed-figure">') == 3 and "改动的数字" in page
+    assert '<td>得分</td><td class="loc">line 104 col 8</td><td class="val">3</td><td class="val">2.33</td>' in page
+
+
+def test_figures_match_across_a_renamed_file_and_not_across_projects():
+    from checker.compare import figure_changes
+
+    base = [{"file": "r1/a.xlsx", "project": "甲", "section": "数量指标", "indicator": "次数", "field": "score",
+             "value": "15", "location": "项目5!F11"},
+            {"file": "r1/a.xlsx", "project": "乙", "section": "数量指标", "indicator": "次数", "field": "score",
+             "value": "4", "location": "项目6!F11"}]
+    now = [dict(base[0], file="r2/v2.xlsx", value="6"), dict(base[1], file="r2/v2.xlsx", value="4.0")]
+    ch = figure_changes(now, base)
+    assert [(c["project"], c["old"], c["new"], c["location"]) for c in ch] == [("甲", "15", "6", "项目5!F11")]
+    assert figure_changes(now, [dict(base[0], project="丙")]) == []
+
+
+def test_a_baseline_without_figures_compares_findings_only(runs):
+    tmp, old, _ = runs
+    doc = json.loads(old.read_text(encoding="utf-8"))
+    del doc["figures"]
+    older = tmp / "older.json"
+    older.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    res = runner.invoke(app, ["check", str(runs[2]), "--compare", str(older)])
+    assert not any(line.startswith("改动: ") for line in res.stdout.splitlines())
+    assert res.stdout.splitlines()[-1].endswith("已修正 1")
