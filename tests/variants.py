@@ -241,7 +241,7 @@ def aligned(grid: Grid, t: Table, lex: Lexicon) -> bool:
 def _row_aligned(row: list[str], fields: dict[int, str], numeric: list[int], last: int) -> bool:
     """A data row whose cells sit in their columns: nothing right of the header, plain numbers
     under 分值/得分, no level-2 heading in the level-1 column, no target in the name column."""
-    from checker.recognise.labels import level2_of
+    from checker.recognise.labels import level1_of, level2_of
 
     if any(c.strip() for c in row[last + 1:]):
         return False
@@ -249,7 +249,7 @@ def _row_aligned(row: list[str], fields: dict[int, str], numeric: list[int], las
         return False
     for c, f in fields.items():
         cell = squash(row[c]) if c < len(row) else ""
-        if (f == "l1" and level2_of(cell)) or (f == "name" and re.match(r"[≥≤<>=≧≦]|\d+(\.\d+)?[^\d.]{0,3}$", cell)):
+        if (f == "l1" and level2_of(cell) and not level1_of(cell)) or (f == "name" and re.match(r"[≥≤<>=≧≦]|\d+(\.\d+)?[^\d.]{0,3}$", cell)):
             return False
     return True
 
@@ -855,8 +855,10 @@ def file_keys(result, path: str) -> Counter:
     keys: Counter = Counter()
     keys[("FILE", status.status if status else "missing", status.kind if status else "", "", "")] += 1
     fs = result.findings
+    stem = norm(Path(path).stem)
     for f in fs[fs["file"] == path].to_dict("records"):
-        keys[finding_key(f)] += 1
+        k = finding_key(f)
+        keys[(k[0], "<file name>", *k[2:]) if k[1] == stem else k] += 1   # a form without a name is called by its file
     return keys
 
 
