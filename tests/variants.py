@@ -238,6 +238,9 @@ def aligned(grid: Grid, t: Table, lex: Lexicon) -> bool:
     return all(_row_aligned(grid[n], fields, numeric, last) for n in t.body)
 
 
+_TARGETLIKE = re.compile(r"[≥≤<>=≧≦]|\d+(\.\d+)?[^\d.]{0,3}$")
+
+
 def _row_aligned(row: list[str], fields: dict[int, str], numeric: list[int], last: int) -> bool:
     """A data row whose cells sit in their columns: nothing right of the header, plain numbers
     under 分值/得分, no level-2 heading in the level-1 column, no target in the name column."""
@@ -249,7 +252,9 @@ def _row_aligned(row: list[str], fields: dict[int, str], numeric: list[int], las
         return False
     for c, f in fields.items():
         cell = squash(row[c]) if c < len(row) else ""
-        if (f == "l1" and level2_of(cell) and not level1_of(cell)) or (f == "name" and re.match(r"[≥≤<>=≧≦]|\d+(\.\d+)?[^\d.]{0,3}$", cell)):
+        if f == "l1" and level2_of(cell) and not level1_of(cell):
+            return False
+        if f == "name" and _TARGETLIKE.match(cell):
             return False
     return True
 
