@@ -116,9 +116,20 @@ def _bare(text: str) -> str:
 def field_of(text: str, table) -> str | None:
     """The field a header cell names under ``table`` — first match wins, as in the recogniser."""
     s = _bare(text)
-    if not s or len(s) > 14 or re.search(r"\d", s):
-        return None
+    if not s or len(s) > 14 or re.search(r"\d", s) or s in _block_columns() or s.startswith(_block_labels()):
+        return None   # 项目权重 heads block labels, not weights: a synonym of 权重 would change the form
     return next((name for name, words in table if any(w in s for w in words)), None)
+
+
+def _block_columns() -> frozenset[str]:
+    from checker.recognise.columns import BLOCK_COLUMNS
+    return BLOCK_COLUMNS
+
+
+def _block_labels() -> tuple[str, ...]:
+    """Labels of a funds block (年度预算申请（万元）): never a column to rename."""
+    from checker.lexicon import LEXICON
+    return LEXICON.words("fund_block", "label")
 
 
 def words_for(fieldname: str, table) -> list[str]:
@@ -833,6 +844,8 @@ def norm(value) -> str:
 
 
 Key = tuple[str, str, str, str, str]
+# Findings that report a variant's change itself (a hidden row or column listed), not a reading.
+REPORTS_THE_CHANGE = frozenset({"PARSE.HIDDEN"})
 
 
 @lru_cache(maxsize=1 << 14)
@@ -862,6 +875,8 @@ def file_keys(result, path: str) -> Counter:
     fs = result.findings
     stem = norm(Path(path).stem)
     for f in fs[fs["file"] == path].to_dict("records"):
+        if f["rule"] in REPORTS_THE_CHANGE:
+            continue   # the variant's own change, said: "隐藏内容未读取…" is what a hidden row must give
         k = finding_key(f)
         keys[(k[0], "<file name>", *k[2:]) if k[1] == stem else k] += 1   # a form without a name is called by its file
     return keys

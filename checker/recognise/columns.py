@@ -37,6 +37,7 @@ NAME_WITHOUT_NAME = LEXICON.words("column_roles", "name_without_name")
 BLOCK_LABELS = LEXICON.words("column_roles", "block_label")
 BLOCK_COLUMNS = frozenset(LEXICON.words("column_roles", "block_column"))
 
+_DIGIT = re.compile(r"\d")
 MULTI = {"target", "actual", "note", "method", "explain", "label", "unknown"}  # fields that may span several cells
 VALUE_FIELDS = ("target", "actual", "weight", "score", "review")
 
@@ -75,10 +76,12 @@ class ColumnMap:
         """The header printed again where the table goes on over a page (Word, PDF): every filled
         cell of the row is one of the header's words."""
         keys = [c.key for c in row.cells if c.key]
-        words = [k for k in keys if k in self.words]
+        # A header word of this map, or any word that names a column (a second block's header may
+        # use other words for the same columns).
+        words = [k for k in keys if k in self.words or (field_of(k) is not None and not _DIGIT.search(k))]
         # Beside the header words, a block label with its weight may lead the row again
         # ("年度绩效目标2(40分) | 一级指标 | …": the second block of a 20/80 form).
-        others = [k for k in keys if k not in self.words]
+        others = [k for k in keys if k not in words]
         return len(words) >= 2 and all(declared_weight(k) is not None and not (level1_of(k) or level2_of(k))
                                        for k in others)
 

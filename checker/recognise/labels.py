@@ -18,7 +18,7 @@ _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（]
 _WEIGHT = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]?")
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _WEIGHT_SUFFIX = re.compile(r"(\d+(?:\.\d+)?)分$")
-_PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：.、]?|\d+\s*[.、．])\s*")
+_PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：.、]?|\d{1,2}\s*[.、．](?!\d))\s*")   # "1." / "2、", never "2023.07"
 
 
 

@@ -36,6 +36,7 @@ L1_FRAGMENTS = LEXICON.mapping("level1_cut")
 PARENT = PARENT_2021
 INDICATOR_BLOCK = LEXICON.words("blocks", "indicators")
 TOTAL_LABEL = LEXICON.words("row_labels", "total")
+NOTE_LABEL = LEXICON.words("row_labels", "note")
 TIMELINESS = "时效指标"
 SIGN_OFF_ROWS = LEXICON.words("sign_off_rows", "label")
 BUDGET_FIELD = LEXICON.words("header", "budget_amount")
@@ -184,6 +185,9 @@ class TargetReader(GridReader):
         if self._repeats_header(row):
             return
         if first.startswith(TOTAL_LABEL):   # 总分 / 合计 under the indicators: the table ends
+            self._close()
+            return
+        if first.startswith(NOTE_LABEL) and len(row.nonempty()) == 1:   # "注:各地请根据实际情况…": the notes
             self._close()
             return
         if _target_header(row):   # the header itself, after a "绩效指标" heading opened the block
