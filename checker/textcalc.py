@@ -86,6 +86,19 @@ def floors_at_zero(text: str) -> bool:
 _CIRCLED = {c: str(k) for k, c in enumerate("①②③④⑤⑥⑦⑧⑨⑩", start=1)}
 _ITEM_MARK = re.compile(r"(?:^|(?<=[。;\n]))\s*\d{1,2}\s*[.、](?!\d)")
 _CONDITION = re.compile(r"[≥≤<>]|第\s*\d|以上|以下|以内|否则|不足|未达|低于|高于|超过")
+_BONUS = re.compile(r"(最多|最高|至多)?加\s*(\d+(?:\.\d+)?)\s*分")
+
+
+def bonus_allowance(text: str) -> float | None:
+    """The extra points a scoring rule grants above the item's weight: "…一个加1分，最多加2分" → 2
+    (a stated maximum wins), "…的，加1分" → 1; None where the rule grants none."""
+    found = [(bool(m.group(1)), float(m.group(2))) for m in _BONUS.finditer(normalise_text(text or ""))]
+    if not found:
+        return None
+    capped = [v for most, v in found if most]
+    return max(capped) if capped else max(v for _, v in found)
+
+
 _ITEM_CAP = re.compile(r"(?:最多|最高|上限为?)(?:得|计|为)?\s*(\d+(?:\.\d+)?)\s*分")
 _DEDUCT_ALL = re.compile(r"扣完\s*(\d+(?:\.\d+)?)\s*分")
 _PER_UNIT = re.compile(r"每[^,。;\n]{0,20}?(?:得|计|加)\s*\d|按比例|比重计算|[*×]")

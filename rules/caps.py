@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from checker import precision as P
+from checker import textcalc as T
+from checker.derived import each_distinct
 from rules import hits, rule, section_of
 
 
@@ -14,10 +16,32 @@ from rules import hits, rule, section_of
 def item_score(batch):
     """An indicator scored above its own 分值.
     """
-    i = batch.indicators
-    bad = i[i["score"].notna() & i["weight"].notna() & ~i["bonus"] & P.exceeds(i["score"], i["weight"])]
+    over, granted = _over_weight(batch)
+    bad = over[~granted]
     return hits(bad, section=section_of(bad), indicator="name", location="loc_score",
                 reported=bad["score"].map(P.fmt), expected=bad["weight"].map(P.fmt))
+
+
+def _over_weight(batch):
+    """Items scored above their 分值, and whether their own rule grants the extra ("最多加2分")."""
+    i = batch.indicators
+    over = i[i["score"].notna() & i["weight"].notna() & ~i["bonus"] & P.exceeds(i["score"], i["weight"])]
+    extra = each_distinct(over["method"], T.bonus_allowance).astype(float)
+    granted = extra.notna() & ~P.exceeds(over["score"], over["weight"] + extra.fillna(0))
+    return over.assign(extra=extra), granted
+
+
+@rule("CAP.ITEM_BONUS", "warning",
+      "得分 {reported} 超过该指标分值 {expected}，评分标准写有加分（至多加 {extra} 分），请核对加分依据",
+      "Score {reported} is above the weight {expected}; the rule grants up to {extra} extra: check the grounds")
+def item_bonus(batch):
+    """An item scored above its 分值 within the extra points its own rule grants ("正面批示一个加1分，
+    最多加2分"): not an error, but the grounds for the bonus are for the reviewer to see.
+    """
+    over, granted = _over_weight(batch)
+    ok = over[granted]
+    return hits(ok, section=section_of(ok), indicator="name", location="loc_score", reported=ok["score"].map(P.fmt),
+                expected=ok["weight"].map(P.fmt), extra=ok["extra"].map(P.fmt))
 
 
 @rule("CAP.SECTION_SCORE", "error",
