@@ -9,6 +9,7 @@ the choice, the runner-up and the evidence for each.  Signals are found once per
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -107,11 +108,9 @@ def known_signal(signal: str) -> bool:
 def signals(grids: list[Grid]) -> frozenset[str]:
     """Every signal the file shows (looked for in the first SCAN_ROWS rows of each grid)."""
     from checker.recognise import rubric, selfeval, target
-    from checker.recognise.labels import fund_line, squash
+    from checker.recognise.labels import fund_line
 
-    titles = LEXICON.table("titles")
-    header = LEXICON.table("header")
-    by_nature = LEXICON.words("fund_block", "by_source") + LEXICON.words("fund_block", "by_use")
+    titles, header, by_nature = _signal_words()
     found: set[str] = set()
     for g in grids:
         rows = g.rows[:SCAN_ROWS]
@@ -122,11 +121,11 @@ def signals(grids: list[Grid]) -> frozenset[str]:
             if not keys:
                 continue
             joined = "".join(keys)
-            found.update(f"title:{f}" for f, ws in titles if any(w in joined for w in ws))
+            found.update(f"title:{f}" for f, rx in titles if rx.search(joined))
             found.update(f"header:{f}" for f, ws in header if keys[0].startswith(ws))
             if selfeval._is_fund_header(row):
                 found.add("funds_header")
-            if any(w in squash(joined) for w in by_nature):
+            if by_nature.search(joined):
                 found.add("funds_by_nature")
             if fund_line(keys[0]) and any(any(ch.isdigit() for ch in k) for k in keys[1:]):
                 found.add("fund_lines")
@@ -137,6 +136,14 @@ def signals(grids: list[Grid]) -> frozenset[str]:
                 if C.read_header(g.rows, n).has("actual"):
                     found.add("indicator_actual")
     return frozenset(found)
+
+
+@cache
+def _signal_words():
+    """The lexicon's title words as one pattern per field, header labels as tuples, the split words."""
+    titles = tuple((f, re.compile("|".join(map(re.escape, ws)))) for f, ws in LEXICON.table("titles"))
+    by_nature = LEXICON.words("fund_block", "by_source") + LEXICON.words("fund_block", "by_use")
+    return titles, LEXICON.table("header"), re.compile("|".join(map(re.escape, by_nature)))
 
 
 @dataclass
