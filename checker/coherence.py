@@ -354,6 +354,7 @@ READINGS: list[Reading] = [
 
 # Only funds are rewritten by the readings above, so only the checks that read funds can change.
 FUND_CHECKS = tuple(fn for fn, part, _ in CHECKS if part == "funds")
+_TAG = "\x1f"   # joins a table's id and the reading tried on it, in the one frame every trial is scored in
 
 
 def _fund_score(batch, pids) -> pd.DataFrame:
@@ -379,22 +380,25 @@ def settle(batch):
     # The readings rewrite only the funds of the tables that do not tie: the rest of the batch's funds
     # are left out of every trial (a batch of thousands has a handful of such tables).
     narrow = replace(batch, funds=batch.funds[batch.funds["project_id"].isin(open_)]) if open_ else batch
-    for r in READINGS:
-        if not open_:
-            break
+    trials = []   # (order, reading, its batch, the open tables it changes)
+    for k, r in enumerate(READINGS if open_ else ()):
         out = r.apply(narrow)
-        if out is None:
-            continue
-        alt, changed = out
-        pids = open_ & changed
-        if not pids:
-            continue
-        score = _fund_score(alt, pids)
-        for pid, row in score.iterrows():  # a few tables at most: those whose funds do not tie
+        if out is not None and open_ & out[1]:
+            trials.append((k, r, out[0], open_ & out[1]))
+    # Every reading's funds scored in one pass: the tables tagged with the reading tried on them.
+    if trials:
+        tagged = pd.concat([alt.funds[alt.funds["project_id"].isin(pids)].assign(
+            project_id=lambda d, k=k: d["project_id"] + f"{_TAG}{k}") for k, _, alt, pids in trials])
+        scores = _fund_score(replace(narrow, funds=tagged), set(tagged["project_id"]))
+    for k, r, alt, pids in trials:
+        for pid in sorted(pids - set(kept)):   # the first reading under which a table ties is kept
+            key = f"{pid}{_TAG}{k}"
+            if key not in scores.index:
+                continue
+            row = scores.loc[key]
             tried.setdefault(pid, []).append((int(row["tied"]), int(row["n"]), r))
             if row["tied"] == row["n"] and row["n"] >= now.loc[pid, "n"] and row["tied"] > now.loc[pid, "tied"]:
                 kept[pid] = (r, alt.funds[alt.funds["project_id"] == pid])
-                open_.discard(pid)
     if kept:
         keep = batch.funds[~batch.funds["project_id"].isin(kept)]
         batch.funds = pd.concat([keep] + [f for _, f in kept.values()]).sort_index(kind="stable")
