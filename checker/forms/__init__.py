@@ -92,6 +92,7 @@ def descriptions() -> tuple[Description, ...]:
     return tuple(sorted(out, key=lambda d: (len(d.evidence), d.key)))
 
 
+INDICATOR_SIGNALS = frozenset({"indicator_actual", "indicator_target"})
 STRUCTURAL = ("indicator_actual", "indicator_target", "rubric_header", "funds_header", "fund_lines",
               "funds_by_nature")
 
@@ -135,6 +136,8 @@ def signals(grids: list[Grid]) -> frozenset[str]:
                 from checker.recognise import columns as C
                 if C.read_header(g.rows, n).has("actual"):
                     found.add("indicator_actual")
+            if found & INDICATOR_SIGNALS:
+                return frozenset(found)   # the first table's indicator header: what comes before it told the rest
     return frozenset(found)
 
 
