@@ -88,7 +88,7 @@ def describe(fm: FileModel) -> dict:
             "total": {"weight": _num(p["total_weight"]), "score": _num(p["total_score"]), "loc": p["total_loc"]},
         })
     notes = [{"rule": n["code"], "location": n["location"], "detail": n["detail"]} for n in fm.notes]
-    return {"file": fm.path, "kind": fm.kind, "tables": tables, "notes": notes}
+    return {"file": fm.path, "kind": fm.kind, "form": fm.form, "tables": tables, "notes": notes}
 
 
 def _columns(cmap) -> list[dict]:
@@ -112,6 +112,24 @@ def _num(x):
     return int(x) if float(x).is_integer() else float(x)
 
 
+def form_lines(form: dict) -> list[str]:
+    """Which form-kind description was chosen and why, the runner-up, and for a file none fits what
+    was looked for and not found (checker/forms)."""
+    best, runner = form.get("best"), form.get("runner_up")
+    if not best:
+        return []
+    def score(r: dict) -> str:
+        return f"{r['name']}（证据 {r['score']:g} 分，门槛 {r['threshold']:g}）"
+    if not form.get("chosen"):
+        missed = "、".join(best["missed"]) or "无"
+        return [f"表式: 未识别 — 最接近 {score(best)}；未找到: {missed}"]
+    lines = [f"表式: {score(best)}{'（未达门槛，按已有内容读取）' if form.get('fallback') else ''}；"
+             f"依据: {'、'.join(best['found']) or '无'}"]
+    if runner:
+        lines.append(f"次选: {score(runner)}")
+    return lines
+
+
 def render_json(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -123,6 +141,8 @@ def render_text(data: dict, console) -> None:
 
     console.print(f"[bold]{data['file']}[/bold]  类型: {KIND_ZH.get(data['kind'], data['kind'])}，"
                   f"{len(data['tables'])} 张表")
+    for line in form_lines(data.get("form") or {}):
+        console.print(escape(line), highlight=False)
     for t in data["tables"]:
         state = "完整" if t["complete"] else f"不完整（止于 {t['stops_at']}）"
         console.print(f"\n[bold]{t['name']}[/bold]  {t['loc']}  {t['department']}  {t['year'] or ''}  {state}")

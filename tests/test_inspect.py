@@ -50,3 +50,29 @@ def test_unreadable_file_is_one_line_and_exit_2(tmp_path):
     bad.write_bytes(b"not a zip")
     res = runner.invoke(app, ["inspect", str(bad)])
     assert res.exit_code == 2
+
+
+def test_inspect_names_the_form_kind_its_evidence_and_the_runner_up():
+    """`inspect` says which description was chosen and on what evidence; an unrecognised file says what
+    was looked for and not found (checker/forms)."""
+    from pathlib import Path
+
+    from checker.inspect import form_lines, inspect_file
+
+    data = inspect_file(str(Path(__file__).resolve().parents[1] / "data" / "batch" / "004_targets_huoshan.txt"))
+    assert data["form"]["chosen"] == "project_target"
+    assert "indicator_target" in data["form"]["best"]["found"]
+    lines = form_lines(data["form"])
+    assert lines[0].startswith("表式: 项目支出绩效目标表") and "依据:" in lines[0] and "indicator_target" in lines[0]
+    assert lines[1] == "次选: 项目支出绩效自评表（证据 1 分，门槛 5）"   # not a child with the same evidence
+
+
+def test_inspect_of_an_unrecognised_file_says_what_it_did_not_find(tmp_path):
+    from checker.inspect import form_lines, inspect_file
+
+    p = tmp_path / "memo.txt"
+    p.write_text("会议纪要\n今天讨论了工作安排。\n", encoding="utf-8")
+    data = inspect_file(str(p))
+    assert data["kind"] == "unrecognised" and data["form"]["chosen"] == ""
+    line = form_lines(data["form"])[0]
+    assert line.startswith("表式: 未识别") and "未找到:" in line

@@ -159,7 +159,10 @@ class Choice:
 
     def explain(self) -> dict:
         best = self.ranking[0] if self.ranking else None
-        runner = self.ranking[1] if len(self.ranking) > 1 else None
+        # The runner-up is another reading of the file, not a child description that only inherits
+        # the same evidence (部门整体目标表 adds nothing over 目标表 where none of its own words shows).
+        runner = next((r for r in self.ranking[1:] if best is None or (r["score"], r["found"]) != (best["score"], best["found"])),
+                      None)
         return {"chosen": self.description.key if self.description else "", "fallback": self.fallback,
                 "best": best, "runner_up": runner, "ranking": self.ranking}
 
