@@ -61,29 +61,18 @@ def load_baseline(path: str | Path) -> list[dict]:
 
 
 def _baseline_doc(path: str | Path):
-    import os
-    import stat
+    from checker.regular_file import Refused, read_regular
 
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except FileNotFoundError:
-        raise BaselineError(f"{path}: 比对基准文件不存在") from None
-    except OSError as exc:
-        raise BaselineError(f"{path}: 无法读取比对基准（{exc.strerror or exc}）") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise BaselineError(f"{path}: 比对基准不是普通文件")
-        if st.st_size > BASELINE_MAX_BYTES:
-            raise BaselineError(f"{path}: 比对基准过大（{st.st_size} 字节，上限 {BASELINE_MAX_BYTES} 字节）")
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            raw = fh.read(BASELINE_MAX_BYTES + 1)
-    except OSError as exc:
-        raise BaselineError(f"{path}: 无法读取比对基准（{exc.strerror or exc}）") from None
-    finally:
-        os.close(fd)
-    if len(raw) > BASELINE_MAX_BYTES:
-        raise BaselineError(f"{path}: 比对基准过大（上限 {BASELINE_MAX_BYTES} 字节）")
+        raw = read_regular(path, BASELINE_MAX_BYTES)
+    except Refused as r:
+        size = f"{r.size} 字节，" if r.size is not None else ""
+        raise BaselineError({
+            "missing": f"{path}: 比对基准文件不存在",
+            "folder": f"{path}: 比对基准不是普通文件",
+            "not_regular": f"{path}: 比对基准不是普通文件",
+            "too_big": f"{path}: 比对基准过大（{size}上限 {BASELINE_MAX_BYTES} 字节）",
+        }.get(r.why, f"{path}: 无法读取比对基准（{r.detail}）")) from None
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except RecursionError:   # nesting the parser refuses: no report of jixiao nests past 3

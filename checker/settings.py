@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import os
-import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +34,7 @@ from pathlib import Path
 from checker.engine import PathOverride
 from checker.executors import limit_defaults
 from checker.gate import FAIL_ON, SEVERITIES
+from checker.regular_file import Refused, read_regular
 from checker.selection import UnknownRuleError, canonical, canonical_severity, ignorable
 
 CONFIG_NAMES = ("jixiao.toml", "pyproject.toml")
@@ -129,26 +128,14 @@ def read_small_file(path: Path | str, what: str, max_bytes: int = CONFIG_MAX_BYT
     """A settings file's bytes: a regular file (never a device, pipe or folder) of at most
     ``max_bytes``, opened without blocking.  SettingsError (one line) otherwise."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError as exc:
-        raise SettingsError(f"{path}: 无法读取{what}（{exc.strerror or exc}）") from None
-    try:
-        st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            raise SettingsError(f"{path}: 是一个目录，不是{what}文件")
-        if not stat.S_ISREG(st.st_mode):
-            raise SettingsError(f"{path}: 不是普通文件，不能作为{what}")
-        if st.st_size > max_bytes:
-            raise SettingsError(f"{path}: {what}过大（{st.st_size} 字节，上限 {max_bytes} 字节）")
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            data = fh.read(max_bytes + 1)
-    except OSError as exc:
-        raise SettingsError(f"{path}: 无法读取{what}（{exc.strerror or exc}）") from None
-    finally:
-        os.close(fd)
-    if len(data) > max_bytes:
-        raise SettingsError(f"{path}: {what}过大（上限 {max_bytes} 字节）")
-    return data
+        return read_regular(path, max_bytes)
+    except Refused as r:
+        size = f"{r.size} 字节，" if r.size is not None else ""
+        raise SettingsError({
+            "folder": f"{path}: 是一个目录，不是{what}文件",
+            "not_regular": f"{path}: 不是普通文件，不能作为{what}",
+            "too_big": f"{path}: {what}过大（{size}上限 {max_bytes} 字节）",
+        }.get(r.why, f"{path}: 无法读取{what}（{r.detail}）")) from None
 
 
 def _parse(path: Path) -> dict:
