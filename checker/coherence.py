@@ -103,13 +103,24 @@ def fund_line_checks(batch) -> pd.DataFrame:
     c = pd.concat(out, ignore_index=True)
     bad = c[~c["tied"]]
     g = c.groupby(keys, sort=False).agg(tied=("tied", "all")).reset_index()
-    cols = bad.groupby(keys)[["zh", "en"]].agg("、".join).reindex(pd.MultiIndex.from_frame(g[keys]))
+    at = list(zip(*(g[k] for k in keys)))
+    bad_at = list(zip(*(bad[k] for k in keys)))
     how = g["breakdown"].map(lambda b: BREAKDOWN.get(b, ("", ""))[0])
     how_en = g["breakdown"].map(lambda b: BREAKDOWN.get(b, ("", ""))[1])
-    zh_cols = pd.Series(cols["zh"].to_numpy(), index=g.index).fillna("")
-    en_cols = pd.Series(cols["en"].to_numpy(), index=g.index).fillna("").str.replace("、", ", ")
+    zh_of, en_of = _joined(bad_at, bad["zh"], "、"), _joined(bad_at, bad["en"], ", ")
+    zh_cols = pd.Series([zh_of.get(k, "") for k in at], index=g.index, dtype=object)
+    en_cols = pd.Series([en_of.get(k, "") for k in at], index=g.index, dtype=object)
     return _frame(g["project_id"], "资金" + how + "分项合计" + zh_cols.map(lambda x: f"（{x}）" if x else ""),
                   "fund lines " + how_en + " add up" + en_cols.map(lambda x: f" ({x})" if x else ""), g["tied"])
+
+
+def _joined(keys, values, sep: str) -> dict:
+    """The values of each key joined in order (a plain loop: pandas joins strings group by group in
+    Python anyway, with a Series built for every group)."""
+    out: dict = {}
+    for k, v in zip(keys, values):
+        out[k] = f"{out[k]}{sep}{v}" if k in out else v
+    return out
 
 
 def _label(f: pd.DataFrame) -> pd.Series:
@@ -191,8 +202,10 @@ def heading_total_checks(batch) -> pd.DataFrame:
     p = batch.by_project
     p = p[p["complete"] & (p["kind"] != "target")]
     s = batch.sections[batch.sections["project_id"].isin(p.index)]
-    l1 = s[s["level"] == 1].groupby("project_id").agg(w=("weight", "sum"), declared=("weight", lambda w: w.notna().all()))
-    l1 = l1[l1["declared"]]
+    s1 = s[s["level"] == 1]
+    l1 = s1.assign(undeclared=s1["weight"].isna()).groupby("project_id").agg(w=("weight", "sum"),
+                                                                              undeclared=("undeclared", "any"))
+    l1 = l1[~l1["undeclared"]]
     if l1.empty:
         return _frame([], [], [], [])
     l0 = s[(s["level"] == 0) & s["weight"].notna()].groupby("project_id")["weight"].sum().reindex(l1.index)
@@ -251,10 +264,12 @@ PART_ZH = {"funds": "资金", "indicators": "指标"}
 
 
 def checks(batch) -> pd.DataFrame:
-    """Every cross-check of every table: project_id, name (zh), name_en, tied, part, kind."""
-    frames = [fn(batch).assign(part=part, kind=kind) for fn, part, kind in CHECKS]
+    """Every cross-check of every table: project_id, name (zh), name_en, tied, part, kind, check
+    (the function's name)."""
+    frames = [fn(batch).assign(part=part, kind=kind, check=fn.__name__) for fn, part, kind in CHECKS]
     frames = [f for f in frames if len(f)]
-    return pd.concat(frames, ignore_index=True) if frames else _frame([], [], [], []).assign(part="", kind="")
+    return (pd.concat(frames, ignore_index=True) if frames
+            else _frame([], [], [], []).assign(part="", kind="", check=""))
 
 
 def _doubted(c: pd.DataFrame) -> pd.Series:
@@ -270,16 +285,17 @@ def _doubted(c: pd.DataFrame) -> pd.Series:
     return bad.groupby(level="project_id").any()
 
 
-def measure(batch, reading: str = "A", reading_en: str = "A") -> pd.DataFrame:
-    """The coherence of every table of the batch under the reading it holds (``checker.model.Coherence``)."""
-    c = checks(batch)
+def measure(batch, reading: str = "A", reading_en: str = "A", c: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The coherence of every table of the batch under the reading it holds (``checker.model.Coherence``);
+    ``c``: the batch's ``checks``, where already worked out."""
+    c = checks(batch) if c is None else c
     p = batch.projects
     failed = c[~c["tied"]]
     out = pd.DataFrame({"project_id": p["project_id"], "project": p["name"], "file": p["file"]})
     out["checks"] = out["project_id"].map(c.groupby("project_id").size()).fillna(0).astype(int)
     out["tied"] = out["project_id"].map(c.groupby("project_id")["tied"].sum()).fillna(0).astype(int)
-    out["failed_names"] = out["project_id"].map(failed.groupby("project_id")["name"].agg("、".join)).fillna("")
-    out["failed_names_en"] = out["project_id"].map(failed.groupby("project_id")["name_en"].agg("; ".join)).fillna("")
+    out["failed_names"] = out["project_id"].map(_joined(failed["project_id"], failed["name"], "、")).fillna("")
+    out["failed_names_en"] = out["project_id"].map(_joined(failed["project_id"], failed["name_en"], "; ")).fillna("")
     out["reading"], out["reading_en"] = reading, reading_en
     d = _doubted(c)
     out["doubt"] = out["project_id"].isin(d.index[d.to_numpy(dtype=bool)])
@@ -357,8 +373,9 @@ FUND_CHECKS = tuple(fn for fn, part, _ in CHECKS if part == "funds")
 _TAG = "\x1f"   # joins a table's id and the reading tried on it, in the one frame every trial is scored in
 
 
-def _fund_score(batch, pids) -> pd.DataFrame:
-    c = pd.concat([fn(batch) for fn in FUND_CHECKS], ignore_index=True)
+def _fund_score(batch, pids, c: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per table of ``pids``: its fund checks (``c``, where already worked out), how many tie."""
+    c = pd.concat([fn(batch) for fn in FUND_CHECKS], ignore_index=True) if c is None else c
     c = c[c["project_id"].isin(pids)]
     return c.groupby("project_id")["tied"].agg(n="size", tied="sum")
 
@@ -369,11 +386,12 @@ def settle(batch):
     returns ``batch.coherence``; the batch's funds are those of the kept readings.  Idempotent."""
     if getattr(batch, "coherence", None) is not None:
         return batch.coherence
-    base = measure(batch)
-    now = _fund_score(batch, set(batch.projects["project_id"]))
+    c = checks(batch)
+    base = measure(batch, c=c)
+    now = _fund_score(batch, set(batch.projects["project_id"]), c[c["part"] == "funds"])
     # A money column read off breaks the rate (or the score) of its table; a breakdown that does not
     # add up while the rate ties is a mistake in the form, which no other reading of a column mends.
-    rate_off = pd.concat([fn(batch) for fn in (fund_rate_checks, fund_score_checks)], ignore_index=True)
+    rate_off = c[c["check"].isin([fund_rate_checks.__name__, fund_score_checks.__name__])]
     open_ = set(now.index[now["tied"] < now["n"]]) & set(rate_off.loc[~rate_off["tied"].astype(bool), "project_id"])
     kept: dict[str, tuple[Reading, pd.DataFrame]] = {}
     tried: dict[str, list[tuple[int, int, Reading]]] = {}
@@ -425,16 +443,17 @@ def _tried(base: pd.DataFrame, tried: dict, kept: dict, now: pd.DataFrame) -> pd
     alternative was kept): its funds' checks, tied of all."""
     if not tried:
         return base
-    base = base.copy()
+    zh, en = {}, {}
     for pid, results in tried.items():
-        m = base["project_id"] == pid
         if pid in kept:
             t, n = int(now.loc[pid, "tied"]), int(now.loc[pid, "n"])
-            zh, en = f"读法 A：资金 {n} 项中 {t} 项相符", f"reading A: {t} of {n} fund checks tie"
+            zh[pid], en[pid] = f"读法 A：资金 {n} 项中 {t} 项相符", f"reading A: {t} of {n} fund checks tie"
         else:
             t, n, r = max(results, key=lambda x: (x[0] / x[1] if x[1] else 0, x[0]))
-            zh, en = f"{r.name}：资金 {n} 项中 {t} 项相符", f"{r.name_en}: {t} of {n} fund checks tie"
-        base.loc[m, "tried"], base.loc[m, "tried_en"] = zh, en
+            zh[pid], en[pid] = f"{r.name}：资金 {n} 项中 {t} 项相符", f"{r.name_en}: {t} of {n} fund checks tie"
+    base = base.copy()
+    base["tried"] = base["project_id"].map(zh).fillna(base["tried"])
+    base["tried_en"] = base["project_id"].map(en).fillna(base["tried_en"])
     return base
 
 

@@ -186,7 +186,7 @@ def _named(findings, names: list[str]):
 def run_rules(batch: Batch, rules: list[Rule]) -> pd.DataFrame:
     """Every chosen rule over the batch.  A rule that fails is reported as PARSE.INTERNAL and the
     others still count; the PARSE rules run last so they see those failures."""
-    frames = []
+    frames: list[tuple[int, pd.DataFrame]] = []
     projects = batch.by_project
     failures: list[dict] = []
     if not batch.projects.empty:
@@ -197,9 +197,12 @@ def run_rules(batch: Batch, rules: list[Rule]) -> pd.DataFrame:
             failures.append(M.note("PARSE.INTERNAL", "", f"读取相符性核对执行出错: {type(exc).__name__}: {exc}",
                                    f"coherence check failed: {type(exc).__name__}: {exc}", section="coherence"))
     family = ""
-    for r in sorted(rules, key=lambda r: r.family == "PARSE"):
+    order = {id(r): n for n, r in enumerate(sorted(rules, key=lambda r: r.family == "PARSE"))}  # findings' order
+    # SUM first: it reads the weight tables the coherence measure has just built; PARSE last.
+    for r in sorted(rules, key=lambda r: (r.family == "PARSE", r.family != "SUM")):
         if r.family != family:
-            batch.forget()   # the tables the last family shared are not needed again
+            if family:
+                batch.forget()   # the tables the last family shared are not needed again
             family = r.family
         if r.family == "PARSE" and failures:
             batch.notes = pd.concat([batch.notes, pd.DataFrame(failures, columns=M.NOTE_COLUMNS)], ignore_index=True)
@@ -216,10 +219,10 @@ def run_rules(batch: Batch, rules: list[Rule]) -> pd.DataFrame:
             continue
         if out is None or len(out) == 0:
             continue
-        frames.append(_finish(r, out, projects, severity))
+        frames.append((order[id(r)], _finish(r, out, projects, severity)))
     if not frames:
         return M.empty_frame(M.Findings)
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat([f for _, f in sorted(frames, key=lambda t: t[0])], ignore_index=True)
 
 
 def rule_severity(r: Rule, profile: Profile) -> str:

@@ -129,10 +129,16 @@ def _dump(x) -> str:
     return json.dumps(x, ensure_ascii=False, indent=2)
 
 
+def _line(x) -> str:
+    # One record a line: json's C encoder serves only unindented dumps, and the figures list holds
+    # a record for every figure read (≈ 140 a table); indenting each took more time than the check.
+    return json.dumps(x, ensure_ascii=False, separators=(", ", ": "))
+
+
 def _stream_list(items: Iterable[dict], out) -> None:
     first = True
     for item in items:
-        out.write(("[\n    " if first else ",\n    ") + _indent(_dump(item), "    "))
+        out.write(("[\n    " if first else ",\n    ") + _line(item))
         first = False
     out.write("[]" if first else "\n  ]")
 

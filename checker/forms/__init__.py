@@ -108,6 +108,7 @@ def known_signal(signal: str) -> bool:
 
 def signals(grids: list[Grid]) -> frozenset[str]:
     """Every signal the file shows (looked for in the first SCAN_ROWS rows of each grid)."""
+    from checker.recognise import columns as C
     from checker.recognise import rubric, selfeval, target
     from checker.recognise.labels import fund_line
 
@@ -115,12 +116,12 @@ def signals(grids: list[Grid]) -> frozenset[str]:
     found: set[str] = set()
     for g in grids:
         rows = g.rows[:SCAN_ROWS]
-        if rubric._header_index(g) is not None:
-            found.add("rubric_header")
         for n, row in enumerate(rows):
             keys = [c.key for c in row.cells if c.key]
             if not keys:
                 continue
+            if n < rubric.HEADER_ROWS and rubric.is_header({C.field_of(key) for key in keys}):
+                found.add("rubric_header")   # (a rubric's header has no actual, so never ends the scan)
             joined = "".join(keys)
             found.update(f"title:{f}" for f, rx in titles if rx.search(joined))
             found.update(f"header:{f}" for f, ws in header if keys[0].startswith(ws))
@@ -133,7 +134,6 @@ def signals(grids: list[Grid]) -> frozenset[str]:
             if target._target_header(row):
                 found.add("indicator_target")
             elif selfeval._is_indicator_header(g.rows, n):
-                from checker.recognise import columns as C
                 if C.read_header(g.rows, n).has("actual"):
                     found.add("indicator_actual")
             if found & INDICATOR_SIGNALS:

@@ -48,10 +48,16 @@ def field_of(key: str, table: tuple[tuple[str, tuple[str, ...]], ...] = INDICATO
     if not key:
         return None
     text = strip_weight(key) or key
-    for name, fragments in table:
-        if any(f in text for f in fragments):
+    for name, fragments in _patterns(table):
+        if fragments.search(text):
             return name
     return None
+
+
+@lru_cache(maxsize=8)
+def _patterns(table: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, re.Pattern], ...]:
+    """Each field's fragments as one pattern: one search per field instead of one per fragment."""
+    return tuple((name, re.compile("|".join(map(re.escape, fragments)) or "(?!)")) for name, fragments in table)
 
 
 @dataclass

@@ -46,6 +46,7 @@ def declared_weight(text: str) -> float | None:
 
 
 @lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536)
 def strip_weight(text: str) -> str:
     """A heading without its weight or its enumerator: "一、产出指标（50分）" → "产出指标"."""
     s = _ENUMERATOR.sub("", _WEIGHT.sub("", squash(text)))
@@ -89,6 +90,7 @@ def _names_a_heading(s: str) -> bool:
                                          or any(s.startswith(f) and s.endswith("指标") for f, _ in LEVEL2))
 
 
+@lru_cache(maxsize=65536)
 def level1_of(text: str) -> str | None:
     """Canonical level-1 name if the cell is a level-1 heading ('产出指 标 (50分)')."""
     s = strip_weight(text)

@@ -28,10 +28,17 @@ NAME_FIELDS = {"name", "l2"}
 RULE_FIELDS = {"weight", "method", "explain", "score"}
 
 
+HEADER_ROWS = 30   # a rubric's header is among the first rows of its sheet
+
+
+def is_header(fields: set) -> bool:
+    """Do a row's fields (``columns.field_of`` of its cells) make a rubric's header?"""
+    return bool(fields & NAME_FIELDS) and len(fields & RULE_FIELDS) >= 2 and "actual" not in fields
+
+
 def _header_index(grid: Grid) -> int | None:
-    for n, row in enumerate(grid.rows[:30]):
-        found = {C.field_of(c.key) for c in row.cells if c.key}
-        if found & NAME_FIELDS and len(found & RULE_FIELDS) >= 2 and "actual" not in found:
+    for n, row in enumerate(grid.rows[:HEADER_ROWS]):
+        if is_header({C.field_of(c.key) for c in row.cells if c.key}):
             return n
     return None
 
