@@ -133,9 +133,8 @@ def signals(grids: list[Grid]) -> frozenset[str]:
                 found.add("fund_lines")
             if target._target_header(row):
                 found.add("indicator_target")
-            elif selfeval._is_indicator_header(g.rows, n):
-                if C.read_header(g.rows, n).has("actual"):
-                    found.add("indicator_actual")
+            elif selfeval._is_indicator_header(g.rows, n) and C.read_header(g.rows, n).has("actual"):
+                found.add("indicator_actual")
             if found & INDICATOR_SIGNALS:
                 return frozenset(found)   # the first table's indicator header: what comes before it told the rest
     return frozenset(found)
