@@ -6,7 +6,7 @@ derived here once, on first use (``checker.derived``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import pandas as pd
@@ -39,9 +39,32 @@ class Batch:
         return memo[key]
 
     def forget(self) -> None:
-        """Drop what ``once`` kept (the engine calls it between rule families: each family's
-        shared tables serve that family only)."""
+        """Drop what ``once`` kept, and the views of ``of_kinds`` with theirs (the engine calls it
+        between rule families: each family's shared tables serve that family only)."""
         self.__dict__.pop("_memo", None)
+        self.__dict__.pop("_views", None)
+
+    def of_kinds(self, kinds: tuple[str, ...]) -> Batch | None:
+        """The batch as a rule declared for these form kinds (``checker.model.Projects.kind``) sees
+        it: their tables only, the batch itself where it holds no other, None where it holds none."""
+        views = self.__dict__.setdefault("_views", {})
+        if kinds not in views:
+            views[kinds] = self._restricted(kinds)
+        return views[kinds]
+
+    def _restricted(self, kinds: tuple[str, ...]) -> Batch | None:
+        mine = self.projects["kind"].isin(kinds)
+        if not mine.any():
+            return None
+        if mine.all():
+            return self
+        ids = set(self.projects.loc[mine, "project_id"])
+        view = replace(self, projects=self.projects[mine],
+                       **{name: getattr(self, name)[getattr(self, name)["project_id"].isin(ids)]
+                          for name in ("funds", "sections", "indicators")})
+        if "coherence" in self.__dict__:   # set by checker.coherence.settle, per table
+            view.coherence = self.coherence
+        return view
 
     @cached_property
     def by_project(self) -> pd.DataFrame:

@@ -27,6 +27,7 @@ import pandas as pd
 from checker import model as M
 from checker import precision as P
 from checker.recompute import recompute_funds
+from rules import SCORED
 
 CHECK_COLUMNS = ["project_id", "name", "name_en", "tied", "cause"]
 
@@ -157,6 +158,9 @@ def item_cap_checks(batch) -> pd.DataFrame:
 def item_complete_checks(batch) -> pd.DataFrame:
     """One check per table with a 分值 or 得分 column: every item with a target or actual has its
     分值 and 得分 (as IND.MISSING_SCORE; a header row read as an item has neither)."""
+    batch = batch.of_kinds(SCORED)
+    if batch is None:
+        return _frame([], [], [], [])
     i = batch.indicators
     p = batch.by_project
     has_w = i["project_id"].map(p["has_weight_column"]).fillna(False).astype(bool)
@@ -164,7 +168,7 @@ def item_complete_checks(batch) -> pd.DataFrame:
     last = i["seq"] == i.groupby("project_id")["seq"].transform("max")
     cut = last & ~i["project_id"].map(p["complete"]).fillna(True).astype(bool)
     judged = ((i["target_raw"] != "") | (i["actual_raw"] != "")) & ~i["bonus"] & (i["part_of"] == 0) & ~cut \
-        & (i["form_kind"] != "target") & (has_w | has_s)
+        & (has_w | has_s)
     missing = (i["weight"].isna() & has_w) | (i["score"].isna() & has_s)
     g = missing[judged].groupby(i.loc[judged, "project_id"]).any()
     return _frame(g.index, ["各项指标分值、得分齐全"] * len(g), ["every item has its weight and score"] * len(g), ~g)
@@ -199,8 +203,11 @@ def section_cap_checks(batch) -> pd.DataFrame:
 def heading_total_checks(batch) -> pd.DataFrame:
     """The level-1 headings' declared weights (with the funds' 分值, or under a declared block)
     add up to the full mark: only where every level-1 heading declares one in a whole table."""
+    batch = batch.of_kinds(SCORED)
+    if batch is None:
+        return _frame([], [], [], [])
     p = batch.by_project
-    p = p[p["complete"] & (p["kind"] != "target")]
+    p = p[p["complete"]]
     s = batch.sections[batch.sections["project_id"].isin(p.index)]
     s1 = s[s["level"] == 1]
     l1 = s1.assign(undeclared=s1["weight"].isna()).groupby("project_id").agg(w=("weight", "sum"),
@@ -219,6 +226,9 @@ def total_weight_checks(batch) -> pd.DataFrame:
     """Σ weights (+ the funds' 分值) = the declared total (the SUM rules' own table)."""
     from rules.sums import total_weights
 
+    batch = batch.of_kinds(SCORED)
+    if batch is None:
+        return _frame([], [], [], [])
     t = total_weights(batch)
     return _frame(t["project_id"], ["分值合计等于总分值"] * len(t), ["weights add up to the total"] * len(t),
                   t["verdict"] != "error")

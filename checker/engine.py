@@ -210,8 +210,11 @@ def run_rules(batch: Batch, rules: list[Rule]) -> pd.DataFrame:
         severity = rule_severity(r, batch.profile)
         if severity == "off" or (batch.projects.empty and r.family != "PARSE"):
             continue  # an "off" rule never runs; with no table read only the PARSE notes can say anything
+        seen = batch if r.kinds is None else batch.of_kinds(r.kinds)
+        if seen is None:
+            continue   # no table of the kinds it applies to
         try:
-            out = r.func(batch)
+            out = r.func(seen)
         except Exception as exc:  # report it and go on: the other rules' findings still count
             failures.append(M.note("PARSE.INTERNAL", "",
                                    f"规则 {r.id} 执行出错，相关检查未完成: {type(exc).__name__}: {exc}",

@@ -26,6 +26,8 @@ import pandas as pd
 FAMILY_MODULES = ["funds", "indicators", "sums", "caps", "duplicates", "units", "deadlines", "costs", "pairing",
                   "text", "targets", "ledger", "parse"]
 HIT_COLUMNS = ["project_id", "section", "indicator", "location", "reported", "expected"]
+# The form kinds whose items carry 分值 and 得分 adding up to a full mark (a 目标表 sets targets only).
+SCORED = ("selfeval", "rubric")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Rule:
     message_en: str
     func: Callable
     doc: str
+    kinds: tuple[str, ...] | None = None   # the form kinds it applies to (None: every kind, and across kinds)
 
     @property
     def summary(self) -> str:
@@ -81,12 +84,14 @@ def case_file(rule_id: str) -> dict:
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(id: str, severity: str, zh: str, en: str):
-    """Register a rule: ``@rule("IND.OVERSCORE", "error", "得分{reported}高于…", "…")``."""
+def rule(id: str, severity: str, zh: str, en: str, kinds: tuple[str, ...] | None = None):
+    """Register a rule: ``@rule("IND.OVERSCORE", "error", "得分{reported}高于…", "…")``.  ``kinds``:
+    the form kinds (自评表 ``selfeval``, 目标表 ``target``, 评分表 ``rubric``) it applies to; the
+    engine shows the rule only the tables of those kinds and skips it where there are none."""
     family = id.split(".")[0]
 
     def deco(fn):
-        REGISTRY[id] = Rule(id, family, severity, zh, en, fn, fn.__doc__ or "")
+        REGISTRY[id] = Rule(id, family, severity, zh, en, fn, fn.__doc__ or "", tuple(kinds) if kinds else None)
         return fn
 
     return deco

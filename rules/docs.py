@@ -14,9 +14,10 @@ DEFAULT_IND_HEADER = ("绩效指标 | 一级指标 | 二级指标 | 三级指标
 SEVERITY = LEXICON.section("display")["severity"]
 FAMILY = LEXICON.section("display")["family"]
 WORDS = {"zh": {"fails": "反例（报出）", "passes": "正例（不报）", "gives": "报出", "nothing": "不报出任何问题",
-                "reported": "填报", "expected": "应为"},
+                "reported": "填报", "expected": "应为", "applies": "适用于"},
          "en": {"fails": "Fails", "passes": "Passes", "gives": "gives", "nothing": "no finding",
-                "reported": "reported", "expected": "expected"}}
+                "reported": "reported", "expected": "expected", "applies": "Applies to"}}
+KIND = LEXICON.section("display")["kind"]
 
 
 def catalog(lang: str = "zh") -> str:
@@ -29,6 +30,9 @@ def catalog(lang: str = "zh") -> str:
 def document(rule: Rule, lang: str = "zh") -> str:
     family = FAMILY.get(lang, {}).get(rule.family, rule.family)
     out = [f"{rule.id}  [{SEVERITY[lang][rule.severity]}]  {family}", rule.title(lang)]
+    if rule.kinds:   # where the engine applies it (every kind otherwise)
+        sep = "、" if lang == "zh" else ", "
+        out.append(f"{WORDS[lang]['applies']}: {sep.join(KIND[lang].get(k, k) for k in rule.kinds)}")
     if rule.explanation(lang):
         out += ["", rule.explanation(lang)]
     fails, passes = rule.examples()

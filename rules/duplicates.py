@@ -93,13 +93,13 @@ def list_no_table(batch):
 
 @rule("DUP.TABLE_NOT_LISTED", "warning",
       "自评表“{reported}”不在本文件的项目清单中",
-      "Table '{reported}' is not in the file's project list")
+      "Table '{reported}' is not in the file's project list", kinds=("selfeval",))
 def table_not_listed(batch):
     """A table in a bundle whose 项目清单 does not name it.
     """
     files_with_list = set(batch.listed["file"])
     p = batch.projects
-    bad = p[p["file"].isin(files_with_list) & (p["listed_name"] == "") & (p["kind"] == "selfeval")]
+    bad = p[p["file"].isin(files_with_list) & (p["listed_name"] == "")]
     return hits(bad, section="项目清单", indicator="", location="loc", reported="name", expected="")
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from checker import precision as P
-from rules import hits, rule, section_of
+from rules import SCORED, hits, rule, section_of
 
 COLUMN_ZH = {"score": "得分", "review": "复核分"}
 COLUMN_EN = {"score": "Score", "review": "Review score"}
@@ -108,7 +108,7 @@ def review_differs(batch):
 
 @rule("IND.MISSING_SCORE", "error",
       "指标“{indicator}”缺少{what}，无法核算",
-      "Indicator '{indicator}' has no readable {what_en}")
+      "Indicator '{indicator}' has no readable {what_en}", kinds=SCORED)
 def missing_score(batch):
     """An indicator with a target or actual but no readable 分值 or 得分, where the form has that
     column (a form without a 分值 column takes its weights from the headings).  The last row of a
@@ -127,7 +127,7 @@ def missing_score(batch):
     # missing score on each row — its scores are not there to check, and no sum is claimed over them.
     filled = (i["score"].notna() | (i["actual_raw"] != "")).groupby(i["project_id"]).transform("any")
     no_s &= filled
-    bad = i[has_values & (no_w | no_s) & ~i["bonus"] & (i["part_of"] == 0) & ~cut & (i["form_kind"] != "target")]
+    bad = i[has_values & (no_w | no_s) & ~i["bonus"] & (i["part_of"] == 0) & ~cut]
     what = np.select([no_w[bad.index] & no_s[bad.index], no_w[bad.index]], ["分值和得分", "分值"], "得分")
     what_en = np.select([no_w[bad.index] & no_s[bad.index], no_w[bad.index]], ["weight and score", "weight"], "score")
     return hits(bad, section=section_of(bad), indicator="name", location="loc",
@@ -235,7 +235,7 @@ def parts_short(batch):
 
 @rule("IND.MISSED_NO_REASON", "warning",
       "实际值 {reported} 未达到指标值 {expected}，但“未完成原因”未填写",
-      "Actual {reported} misses the target {expected} with no reason given")
+      "Actual {reported} misses the target {expected} with no reason given", kinds=("selfeval",))
 def missed_no_reason(batch):
     """Forms without a 得分 column (绩效目标自评表): an actual that misses its target, with the
     form's 未完成原因 / 偏差原因 column left empty.
@@ -248,6 +248,6 @@ def missed_no_reason(batch):
         i["b_lo"], i["b_hi"], i["a_lo"], i["a_hi"])
     tier_missed = i["actual_tier"].fillna(1) > 1
     bad = i[no_score & has_reason & (quant_missed | tier_missed) & (i["part_of"] == 0)
-            & (i["form_kind"] == "selfeval") & i["note"].str.strip().isin(["", "—", "-", "/", "无"])]
+            & i["note"].str.strip().isin(["", "—", "-", "/", "无"])]
     return hits(bad, section=section_of(bad), indicator="name", location=bad["loc_actual"],
                 reported="actual_raw", expected="target_raw")

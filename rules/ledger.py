@@ -67,7 +67,7 @@ def matched(batch) -> pd.Series:
 def _differing(batch, column: str) -> pd.DataFrame:
     """Self-evaluations whose 年度资金总额 ``column`` (budget | spent) the ledger contradicts."""
     match = batch.once(matched)
-    p = batch.projects[batch.projects["kind"].isin(FORMS_WITH_FUNDS)]
+    p = batch.projects
     p = p[p["project_id"].map(match).fillna(-1).astype(int) >= 0]
     funds = batch.total_funds
     p = p[p["project_id"].isin(funds.index)]
@@ -98,7 +98,8 @@ def _differing(batch, column: str) -> pd.DataFrame:
 
 @rule("XREF.LEDGER_BUDGET", "error",
       "全年预算数填报 {reported}{unit}，预算系统账表（{ledger_file} {ledger_row}）为 {expected}{unit}",
-      "全年预算数 {reported} {unit} on the form, {expected} {unit} in the budget ledger ({ledger_file} {ledger_row_en})")
+      "全年预算数 {reported} {unit} on the form, {expected} {unit} in the budget ledger ({ledger_file} {ledger_row_en})",
+      kinds=FORMS_WITH_FUNDS)
 def ledger_budget(batch):
     """A self-evaluation's 全年预算数 differs from the budget system's ledger.
 
@@ -110,7 +111,8 @@ def ledger_budget(batch):
 
 @rule("XREF.LEDGER_SPENT", "error",
       "全年执行数填报 {reported}{unit}，预算系统账表（{ledger_file} {ledger_row}）为 {expected}{unit}",
-      "全年执行数 {reported} {unit} on the form, {expected} {unit} in the budget ledger ({ledger_file} {ledger_row_en})")
+      "全年执行数 {reported} {unit} on the form, {expected} {unit} in the budget ledger ({ledger_file} {ledger_row_en})",
+      kinds=FORMS_WITH_FUNDS)
 def ledger_spent(batch):
     """A self-evaluation's 全年执行数 differs from the budget system's ledger.
 
@@ -142,7 +144,8 @@ def ledger_no_form(batch):
 
 @rule("XREF.LEDGER_NO_PROJECT", "warning",
       "项目“{reported}”不在预算系统账表（{ledger_file}）中：核对项目名称或项目编码",
-      "Project \"{reported}\" is not in the budget ledger ({ledger_file}): check its name or code")
+      "Project \"{reported}\" is not in the budget ledger ({ledger_file}): check its name or code",
+      kinds=FORMS_IN_LEDGER)
 def ledger_no_project(batch):
     """A form's project is not in the budget ledger.
 
@@ -153,6 +156,6 @@ def ledger_no_project(batch):
     if ledger.empty:
         return None
     match = batch.once(matched)
-    p = batch.projects[batch.projects["kind"].isin(FORMS_IN_LEDGER)]
+    p = batch.projects
     p = p[p["project_id"].map(match).fillna(-1).astype(int) < 0]
     return hits(p, section="项目名称", location="loc", reported="name", ledger_file=ledger["file"].iloc[0])

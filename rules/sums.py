@@ -7,7 +7,7 @@ import pandas as pd
 
 from checker import precision as P
 from checker.lexicon import LEXICON
-from rules import hits, rule
+from rules import SCORED, hits, rule
 
 ITEM_COLUMNS = ["project_id", "level1", "level2", "name", "form_kind", "weight", "weight_dec", "loc"]
 
@@ -146,7 +146,8 @@ def weight_rounding(batch):
 @rule("SUM.TOTAL_WEIGHT_ROUNDING", "warning",
       "各项分值合计 {reported} 分（含资金执行分值），与总分值 {expected} 的差额"
       "来自分值四舍五入（如 10÷3 记为 3.3），建议调整使合计相符",
-      "Weights add up to {reported} (incl. funds), off the total {expected} because of rounded splits (10/3 as 3.3)")
+      "Weights add up to {reported} (incl. funds), off the total {expected} because of rounded splits (10/3 as 3.3)",
+      kinds=SCORED)
 def total_weight_rounding(batch):
     """Rounded weight splits (3.3, 1.43) leave the table's weights just short of or over 100.
     """
@@ -166,7 +167,6 @@ def _total_weights(batch) -> pd.DataFrame:
     """A table cut before its 总分 row is judged only where its weights already exceed the full
     mark: the missing rows could add weight, never take it away."""
     p = batch.by_project
-    p = p[p["kind"] != "target"]
     i = _items(batch)
     i = i[i["project_id"].isin(p.index)]
     by_items = i.groupby("project_id").agg(sum_w=("weight", "sum"), n=("weight", "count"), slack=("w_slack", "sum"))
@@ -204,7 +204,7 @@ def _declared_tops(batch, pids) -> pd.DataFrame:
 
 @rule("SUM.TOTAL_WEIGHT", "error",
       "各项分值合计 {reported} 分（含资金执行分值），与总分值 {expected} 不符",
-      "Weights add up to {reported} (incl. funds), not the total {expected}")
+      "Weights add up to {reported} (incl. funds), not the total {expected}", kinds=SCORED)
 def total_weight(batch):
     """All item weights plus the fund weight do not add up to the total (100).
     """
@@ -327,13 +327,14 @@ def grade_bands(bounds: list[tuple[float, str]]) -> str:
 
 @rule("SUM.PROFILE_WEIGHT", "warning",
       "本表未标明“{section}”的分值；按评分口径（{profile}）应为 {expected} 分，其下指标分值合计 {reported} 分",
-      "The form declares no weight for '{section}'; the {profile} profile expects {expected}, its items weigh {reported}")
+      "The form declares no weight for '{section}'; the {profile} profile expects {expected}, its items weigh {reported}",
+      kinds=("selfeval",))
 def profile_weight(batch):
     """When a self-evaluation declares no level-1 weights at all, its sections are held to the
     profile's weights (national: 产出 50, 效益 30, 满意度 10).
     """
     i = _items(batch)
-    i = i[(i["form_kind"] == "selfeval") & (i["level1"] != "") & _project_flag(i, batch, "has_weight_column")]
+    i = i[(i["level1"] != "") & _project_flag(i, batch, "has_weight_column")]
     s = batch.sections
     cut = set(zip(*(s.loc[(s["level"] == 1) & ~s["complete"], c] for c in ("project_id", "name"))))
     i = i[pd.Series([k not in cut for k in zip(i["project_id"], i["level1"])], index=i.index, dtype=bool)]

@@ -18,26 +18,28 @@ REQUIRED = [(l1, l2) for l1, l2s in _TEMPLATE["required"].items() for l2 in (l2s
 TIME_WORDS = LEXICON.words("date_words", "time_limit")   # a deadline said in words ("工作日内", "月底")
 
 
+TARGET = ("target",)   # the kind every rule here applies to: the engine shows them target tables only
+
+
 def _targets(batch) -> pd.DataFrame:
-    i = batch.indicators
-    return i[i["form_kind"] == "target"]
+    return batch.indicators
 
 
 @rule("TARGET.GOAL_EMPTY", "error",
       "目标表未填写年度目标",
-      "The target table has no annual goal (年度目标)")
+      "The target table has no annual goal (年度目标)", kinds=TARGET)
 def goal_empty(batch):
     """An empty 年度目标 (in a table whose header block was read: an indicator sheet on its own,
     with no 项目名称 above it, has no goal block to fill).
     """
     p = batch.projects
-    bad = p[(p["kind"] == "target") & (p["goal"].str.strip() == "") & p["has_header"]]
+    bad = p[(p["goal"].str.strip() == "") & p["has_header"]]
     return hits(bad, section="年度目标", indicator="", location="loc", reported="", expected="年度目标")
 
 
 @rule("TARGET.CATEGORY_EMPTY", "warning",
       "“{section}”下没有设置任何指标",
-      "No indicator under '{section}'")
+      "No indicator under '{section}'", kinds=TARGET)
 def category_empty(batch):
     """A category of indicators (数量/质量/时效/成本, 效益, 满意度; or a printed heading
     such as 经济效益指标) with no indicator, reported once per table.
@@ -45,7 +47,7 @@ def category_empty(batch):
     i = _targets(batch)
     named = i[i["name"] != ""]
     # A table none of whose indicators was read is not judged category by category (PARSE says why).
-    p = batch.projects[(batch.projects["kind"] == "target") & batch.projects["project_id"].isin(named["project_id"])]
+    p = batch.projects[batch.projects["project_id"].isin(named["project_id"])]
     have2 = set(zip(named["project_id"], named["level2"]))
     have1 = set(zip(named["project_id"], named["level1"]))
     s = batch.sections
@@ -74,7 +76,7 @@ def _vague(value: str, kind: str, level2: str) -> bool:
 
 @rule("TARGET.NOT_MEASURABLE", "warning",
       "{section}“{indicator}”的指标值为“{reported}”，应设置可衡量的数值、比率或时限",
-      "{section} '{indicator}' is '{reported}': it needs a number, a rate or a deadline")
+      "{section} '{indicator}' is '{reported}': it needs a number, a rate or a deadline", kinds=TARGET)
 def not_measurable(batch):
     """数量/质量/时效 indicators need a number, a percentage or a date, and a 满意度 indicator a rate;
     vague phrases ("效果显著", "方便快捷", "明显提升") or a blank value there are warnings.
@@ -91,7 +93,7 @@ def not_measurable(batch):
 
 @rule("TARGET.COST_NO_NUMBER", "warning",
       "成本指标“{indicator}”的指标值为“{reported}”，未给出金额，无法与预算核对",
-      "Cost indicator '{indicator}' is '{reported}': no amount to check against the budget")
+      "Cost indicator '{indicator}' is '{reported}': no amount to check against the budget", kinds=TARGET)
 def cost_no_number(batch):
     """A cost indicator with no amount ("控制在预算内", or blank).
     """
@@ -103,7 +105,7 @@ def cost_no_number(batch):
 
 @rule("TARGET.NO_OPERATOR", "info",
       "指标值“{reported}”未写明≥、≤或=，考核时难以判断是否达标",
-      "Target '{reported}' has no ≥, ≤ or =: unclear what counts as met")
+      "Target '{reported}' has no ≥, ≤ or =: unclear what counts as met", kinds=TARGET)
 def no_operator(batch):
     """A numeric target without an operator ("1.4个工作日", "4次").
     """
@@ -116,7 +118,7 @@ def no_operator(batch):
 
 @rule("TARGET.DERIVED_MISMATCH", "warning",
       "{formula} = {reported} 元，与金额指标及年度资金（{expected}）均不一致",
-      "{formula} = {reported} 元 matches neither the stated amounts nor the funds ({expected})")
+      "{formula} = {reported} 元 matches neither the stated amounts nor the funds ({expected})", kinds=TARGET)
 def derived_mismatch(batch):
     """Count × rate × period cannot reproduce any stated amount.
     """

@@ -112,7 +112,7 @@ def signals(grids: list[Grid]) -> frozenset[str]:
     from checker.recognise import rubric, selfeval, target
     from checker.recognise.labels import fund_line
 
-    titles, header, by_nature = _signal_words()
+    titles, any_title, header, by_nature = _signal_words()
     found: set[str] = set()
     for g in grids:
         rows = g.rows[:SCAN_ROWS]
@@ -123,7 +123,8 @@ def signals(grids: list[Grid]) -> frozenset[str]:
             if n < rubric.HEADER_ROWS and rubric.is_header({C.field_of(key) for key in keys}):
                 found.add("rubric_header")   # (a rubric's header has no actual, so never ends the scan)
             joined = "".join(keys)
-            found.update(f"title:{f}" for f, rx in titles if rx.search(joined))
+            if any_title.search(joined):   # most rows hold no title word: one search says so
+                found.update(f"title:{f}" for f, rx in titles if rx.search(joined))
             found.update(f"header:{f}" for f, ws in header if keys[0].startswith(ws))
             if selfeval._is_fund_header(row):
                 found.add("funds_header")
@@ -144,8 +145,9 @@ def signals(grids: list[Grid]) -> frozenset[str]:
 def _signal_words():
     """The lexicon's title words as one pattern per field, header labels as tuples, the split words."""
     titles = tuple((f, re.compile("|".join(map(re.escape, ws)))) for f, ws in LEXICON.table("titles"))
+    any_title = re.compile("|".join(rx.pattern for _, rx in titles) or "(?!)")
     by_nature = LEXICON.words("fund_block", "by_source") + LEXICON.words("fund_block", "by_use")
-    return titles, LEXICON.table("header"), re.compile("|".join(map(re.escape, by_nature)))
+    return titles, any_title, LEXICON.table("header"), re.compile("|".join(map(re.escape, by_nature)))
 
 
 @dataclass
