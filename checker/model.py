@@ -40,45 +40,57 @@ class _Strict(pa.DataFrameModel):
         coerce = True
 
 
+def filled(default, *args, **kwargs):
+    """A column a recogniser may leave unread, holding ``default`` then (``checker.recognise.records``
+    fills every record from here, so the form kinds produce identical columns)."""
+    return pa.Field(*args, metadata={"default": default}, **kwargs)
+
+
+def defaults(schema: type[pa.DataFrameModel]) -> dict:
+    """The ``filled`` columns of a schema and their defaults."""
+    return {name: col.metadata["default"] for name, col in schema.to_schema().columns.items()
+            if col.metadata and "default" in col.metadata}
+
+
 class Projects(_Strict):
     project_id: Series[str] = pa.Field(unique=True)
     file: Series[str]
     seq: Series[int] = pa.Field(ge=1)            # order of the table in its file
     name: Series[str]
     kind: Series[str] = pa.Field(isin=FORM_KINDS)
-    department: Series[str]
-    department_code: Series[str]
-    unit: Series[str]                             # 实施单位
-    year: Series[float] = pa.Field(nullable=True)
-    total_weight: Series[float] = pa.Field(nullable=True)   # declared 总分 分值 (100)
-    total_score: Series[float] = pa.Field(nullable=True)    # declared 总分 得分
-    total_score_dec: Series[int] = pa.Field(ge=0)
-    total_loc: Series[str]
-    review_total: Series[float] = pa.Field(nullable=True)   # 复核分 column of the 总分 row
-    review_total_dec: Series[int] = pa.Field(ge=0)
-    review_total_loc: Series[str]
-    subtotal_score: Series[float] = pa.Field(nullable=True)  # rubric 合计 得分 (before 加分项)
-    subtotal_score_dec: Series[int] = pa.Field(ge=0)
-    subtotal_loc: Series[str]
-    grade: Series[str]                            # stated 评价等级 (优/良/中/差), "" if none
-    grade_loc: Series[str]
-    listed_name: Series[str]                      # name in the bundle's 项目清单, "" if none
+    department: Series[str] = filled("")
+    department_code: Series[str] = filled("")
+    unit: Series[str] = filled("")  # 实施单位
+    year: Series[float] = filled(None, nullable=True)
+    total_weight: Series[float] = filled(None, nullable=True)  # declared 总分 分值 (100)
+    total_score: Series[float] = filled(None, nullable=True)  # declared 总分 得分
+    total_score_dec: Series[int] = filled(0, ge=0)
+    total_loc: Series[str] = filled("")
+    review_total: Series[float] = filled(None, nullable=True)  # 复核分 column of the 总分 row
+    review_total_dec: Series[int] = filled(0, ge=0)
+    review_total_loc: Series[str] = filled("")
+    subtotal_score: Series[float] = filled(None, nullable=True)  # rubric 合计 得分 (before 加分项)
+    subtotal_score_dec: Series[int] = filled(0, ge=0)
+    subtotal_loc: Series[str] = filled("")
+    grade: Series[str] = filled("")  # stated 评价等级 (优/良/中/差), "" if none
+    grade_loc: Series[str] = filled("")
+    listed_name: Series[str] = filled("")  # name in the bundle's 项目清单, "" if none
     loc: Series[str]
-    sheet: Series[str]
-    method_text: Series[str]                      # the form's own scoring method statement (注, 得分计算方法)
-    goal: Series[str]                             # 年度目标 / 预期目标 text
-    goal_actual: Series[str]                      # 实际完成情况 text beside it (自评表)
-    narrative: Series[str]                        # a report's prose above the table (自评报告: stated figures)
-    narrative_loc: Series[str]
-    fund_scale: Series[float] = pa.Field(gt=0)    # unit of the funds block in 元: 1e4 for 万元 (the norm), 1 for 元
-    source: Series[str]                           # 项目来源 (target tables), "" if none
-    period_months: Series[float] = pa.Field(nullable=True)  # 项目期 in months ("1年" → 12)
-    has_reason_column: Series[bool]               # the form has a 偏差原因 / 备注 column to explain shortfalls
-    has_weight_column: Series[bool]               # the indicator table has a 分值 / 权重 column
-    has_header: Series[bool]                      # opened at its 项目名称 (False: a block read without one)
-    has_score_column: Series[bool]                # the indicator table has a 得分 column
-    complete: Series[bool]                        # the table reaches its 总分 row
-    stops_at: Series[str]                         # where an incomplete table stops ("" when complete)
+    sheet: Series[str] = filled("")
+    method_text: Series[str] = filled("")  # the form's own scoring method statement (注, 得分计算方法)
+    goal: Series[str] = filled("")  # 年度目标 / 预期目标 text
+    goal_actual: Series[str] = filled("")  # 实际完成情况 text beside it (自评表)
+    narrative: Series[str] = filled("")  # a report's prose above the table (自评报告: stated figures)
+    narrative_loc: Series[str] = filled("")
+    fund_scale: Series[float] = filled(10000.0, gt=0)  # unit of the funds block in 元: 1e4 for 万元 (the norm), 1 for 元
+    source: Series[str] = filled("")  # 项目来源 (target tables), "" if none
+    period_months: Series[float] = filled(None, nullable=True)  # 项目期 in months ("1年" → 12)
+    has_reason_column: Series[bool] = filled(False)  # the form has a 偏差原因 / 备注 column to explain shortfalls
+    has_weight_column: Series[bool] = filled(False)  # the indicator table has a 分值 / 权重 column
+    has_header: Series[bool] = filled(True)  # opened at its 项目名称 (False: a block read without one)
+    has_score_column: Series[bool] = filled(False)  # the indicator table has a 得分 column
+    complete: Series[bool] = filled(True)  # the table reaches its 总分 row
+    stops_at: Series[str] = filled("")  # where an incomplete table stops ("" when complete)
 
 
 class Funds(_Strict):
@@ -460,7 +472,7 @@ class RecordError(ValueError):
     """A recogniser produced a record its schema does not allow."""
 
 
-_PY_TYPES = {"str": (str,), "int64": (int,), "float64": (int, float), "bool": (bool,)}
+_PY_TYPES = {"str": (str,), "int64": (int,), "float64": (float, int), "bool": (bool,)}  # first: the name said
 
 
 @cache
@@ -485,11 +497,13 @@ def _record_spec(schema: type[pa.DataFrameModel]) -> tuple:
 
 
 def check_records(schema: type[pa.DataFrameModel], records: list[dict], what: str) -> None:
-    """Raise RecordError naming the first column of ``records`` that breaks ``schema`` (checked a
-    column at a time: the file's few dozen records cost a comprehension per column)."""
+    """Raise RecordError naming every column of ``records`` that breaks ``schema``, each with its
+    first bad value (as pandera's ``lazy=True`` collects every failure; checked a column at a time:
+    the file's few dozen records cost a comprehension per column)."""
     if not records:
         return
     spec = _record_spec(schema)
+    errors: list[str] = []
     for (name, types, nullable, checks), values in zip(spec, _record_columns(spec, records, what)):
         kinds = set(map(type, values))
         typeset = set(types)
@@ -498,18 +512,24 @@ def check_records(schema: type[pa.DataFrameModel], records: list[dict], what: st
         else:
             present = [v for v in values if v is not None and v == v]
         if not nullable and len(present) != len(values):
-            raise RecordError(f"{what}: {name} is empty")
+            errors.append(f"{name} is empty")
         if present is not values:
             kinds = {type(v) for v in present}
         if kinds <= typeset:   # exactly the column's types (a bool is in it only where bools belong)
             pass
         elif not all(issubclass(t, types) and not (types == (int,) and t is bool) for t in kinds):
             bad = next(v for v in present if not isinstance(v, types) or (types == (int,) and isinstance(v, bool)))
-            raise RecordError(f"{what}: {name}={bad!r} is not {types[0].__name__}")
+            errors.append(f"{name}={bad!r} is not {types[0].__name__}")
+            continue   # its checks would only repeat the wrong type
         for label, ok in checks:
-            for v in present:
-                if not ok(v):
-                    raise RecordError(f"{what}: {name}={v!r} not {label}")
+            bad = next((v for v in present if not ok(v)), _NONE)
+            if bad is not _NONE:
+                errors.append(f"{name}={bad!r} not {label}")
+    if errors:
+        raise RecordError(f"{what}: " + "; ".join(errors))
+
+
+_NONE = object()
 
 
 def _record_columns(spec: tuple, records: list[dict], what: str):

@@ -35,3 +35,29 @@ def test_recomputed_columns_are_documented(batch):
     """No column reaches the rules that its schema does not name (strict schemas)."""
     for name, schema in M.BATCH_SCHEMAS.items():
         assert set(getattr(batch, name).columns) == set(schema.to_schema().columns), name
+
+
+def test_project_defaults_come_from_the_schema():
+    """One model: the columns a recogniser may leave unread, and what they hold then, are the
+    schema's own (``model.filled``), not a second list beside it."""
+    from checker.recognise import records as R
+
+    assert M.defaults(M.Projects) == R.PROJECT_DEFAULTS
+    assert R.PROJECT_DEFAULTS["fund_scale"] == 1e4 and R.PROJECT_DEFAULTS["year"] is None
+    row = R.project("F1P1", "a.txt", 1, "项目", "selfeval", "line 1")
+    assert list(M.frame(M.Projects, [row]).columns) == list(M.Projects.to_schema().columns)
+
+
+def test_record_check_names_every_failure_of_a_file():
+    """Like pandera's lazy validation: every column that breaks the schema is named, not the first."""
+    from checker.recognise import records as R
+
+    good = R.project("F1P1", "a.txt", 1, "项目", "selfeval", "line 1")
+    bad = {**good, "project_id": "F1P2", "kind": "letter", "seq": 0, "fund_scale": "万元"}
+    with pytest.raises(M.RecordError) as err:
+        M.check_records(M.Projects, [good, bad], "a.txt")
+    message = str(err.value)
+    assert message.startswith("a.txt: ")
+    for part in ("kind='letter' not in", "seq=0 not >= 1", "fund_scale='万元' is not float"):
+        assert part in message
+    M.check_records(M.Projects, [good], "a.txt")   # a good record passes

@@ -6,21 +6,13 @@ default here, so the three form kinds produce identical columns.
 
 from __future__ import annotations
 
+from checker import model as M
 from checker.grid import Cell
 from checker.lexicon import LEXICON
 from checker.recognise.labels import clean, number_and_decimals
 from checker.values import parse_value
 
-PROJECT_DEFAULTS = {
-    "department": "", "department_code": "", "unit": "", "year": None, "total_weight": None,
-    "total_score": None, "total_score_dec": 0, "total_loc": "", "review_total": None, "review_total_dec": 0,
-    "review_total_loc": "", "subtotal_score": None, "subtotal_score_dec": 0, "subtotal_loc": "", "grade": "",
-    "grade_loc": "", "listed_name": "", "sheet": "", "method_text": "", "goal": "", "goal_actual": "",
-    "narrative": "", "narrative_loc": "",
-    "fund_scale": 1e4, "source": "", "period_months": None, "has_reason_column": False,
-    "has_weight_column": False, "has_score_column": False, "complete": True, "stops_at": "",
-    "has_header": True,
-}
+PROJECT_DEFAULTS = M.defaults(M.Projects)   # what a recogniser did not read (the schema's ``filled`` columns)
 
 
 def project(pid: str, path: str, seq: int, name: str, kind: str, loc: str, **values) -> dict:
