@@ -24,7 +24,7 @@ from checker.inputs import Input, expand
 from checker.profile import Profile, load_profile
 from checker.result import FileStatus, Result
 from checker.rowstore import RowStore
-from checker.selection import canonical, canonical_severity
+from checker.selection import canonical, canonical_severity, ignorable
 from rules import Rule, select
 
 FINDING_COLUMNS = [c for c in M.Findings.to_schema().columns  # fingerprint filled once ordered; waivers after
@@ -75,7 +75,9 @@ def check(paths: list[str], profile: Profile | None = None, lang: str = "zh",
     opts = options or RunOptions()
     profile = profile or load_profile()
     profile = replace(profile, severity=canonical_severity(profile.severity, f"{profile.name}: severity"))
-    chosen = choose_rules(canonical(select_ids, "--select"), canonical(ignore_ids, "--ignore"))
+    # ignorable, not only canonical: through the Python API as on the command line, ignoring PARSE
+    # leaves PARSE.UNRECOGNISED / NO_INDICATORS running, and naming one of them is refused.
+    chosen = choose_rules(canonical(select_ids, "--select"), ignorable(ignore_ids, "--ignore"))
     inputs = expand(paths)
     statuses, store, notes = read_all(inputs, opts)
     batch = build_batch(store, profile, notes, opts.ledger)

@@ -68,7 +68,7 @@ def test_no_rule_filters_on_a_kind_string():
     rule_dir = Path(rules.__file__).parent
     offenders = [f"{p.name}:{n}" for p in sorted(rule_dir.glob("*.py"))
                  for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
-                 if re.search(r'\[\s*"(form_)?kind"\s*\]', line)]
+                 if re.search(r'\[\s*"(form_)?kind"\s*\]\s*(==|!=|\.isin)', line)]
     assert not offenders
 
 
@@ -96,3 +96,18 @@ def test_a_rule_of_one_kind_sees_only_its_tables(monkeypatch):
     seen.clear()
     engine.check([str(SELFEVAL)], select_ids=["TARGET.GOAL_EMPTY"])
     assert "target" not in seen   # no 目标表 in the batch: the rule is not run at all
+
+
+def test_the_api_cannot_ignore_an_unread_file_either(tmp_path):
+    """engine.check(ignore_ids=...) keeps PARSE.UNRECOGNISED as the command line does: ignoring the
+    PARSE family ignores its other rules; naming the rule itself is refused."""
+    import pytest
+
+    from checker.selection import UnsilenceableError
+
+    p = tmp_path / "notes.txt"
+    p.write_text("会议纪要\n今天讨论了预算。\n", encoding="utf-8")
+    r = engine.check([str(p)], ignore_ids=["PARSE"])
+    assert list(r.findings["rule"]) == ["PARSE.UNRECOGNISED"]
+    with pytest.raises(UnsilenceableError):
+        engine.check([str(p)], ignore_ids=["parse.unrecognised"])
