@@ -241,7 +241,8 @@ def build(result) -> dict:
         f["judged"] = idx in judged
     statuses = table_statuses(result)
     file_index = {s.path: n for n, s in enumerate(result.files)}
-    file_counts = Counter((f["file"], f["severity"]) for f in findings)
+    # as the tables' counts: a waived finding needs no attention (the waivers section lists it)
+    file_counts = Counter((f["file"], f["severity"]) for f in findings if not f.get("waived"))
     files = [file_view(s, n, file_counts, by_file.get(s.path, []), result.fail_on, lang)
              for n, s in enumerate(result.files)]
     no_copy = set(result.extra.get("no_annotated_copy", ()))

@@ -217,3 +217,18 @@ def test_the_config_file_names_the_waivers_file(tmp_path):
     cfg.write_text("waivers = 3\n", encoding="utf-8")
     bad = invoke("check", RUBRIC, "--config", cfg)
     assert bad.exit_code == 2 and "waivers 应为字符串" in bad.stderr
+
+
+def test_html_file_counts_leave_out_waived_findings_as_table_counts_do(waived_rubric):
+    """A waived finding needs no attention: neither its table's nor its file's counts hold it."""
+    from checker.engine import check
+    from checker.waivers import attach, load_waivers
+    from reports.html_model import build
+
+    result = check([str(RUBRIC)])
+    attach(result, waived_rubric / "jixiao-waivers.toml", load_waivers(waived_rubric / "jixiao-waivers.toml"))
+    model = build(result)
+    errors = int((result.findings["severity"] == "error").sum())
+    assert errors >= 1                                   # the waived CAP.TOTAL_SCORE is an error
+    (f,) = model["files"]
+    assert f["errors"] == errors - 1 == sum(p["errors"] for p in model["projects"])
