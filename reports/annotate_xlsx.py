@@ -24,12 +24,21 @@ from reports.junit import xml_safe
 from reports.locations import cell_ref
 from reports.safe_cells import set_text
 
-FILL = {"error": "FFF4C7C3", "warning": "FFFFE8B3", "info": "FFDCEBFA"}
+FILL = {"error": "FFF4C7C3", "warning": "FFFFE8B3", "info": "FFDCEBFA", "waived": "FFE4E4E4"}
 WRITABLE = (".xlsx", ".xlsm")
 NOT_ANNOTATED = (".xls", ".ods")
-HEAD = {"zh": ["级别", "规则", "位置", "项目", "部分", "指标", "填报值", "应为", "说明"],
-        "en": ["Severity", "Rule", "Location", "Project", "Section", "Indicator", "Reported", "Expected", "Message"]}
-WIDTHS = (8, 22, 14, 28, 14, 24, 14, 14, 80)
+HEAD = {"zh": ["级别", "规则", "位置", "项目", "部分", "指标", "填报值", "应为", "说明", "豁免"],
+        "en": ["Severity", "Rule", "Location", "Project", "Section", "Indicator", "Reported", "Expected", "Message",
+               "Waived"]}
+WIDTHS = (8, 22, 14, 28, 14, 24, 14, 14, 80, 30)
+WAIVED = {"zh": "已豁免：{}", "en": "waived: {}"}
+
+
+def _waived(r: dict, lang: str) -> str:
+    """'已豁免：<reason>' for a finding a waiver accepts (jixiao-waivers.toml), else ''."""
+    w = r.get("waived")   # a bool, numpy's or Python's; absent (NaN) without a waivers file
+    waived = w is True or (getattr(w, "dtype", None) == bool and bool(w))
+    return WAIVED[lang].format(r.get("waiver_reason") or "") if waived else ""
 
 
 def skipped_inputs(result) -> list[str]:
@@ -172,9 +181,11 @@ def _comment(wb, records, anchors, msg: str, lang: str) -> None:
         cell = wb[sheet][ref]
         lines = [f"[{labels.severity(r['severity'], lang)}] {r['rule']}"
                  f"{'' if cell_ref(r['location']) == (sheet, ref) else ' (' + r['location'] + ')'}: {r[msg]}"
+                 + (f" [{_waived(r, lang)}]" if _waived(r, lang) else "")
                  for r in sorted(rs, key=lambda r: SEVERITY_RANK[r["severity"]])]
         cell.comment = Comment(xml_safe("\n".join(lines)), "jixiao", width=360, height=40 + 40 * len(lines))
-        cell.fill = PatternFill("solid", fgColor=FILL[worst(r["severity"] for r in rs)])
+        open_ = [r["severity"] for r in rs if not _waived(r, lang)]   # the colour says what still needs attention
+        cell.fill = PatternFill("solid", fgColor=FILL[worst(open_)] if open_ else FILL["waived"])
 
 
 def _results_sheet(wb, records, anchors, msg: str, lang: str) -> None:
@@ -189,13 +200,13 @@ def _results_sheet(wb, records, anchors, msg: str, lang: str) -> None:
         ws.cell(row=1, column=col).font = Font(bold=True)
     for n, (r, key) in enumerate(zip(records, anchors), start=2):
         values = [labels.severity(r["severity"], lang), r["rule"], r["location"], r["project"], r["section"],
-                  r["indicator"], r["reported"], r["expected"], r[msg]]
+                  r["indicator"], r["reported"], r["expected"], r[msg], _waived(r, lang)]
         for col, v in enumerate(values, start=1):
             set_text(ws.cell(row=n, column=col), xml_safe(v))
         if key is not None:
             link = ws.cell(row=n, column=3)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{key[0]}'!{key[1]}")
             link.font = Font(color="FF1F5F99", underline="single")
-        ws.cell(row=n, column=1).fill = PatternFill("solid", fgColor=FILL[r["severity"]])
+        ws.cell(row=n, column=1).fill = PatternFill("solid", fgColor=FILL["waived" if _waived(r, lang) else r["severity"]])
     for col, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width

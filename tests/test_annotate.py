@@ -54,7 +54,8 @@ def test_plain_cells_keep_their_comment_and_link(annotated):
 def test_results_sheet_in_chinese(annotated):
     sheet = annotated["核查结果"]
     assert annotated.sheetnames[0] == "核查结果"
-    assert [c.value for c in sheet[1]] == ["级别", "规则", "位置", "项目", "部分", "指标", "填报值", "应为", "说明"]
+    assert [c.value for c in sheet[1]] == ["级别", "规则", "位置", "项目", "部分", "指标", "填报值", "应为", "说明",
+                                           "豁免"]
     levels = {r[0].value for r in sheet.iter_rows(min_row=2)}
     assert levels <= {"错误", "警告", "提示"} and "错误" in levels
 
@@ -118,3 +119,25 @@ def test_ods_inputs_get_a_note_instead_of_a_copy(tmp_path):
     note = f"{src}: .xls/.ods 文件不生成批注副本，另存为 .xlsx 后再核查即可得到"
     assert note in res.stderr and note in (tmp_path / "r.html").read_text(encoding="utf-8")
     assert not list((tmp_path / "out").glob("*"))
+
+
+def test_a_waived_finding_is_marked_and_greyed_in_the_copy(tmp_path):
+    """A finding a waiver accepts says so in its comment and its 核查结果 row, and its cell is grey
+    (it needs no attention) unless another finding there still does."""
+    from checker.waivers import Waiver, attach
+
+    result = check([str(BUNDLE)])
+    f = result.findings
+    target = f[(f["rule"] == "IND.OVERSCORE") & (f["location"] == "项目4!H12")].iloc[0]
+    attach(result, tmp_path / "w.toml", [Waiver(fingerprint=target["fingerprint"], reason="已核实，按复核分")])
+    (written,) = annotate(result, str(tmp_path / "out"))
+    wb = openpyxl.load_workbook(written)
+    cell = wb["项目4"]["H12"]
+    assert "[已豁免：已核实，按复核分]" in cell.comment.text
+    others = f[(f["location"] == "项目4!H12") & (f["fingerprint"] != target["fingerprint"])]
+    from reports.annotate_xlsx import FILL
+
+    assert others.empty   # the waived finding is the cell's only one: the cell is grey
+    assert cell.fill.fgColor.rgb == FILL["waived"] == "FFE4E4E4"
+    row = next(r for r in wb["核查结果"].iter_rows(min_row=2) if r[2].value == "项目4!H12" and r[1].value == "IND.OVERSCORE")
+    assert row[9].value == "已豁免：已核实，按复核分" and row[0].fill.fgColor.rgb == "FFE4E4E4"
