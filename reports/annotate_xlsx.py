@@ -18,6 +18,8 @@ import os
 import stat
 from pathlib import Path
 
+import numpy as np
+
 from checker.gate import SEVERITY_RANK, worst
 from reports import labels
 from reports.junit import xml_safe
@@ -37,7 +39,7 @@ WAIVED = {"zh": "已豁免：{}", "en": "waived: {}"}
 def _waived(r: dict, lang: str) -> str:
     """'已豁免：<reason>' for a finding a waiver accepts (jixiao-waivers.toml), else ''."""
     w = r.get("waived")   # a bool, numpy's or Python's; absent (NaN) without a waivers file
-    waived = w is True or (getattr(w, "dtype", None) == bool and bool(w))
+    waived = isinstance(w, bool | np.bool_) and bool(w)
     return WAIVED[lang].format(r.get("waiver_reason") or "") if waived else ""
 
 
