@@ -330,6 +330,8 @@ def _check_outputs(plan: Plan, split_by) -> None:
     inputs = [i.path for i in expand(plan.paths) if i.skip not in ("missing",)]
     if plan.format != "letter":   # letters go to a folder (_check_letter_dir), -o is no report file
         _check_output(plan.output, Planner(inputs))
+    if plan.format == "html" and plan.output is not None:
+        _check_pages_folder(plan.output, inputs)
     try:
         if plan.annotate is not None:
             check_folder(plan.annotate, "--annotate", "批注副本")
@@ -337,6 +339,18 @@ def _check_outputs(plan: Plan, split_by) -> None:
             check_folder(split_by[1], "--split-by", "退回报告")
     except OutputError as exc:
         raise UsageError(str(exc)) from None
+
+
+def _check_pages_folder(output: Path, inputs: list[str]) -> None:
+    """A large HTML report is split into pages in ``<stem>_files`` beside -o: a folder that holds
+    an input is not written into (a page could take an input's name, and the next run read it)."""
+    from reports.html import pages_folder
+
+    folder = os.path.realpath(pages_folder(output))
+    inside = next((i for i in inputs if os.path.realpath(i).startswith(folder + os.sep)), None)
+    if inside is not None:
+        raise UsageError(f"-o {output}: 分页目录 {pages_folder(output)} 中有输入文件（{inside}），"
+                         "jixiao 不会在其中写入报告页；请换一个报告文件名")
 
 
 def _check_output(output: Path | None, inputs) -> None:

@@ -22,6 +22,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from checker.atomic import atomic_write_text
+from reports.plan import record, write_text
 from reports import labels
 from reports.charts import family_bars, grade_bars, over_bars, totals_scatter
 from reports.filenames import unique_names
@@ -123,9 +124,15 @@ def write_html(result, path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     return _write_folder(ctx, path, sections, sizes, max_bytes)
 
 
+def pages_folder(path: str | Path) -> Path:
+    """Where the pages of a report too large for one file go: ``<stem>_files`` beside it."""
+    path = Path(path)
+    return path.with_name(path.stem + "_files")
+
+
 def _pages(ctx: dict, path: Path, sections: list, sizes: list[int], max_bytes: int) -> list[tuple[Page, list]]:
     """Projects grouped by input file, in report order; a group too big for one page is cut."""
-    folder = path.with_name(path.stem + "_files")
+    folder = pages_folder(path)
     budget = max(max_bytes - 150_000, 100_000)
     groups: dict[str, list[int]] = {}
     for n, p in enumerate(ctx["projects"]):
@@ -170,8 +177,10 @@ def _write_folder(ctx: dict, path: Path, sections: list, sizes: list[int], max_b
                             "show_summary": False, "index": _index(page.projects, lambda p: "#" + p["id"]),
                             "sections": secs, "filters": _page_filters(ctx["filters"], page),
                             "back_href": "../" + path.name, "pages": [], "chart_family": "", "chart_totals": ""})
-        atomic_write_text(page.path, html)
+        write_text(page.path, html)   # an exclusive temporary renamed in: never through a symlink
         written.append(page.path)
+    if written:
+        record(written[0].parent, written)   # listed in the folder's manifest: never read back as input
     sizes_kb = [math.ceil(p.stat().st_size / 1024) for p in written]
     listing = [{"href": f"{pg.path.parent.name}/{pg.path.name}", "title": pg.title, "projects": len(pg.projects),
                 "size_kb": kb} for (pg, _), kb in zip(pages, sizes_kb)]

@@ -496,3 +496,33 @@ def test_dask_task_has_the_per_file_time_limit_and_stable_messages(monkeypatch):
     a = cluster_message(KilledWorker("Attempted to run task 'jixiao-0-1234-140' on 3 workers, tcp://10.0.0.5:4000"))
     b = cluster_message(KilledWorker("Attempted to run task 'jixiao-0-9876-555' on 3 workers, tcp://10.0.0.6:4001"))
     assert a == b == "集群处理失败：处理该文件的工作进程反复退出（可能超过内存上限）"
+
+
+def test_html_pages_folder_holding_an_input_is_refused(tmp_path):
+    """-o report.html may become report.html plus pages in report_files/: where that folder holds
+    an input, the run is refused before anything is read (a page could take an input's place)."""
+    pages = tmp_path / "report_files"
+    pages.mkdir()
+    shutil.copy(GOOD, pages / "form.txt")
+    res = run(pages, "-f", "html", "-o", tmp_path / "report.html")
+    assert "分页目录" in usage_error(res) and "form.txt" in res.stderr
+    assert (pages / "form.txt").read_bytes() == GOOD.read_bytes() and not (tmp_path / "report.html").exists()
+
+
+def test_html_pages_are_listed_in_the_manifest_and_not_read_back(tmp_path):
+    """A paged report's pages are outputs: written without following a symlink, recorded in their
+    folder's manifest, and a later run over the folder does not read them as forms."""
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(XLSX, src / "bundle.xlsx")
+    out = tmp_path / "out" / "report.html"
+    out.parent.mkdir()
+    res = run(src, "-f", "html", "-o", out, "--html-max-mb", "0.01", "--fail-on", "never")
+    assert res.exit_code == 0, res.stderr
+    pages = sorted((out.parent / "report_files").glob("*.html"))
+    assert pages, "the report was not split into pages"
+    manifest = json.loads((out.parent / "report_files" / ".jixiao-outputs.json").read_text(encoding="utf-8"))
+    assert {p.name for p in pages} <= set(json.dumps(manifest).split('"'))
+    again = check([str(out.parent / "report_files")])
+    reasons = {Path(s.path).name: (s.status, s.reason) for s in again.files}
+    assert all(reasons[p.name] == ("skipped", "jixiao-output") for p in pages)
