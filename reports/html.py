@@ -22,11 +22,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from checker.atomic import atomic_write_text
-from reports.plan import record, write_text
 from reports import labels
 from reports.charts import family_bars, grade_bars, over_bars, totals_scatter
 from reports.filenames import unique_names
 from reports.html_model import build
+from reports.plan import record, write_text
 
 DEFAULT_MAX_BYTES = 5_000_000
 _TEMPLATES = Path(__file__).with_name("templates")
