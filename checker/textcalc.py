@@ -129,6 +129,13 @@ _ITEM_CAP = re.compile(rf"{_any('item_cap', 'cap')}(?:{_any('item_cap', 'verb')}
 _DEDUCT_ALL = re.compile(rf"{_any('deduct', 'up_to')}\s*{_DEC}\s*{_PTS}")
 _PER_UNIT = re.compile(rf"{_any('criteria', 'per')}[^,。;\n]{{0,20}}?{_any('criteria', 'per_verb')}\s*\d"
                        rf"|{_any('criteria', 'proportional')}|[*×]")
+_BONUS_ROW_CAP = re.compile(rf"{_any('bonus_row', 'cap')}(?:{_any('bonus_row', 'verb')})?\s*{_DEC}\s*{_PTS}")
+
+
+def bonus_maximum(text: str) -> float | None:
+    """A 加分项's own stated maximum ("最高得4分" → 4), None where it states none (CAP.BONUS)."""
+    m = _BONUS_ROW_CAP.search(text)
+    return float(m.group(1)) if m else None
 
 
 _GRADES = re.compile(_any("criteria", "grade"))

@@ -135,3 +135,8 @@ def test_every_bonus_cap(cap):
 def test_every_item_cap(cap, verb):
     assert T.criteria_points(f"1．得3分；\n2．国家级得3分；市级得2分，{cap}{verb}6分。") == (9, ["得3分", f"{cap}{verb}6分"])
 
+
+def test_bonus_row_maximum():
+    assert T.bonus_maximum("加分项：获国家级表彰加2分，最高得4分") == 4
+    assert T.bonus_maximum("最高 2 分") == 2
+    assert T.bonus_maximum("获表彰加2分") is None
