@@ -13,8 +13,32 @@ from dataclasses import dataclass
 from checker.lexicon import LEXICON
 from checker.values import normalise_text
 
+
+def _g(section: str, fld: str) -> tuple[str, ...]:
+    """The words of one slot of the grammar (checker/lexicon/grammar.yaml)."""
+    return LEXICON.words(f"grammar.{section}", fld)
+
+
+def _alt(words) -> str:
+    """Words as one regex alternative, longest first: where two fit, the longer reading wins (扣除 before 扣)."""
+    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+def _any(section: str, fld: str) -> str:
+    """One slot of the grammar as a regex alternative."""
+    return _alt(_g(section, fld))
+
+
+# Numbers: digits, or Chinese numerals (values.yaml) with a decimal point ("一点五").
 CN_DIGITS = {w: (float(n) if "." in n else int(n)) for n, ws in LEXICON.table("numerals") for w in ws}
-_NUM = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十半]+(?:点[零〇一二三四五六七八九]+)?)"
+_POINT = _g("numbers", "decimal_point")
+_TEN = LEXICON.words("numerals", "10")
+_DECIMALS = [w for w, n in CN_DIGITS.items() if isinstance(n, int) and n < 10 and w not in _g("numbers", "counting_only")]
+_NUM = rf"(\d+(?:\.\d+)?|{_alt(CN_DIGITS)}+(?:{_alt(_POINT)}{_alt(_DECIMALS)}+)?)"
+_DEC = r"(\d+(?:\.\d+)?)"
+_PTS = _any("points", "unit")
+_WAN = _alt(LEXICON.words("scales", "10000"))   # "(万)?元": captured, for the scale
+_YUAN = _alt(LEXICON.words("money_units", "1"))
 
 
 def cn_number(s: str) -> float | None:
@@ -22,19 +46,19 @@ def cn_number(s: str) -> float | None:
     s = s.strip()
     if re.fullmatch(r"\d+(?:\.\d+)?", s):
         return float(s)
-    if "点" in s:
-        whole, frac = s.split("点", 1)
+    point = next((p for p in _POINT if p in s), None)
+    if point:
+        whole, frac = s.split(point, 1)
         w = cn_number(whole) if whole else 0
         digits = "".join(str(CN_DIGITS.get(ch, "")) for ch in frac)
         return None if w is None or not digits else float(f"{int(w)}.{digits}")
-    if s == "半":
-        return 0.5
     if not s or any(ch not in CN_DIGITS for ch in s):
         return None
-    if "十" in s:
-        tens, _, ones = s.partition("十")
+    ten = next((t for t in _TEN if t in s), None)
+    if ten:
+        tens, _, ones = s.partition(ten)
         return float((CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0))
-    return float(CN_DIGITS[s[0]]) if len(s) == 1 else None
+    return float(CN_DIGITS[s[0]]) if len(s) == 1 else None   # 一 → 1, 半 → 0.5
 
 
 @dataclass(frozen=True)
@@ -43,12 +67,14 @@ class Points:
     words: str
 
 
-_DEDUCT = re.compile(rf"扣(?:除|减)?(?:了)?{_NUM}分")
-_STATED = re.compile(rf"(?:计|得|记|给予?)(?:分)?{_NUM}分")
-_UNTIL_ZERO = re.compile(r"扣完为止|扣完即止|扣至0分|扣至零分")
+_VERB = rf"{_any('deduct', 'verb')}(?:{_any('deduct', 'particle')})?"   # "扣", "扣除了"
+_DEDUCT = re.compile(rf"{_VERB}{_NUM}{_PTS}")
+_STATED = re.compile(rf"{_any('points', 'stated')}(?:{_PTS})?{_NUM}{_PTS}")
+_NEGATION = _g("points", "negation")
+_UNTIL_ZERO = re.compile(_any("deduct", "until_zero"))
 
 
-_TOTAL_DEDUCT = re.compile(rf"(?:共计|共|合计|总计|累计|一共)扣(?:除|减)?(?:了)?{_NUM}分")
+_TOTAL_DEDUCT = re.compile(rf"{_any('deduct', 'total')}{_VERB}{_NUM}{_PTS}")
 
 
 def deductions(text: str) -> list[Points]:
@@ -70,7 +96,7 @@ def stated_points(text: str) -> list[Points]:
     t = normalise_text(text)
     out = []
     for m in _STATED.finditer(t):
-        if t[max(0, m.start() - 1):m.start()] == "不":  # 不得分
+        if t.endswith(_NEGATION, 0, m.start()):  # 不得分
             continue
         v = cn_number(m.group(1))
         if v is not None:
@@ -85,8 +111,8 @@ def floors_at_zero(text: str) -> bool:
 # --- points a 评分标准 lists --------------------------------------------------
 _CIRCLED = {c: str(k) for k, c in enumerate("①②③④⑤⑥⑦⑧⑨⑩", start=1)}
 _ITEM_MARK = re.compile(r"(?:^|(?<=[。;\n]))\s*\d{1,2}\s*[.、](?!\d)")
-_CONDITION = re.compile(r"[≥≤<>]|第\s*\d|以上|以下|以内|否则|不足|未达|低于|高于|超过")
-_BONUS = re.compile(r"(最多|最高|至多)?加\s*(\d+(?:\.\d+)?)\s*分")
+_CONDITION = re.compile(rf"[≥≤<>]|{_any('criteria', 'rank')}\s*\d|{_any('criteria', 'condition')}")
+_BONUS = re.compile(rf"({_any('bonus', 'cap')})?{_any('bonus', 'add')}\s*{_DEC}\s*{_PTS}")
 
 
 def bonus_allowance(text: str) -> float | None:
@@ -99,12 +125,20 @@ def bonus_allowance(text: str) -> float | None:
     return max(capped) if capped else max(v for _, v in found)
 
 
-_ITEM_CAP = re.compile(r"(?:最多|最高|上限为?)(?:得|计|为)?\s*(\d+(?:\.\d+)?)\s*分")
-_DEDUCT_ALL = re.compile(r"扣完\s*(\d+(?:\.\d+)?)\s*分")
-_PER_UNIT = re.compile(r"每[^,。;\n]{0,20}?(?:得|计|加)\s*\d|按比例|比重计算|[*×]")
+_ITEM_CAP = re.compile(rf"{_any('item_cap', 'cap')}(?:{_any('item_cap', 'verb')})?\s*{_DEC}\s*{_PTS}")
+_DEDUCT_ALL = re.compile(rf"{_any('deduct', 'up_to')}\s*{_DEC}\s*{_PTS}")
+_PER_UNIT = re.compile(rf"{_any('criteria', 'per')}[^,。;\n]{{0,20}}?{_any('criteria', 'per_verb')}\s*\d"
+                       rf"|{_any('criteria', 'proportional')}|[*×]")
+_BONUS_ROW_CAP = re.compile(rf"{_any('bonus_row', 'cap')}(?:{_any('bonus_row', 'verb')})?\s*{_DEC}\s*{_PTS}")
 
 
-_GRADES = re.compile(r"较好|较差|一般|优秀|良好|合格|完全|基本|部分|好|差|优|良|中")
+def bonus_maximum(text: str) -> float | None:
+    """A 加分项's own stated maximum ("最高得4分" → 4), None where it states none (CAP.BONUS)."""
+    m = _BONUS_ROW_CAP.search(text)
+    return float(m.group(1)) if m else None
+
+
+_GRADES = re.compile(_any("criteria", "grade"))
 
 
 def _tiered(part: str, pts: list[Points]) -> bool:
@@ -170,20 +204,29 @@ class Claim:
     unit: str = ""
 
 
+def _sat(fld: str) -> str:
+    return _any("satisfaction", fld)
+
+
+def _money(fld: str) -> str:
+    return _any("money", fld)
+
+
+_YUANS = rf"{_DEC}\s*({_WAN})?{_YUAN}"   # "38.4万元": the figure and its 万
 _SURVEY = re.compile(
-    r"(?:询问|调查|访问|走访|发放(?:问卷)?|问卷)\D{0,6}?(\d+)\s*(?:位|人|份|户|名)"
-    r"[^。]{0,30}?满意(?:的)?(?:有|为|人数)?\D{0,4}?(\d+)\s*(?:位|人|份|户|名)"
-    r"[^。]{0,20}?满意度\D{0,10}?(\d+(?:\.\d+)?)\s*%")
+    rf"{_sat('asked')}\D{{0,6}}?(\d+)\s*{_sat('counter')}"
+    rf"[^。]{{0,30}}?{_sat('satisfied')}(?:{_sat('particle')})?(?:{_sat('link')})?\D{{0,4}}?(\d+)\s*{_sat('counter')}"
+    rf"[^。]{{0,20}}?{_sat('rate')}\D{{0,10}}?{_DEC}\s*%")
 _PRODUCT = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(万)?元\s*/\s*(?:人|名|户|次)(?:/年|/月)?[^。]{0,40}?(\d+)\s*(?:名|人|户|次)"
-    r"[^。]{0,30}?(\d+(?:\.\d+)?)\s*(万)?元")
+    rf"{_DEC}\s*({_WAN})?{_YUAN}\s*/\s*{_money('per_head')}(?:{_alt(LEXICON.words('periods'))})?[^。]{{0,40}}?"
+    rf"(\d+)\s*{_money('per_head')}[^。]{{0,30}}?{_YUANS}")
 _BUDGET_SUM = re.compile(
-    r"(?:年初)?预算\D{0,4}?(\d+(?:\.\d+)?)\s*(万)?元[^。]*?(?:调增|追加|增加)\D{0,4}?(\d+(?:\.\d+)?)\s*(万)?元")
-_ACTUAL = re.compile(r"(?:实际拨付|实际到位|全年拨付|决算支出|实际支出)\D{0,6}?(\d+(?:\.\d+)?)\s*(万)?元")
+    rf"(?:{_money('budget_prefix')})?{_money('budget')}\D{{0,4}}?{_YUANS}[^。]*?{_money('raise')}\D{{0,4}}?{_YUANS}")
+_ACTUAL = re.compile(rf"{_money('actual')}\D{{0,6}}?{_YUANS}")
 # "实际下达预算2596万元，全年度实际总支出2595.6208万元，项目预算执行率99%": the rate a report states.
 _EXEC_RATE = re.compile(
-    r"预算\D{0,6}?(\d+(?:\.\d+)?)\s*(万)?元[^。]{0,40}?(?:支出|执行)\D{0,8}?(\d+(?:\.\d+)?)\s*(万)?元"
-    r"[^。]{0,20}?执行率\D{0,4}?(\d+(?:\.\d+)?)\s*%")
+    rf"{_money('budget')}\D{{0,6}}?{_YUANS}[^。]{{0,40}}?{_money('spent')}\D{{0,8}}?{_YUANS}"
+    rf"[^。]{{0,20}}?{_money('exec_rate')}\D{{0,4}}?{_DEC}\s*%")
 _EQUATION = re.compile(
     r"([（(]?\s*\d[\d.\s]*(?:[+×*/÷\-]\s*[（(]?\s*\d[\d.\s]*[)）]?\s*)+(?:[)）]\s*)?(?:[×*]\s*100\s*%)?)"
     r"\s*=\s*(\d+(?:\.\d+)?)\s*(%)?")
@@ -236,10 +279,10 @@ def claims(text: str) -> list[Claim]:
 
 
 # --- satisfaction rules -----------------------------------------------------
-_SAT_RULE = re.compile(
-    r"(\d+(?:\.\d+)?)\s*%\s*(?:以上|及以上)?\D{0,8}?(?:得满分|计满分|得分计\s*(\d+(?:\.\d+)?)\s*分|计\s*(\d+(?:\.\d+)?)\s*分|得\s*(\d+(?:\.\d+)?)\s*分)"
-    r"[^。]{0,20}?每(?:低于|降低|下降|减少|低|少)[^。\d]{0,8}?(\d+(?:\.\d+)?)\s*(?:个百分点|%)\s*(?:扣|减)(?:除)?\s*(\d+(?:\.\d+)?)\s*分")
-_SAT_RATE = re.compile(r"满意度[^。，,;；]{0,12}?(\d+(?:\.\d+)?)\s*%")
+_SAT_RULE = re.compile(   # groups: threshold, stated score (else full marks), step, points per step
+    rf"{_DEC}\s*%\s*(?:{_sat('above')})?\D{{0,8}}?(?:{_sat('full')}|{_sat('score_verb')}\s*{_DEC}\s*{_PTS})"
+    rf"[^。]{{0,20}}?{_sat('per')}{_sat('drop')}[^。\d]{{0,8}}?{_DEC}\s*(?:{_sat('step')}|%)\s*{_sat('deduct')}\s*{_DEC}\s*{_PTS}")
+_SAT_RATE = re.compile(rf"{_sat('rate')}[^。，,;；]{{0,12}}?{_DEC}\s*%")
 
 
 def satisfaction_rule(method: str, note: str, weight: float) -> Claim | None:
@@ -251,16 +294,17 @@ def satisfaction_rule(method: str, note: str, weight: float) -> Claim | None:
     if not rates:
         return None
     threshold = float(r.group(1))
-    full = float(r.group(2) or r.group(3) or r.group(4) or weight)
-    step, per = float(r.group(5)), float(r.group(6))
+    full = float(r.group(2) or weight)
+    step, per = float(r.group(3)), float(r.group(4))
     rate = rates[-1]
     due = full if rate >= threshold else max(full - (threshold - rate) / step * per, 0.0)
     return Claim(f"{r.group(0)}；满意度{rate:g}%", due, due, 2)
 
 
 # --- a total and its breakdown: "共申请资金90万元。其中：30万元…；30万元…；29.99万元…" ---------
-_TOTAL = re.compile(r"共(?:申请|安排|下达|完成|使用|支出|拨付|投入)?\D{0,8}?(\d+(?:\.\d+)?)\s*(万)?元")
-_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万)?元")
+_TOTAL = re.compile(rf"{_any('breakdown', 'total')}(?:{_any('breakdown', 'verb')})?\D{{0,8}}?{_YUANS}")
+_AMOUNT = re.compile(_YUANS)
+_PARTS = re.compile(_any("breakdown", "parts"))
 
 
 def breakdowns(text: str) -> list[Claim]:
@@ -272,10 +316,10 @@ def breakdowns(text: str) -> list[Claim]:
     for n, m in enumerate(totals):
         end = totals[n + 1].start() if n + 1 < len(totals) else len(t)
         rest = t[m.end():end]
-        k = rest.find("其中")
-        if k < 0 or k > 12:
+        head = _PARTS.search(rest)
+        if not head or head.start() > 12:
             continue
-        parts = list(_AMOUNT.finditer(rest[k:]))
+        parts = list(_AMOUNT.finditer(rest[head.start():]))
         if len(parts) < 2:
             continue
         unit_wan = bool(m.group(2))
@@ -283,6 +327,6 @@ def breakdowns(text: str) -> list[Claim]:
         computed = sum(_wan(p.group(1), p.group(2)) for p in parts)
         scale = 1e4 if unit_wan else 1.0
         decimals = max([_dec(m.group(1))] + [_dec(p.group(1)) for p in parts])
-        words = (m.group(0) + "，其中" + "+".join(p.group(0) for p in parts))[:120]
+        words = (m.group(0) + "，" + head.group(0) + "+".join(p.group(0) for p in parts))[:120]
         out.append(Claim(words, total / scale, computed / scale, decimals, "万元" if unit_wan else "元"))
     return out

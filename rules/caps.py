@@ -85,7 +85,7 @@ def bonus_cap(batch):
     """A 加分项 scored above its own maximum ("最高得4分", else its 分值).
     """
     i = batch.indicators[batch.indicators["bonus"] & batch.indicators["score"].notna()]
-    stated = i["method"].str.extract(r"最高(?:得|加|计)?\s*(\d+(?:\.\d+)?)\s*分")[0].astype(float)
+    stated = each_distinct(i["method"], T.bonus_maximum).astype(float)
     cap = stated.where(stated.notna(), i["weight"])
     bad = i[cap.notna() & P.exceeds(i["score"], cap)]
     return hits(bad, section="加分项", indicator="name", location="loc_score",

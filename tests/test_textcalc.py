@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from checker import textcalc as T
+from checker.lexicon import LEXICON
 
 
 @pytest.mark.parametrize("text,value", [("一", 1), ("两", 2), ("十", 10), ("十二", 12), ("二十", 20), ("半", 0.5),
@@ -64,3 +67,76 @@ def test_satisfaction_rule():
     assert c.computed == 4
     assert T.satisfaction_rule("满意度达到90%得满分，每降低1个百分点扣0.2分", "满意度为95%", 5).computed == 5
     assert T.satisfaction_rule("酌情计分", "满意度为85%", 5) is None
+
+
+# --- the words come from checker/lexicon/grammar.yaml ------------------------------------------
+def _grammar(fld: str) -> tuple[str, ...]:
+    section, name = fld.rsplit(".", 1)
+    return LEXICON.words(f"grammar.{section}", name)
+
+
+@pytest.fixture
+def with_words(monkeypatch):
+    """textcalc rebuilt over the lexicon with extra words in a grammar field, then restored."""
+    words = LEXICON.words
+
+    def add(fld: str, *extra: str):
+        section, name = fld.rsplit(".", 1)
+        key = (f"grammar.{section}", name)
+        monkeypatch.setattr(LEXICON, "words", lambda s, f=None: words(s, f) + (extra if (s, f) == key else ()))
+        importlib.reload(T)
+
+    yield add
+    monkeypatch.undo()
+    importlib.reload(T)
+
+
+@pytest.mark.parametrize("fld, word, read, before, after", [
+    ("deduct.verb", "扣罚", lambda: sum(p.value for p in T.deductions("资料不全扣罚1分")), 0, 1),
+    ("bonus.cap", "顶多", lambda: T.bonus_allowance("一个加3分，顶多加2分"), 3, 2),
+    ("satisfaction.asked", "电话回访", lambda: len(T.claims("电话回访60位，满意的有51人，满意度为85%")), 0, 1),
+])
+def test_a_word_added_to_the_lexicon_is_read(with_words, fld, word, read, before, after):
+    assert word not in _grammar(fld) and read() == before
+    with_words(fld, word)
+    assert read() == after
+
+
+@pytest.mark.parametrize("text, total", [("扣减1分", 1), ("累计扣2分（迟报扣1分，漏报扣1分）", 2), ("一共扣除了0.5分", 0.5)])
+def test_deduction_phrasings(text, total):
+    assert sum(p.value for p in T.deductions(text)) == total
+
+
+@pytest.mark.parametrize("verb", _grammar("deduct.verb"))
+@pytest.mark.parametrize("total", _grammar("deduct.total"))
+def test_every_total_word_states_the_total(total, verb):
+    assert [p.value for p in T.deductions(f"迟报{verb}1分，漏报{verb}两分，{total}{verb}3分")] == [3]
+
+
+@pytest.mark.parametrize("verb", _grammar("points.stated"))
+def test_every_stated_verb(verb):
+    assert [p.value for p in T.stated_points(f"资料齐全，{verb}2分")] == [2]
+    assert T.stated_points(f"资料不全的，不{verb}分") == []
+
+
+@pytest.mark.parametrize("phrase", _grammar("deduct.until_zero"))
+def test_every_until_zero_phrase(phrase):
+    assert T.floors_at_zero(f"每少一次扣0.5分，{phrase}")
+
+
+@pytest.mark.parametrize("cap", _grammar("bonus.cap"))
+def test_every_bonus_cap(cap):
+    assert T.bonus_allowance(f"正面批示一个加1分，{cap}加2分") == 2
+    assert T.bonus_allowance("至多加1分") == 1
+
+
+@pytest.mark.parametrize("verb", _grammar("item_cap.verb"))
+@pytest.mark.parametrize("cap", _grammar("item_cap.cap"))
+def test_every_item_cap(cap, verb):
+    assert T.criteria_points(f"1．得3分；\n2．国家级得3分；市级得2分，{cap}{verb}6分。") == (9, ["得3分", f"{cap}{verb}6分"])
+
+
+def test_bonus_row_maximum():
+    assert T.bonus_maximum("加分项：获国家级表彰加2分，最高得4分") == 4
+    assert T.bonus_maximum("最高 2 分") == 2
+    assert T.bonus_maximum("获表彰加2分") is None

@@ -2,10 +2,11 @@
 
 The words live in the YAML files beside this module, one file per subject (header labels,
 funds, indicator columns, the indicator taxonomy of each template version, values, noise,
-display names).  Each file maps *sections* to *fields*, in order (the first field a word
-matches wins, so the more specific words come first), and each field lists its ``words``
-(fragments of squashed text) and, where a fragment cannot say it, ``patterns`` (regular
-expressions).  A field written as a bare list is a list of words::
+display names, the words of arithmetic stated in text: ``grammar.yaml``).  Each file maps
+*sections* to *fields*, in order (the first field a word matches wins, so the more specific
+words come first), and each field lists its ``words`` (fragments of squashed text) and, where
+a fragment cannot say it, ``patterns`` (regular expressions).  A field written as a bare list
+is a list of words::
 
     header:                       # section
       project_name:               # field
