@@ -272,8 +272,11 @@ def claims(text: str) -> list[Claim]:
             value = eval(expr, {"__builtins__": {}}, {})  # noqa: S307 - digits and operators only, checked above
         except Exception:
             continue
-        if percent or m.group(3):
-            value *= 100 if percent else 1
+        stated = float(m.group(2))
+        if percent:
+            value *= 100
+        elif m.group(3) and abs(value * 100 - stated) < abs(value - stated):
+            value *= 100   # "41/45=91.11%": a ratio written as its percentage, without "×100%"
         out.append(Claim(m.group(0), float(m.group(2)), float(value), _dec(m.group(2)), "%" if m.group(3) else ""))
     return out
 

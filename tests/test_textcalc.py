@@ -140,3 +140,15 @@ def test_bonus_row_maximum():
     assert T.bonus_maximum("加分项：获国家级表彰加2分，最高得4分") == 4
     assert T.bonus_maximum("最高 2 分") == 2
     assert T.bonus_maximum("获表彰加2分") is None
+
+
+@pytest.mark.parametrize("text, stated, computed", [
+    ("得分=41/45=91.11%", 91.11, 91.1111),        # a ratio written as its percentage, no "×100%"
+    ("41/45×100%=91.11%", 91.11, 91.1111),
+    ("(41/45)*100=91.11%", 91.11, 91.1111),
+    ("41/45=80%", 80.0, 91.1111),                  # wrong either way: recomputed as the percentage
+    ("41/45=0.91", 0.91, 0.9111),                  # a plain ratio stays a ratio
+])
+def test_percentages_both_ways(text, stated, computed):
+    (c,) = T.claims(text)
+    assert (c.stated, round(c.computed, 4)) == (stated, computed)
