@@ -262,23 +262,27 @@ def claims(text: str) -> list[Claim]:
             base, extra = _wan(m.group(1), m.group(2)), _wan(m.group(3), m.group(4))
             stated = _wan(a.group(1), a.group(2))
             out.append(Claim(f"{m.group(0)}；{a.group(0)}", stated / 1e4, (base + extra) / 1e4, _dec(a.group(1)), "万元"))
-    for m in _EQUATION.finditer(t):
-        expr = m.group(1).replace("×", "*").replace("÷", "/").replace("（", "(").replace("）", ")")
-        percent = "%" in expr
-        expr = expr.replace("*100%", "").replace("* 100%", "").replace(" ", "")
-        if not re.fullmatch(r"[\d.+\-*/()]+", expr) or not re.search(r"[+\-*/]", expr):
-            continue
-        try:
-            value = eval(expr, {"__builtins__": {}}, {})  # noqa: S307 - digits and operators only, checked above
-        except Exception:
-            continue
-        stated = float(m.group(2))
-        if percent:
-            value *= 100
-        elif m.group(3) and abs(value * 100 - stated) < abs(value - stated):
-            value *= 100   # "41/45=91.11%": a ratio written as its percentage, without "×100%"
-        out.append(Claim(m.group(0), float(m.group(2)), float(value), _dec(m.group(2)), "%" if m.group(3) else ""))
+    out += [c for m in _EQUATION.finditer(t) if (c := _equation(m)) is not None]
     return out
+
+
+def _equation(m: re.Match) -> Claim | None:
+    """"a op b … = c": the expression recomputed (digits and operators only), None where it is none."""
+    expr = m.group(1).replace("×", "*").replace("÷", "/").replace("（", "(").replace("）", ")")
+    percent = "%" in expr
+    expr = expr.replace("*100%", "").replace("* 100%", "").replace(" ", "")
+    if not re.fullmatch(r"[\d.+\-*/()]+", expr) or not re.search(r"[+\-*/]", expr):
+        return None
+    try:
+        value = eval(expr, {"__builtins__": {}}, {})  # noqa: S307 - digits and operators only, checked above
+    except Exception:
+        return None
+    stated = float(m.group(2))
+    if percent:
+        value *= 100
+    elif m.group(3) and abs(value * 100 - stated) < abs(value - stated):
+        value *= 100   # "41/45=91.11%": a ratio written as its percentage, without "×100%"
+    return Claim(m.group(0), stated, float(value), _dec(m.group(2)), "%" if m.group(3) else "")
 
 
 # --- satisfaction rules -----------------------------------------------------
