@@ -478,3 +478,29 @@ def test_category_left_empty_is_not_an_indicator(tmp_path, suffix, mark):
     r = check([str(write(Form(rows=rows, total={"weight": "100", "score": "92"}).grid(), tmp_path / f"f{suffix}"))])
     assert r.indicators["name"].tolist() == [row["name"] for row in SELF_EVAL_ROWS]
     assert errors(r) == ["IND.OVERSCORE"] and set(r.findings["rule"]) == {"IND.OVERSCORE"}
+
+
+# --- a target table's 指标值及单位 (the value with its unit) beside 绩效标准 (计划标准 / 行业标准) ------------
+def _target_with_standard(value: str, standard: str) -> list[list[str]]:
+    return [["项目支出绩效目标申报表"],
+            ["项目名称", "道路清扫服务", "预算部门", "某县环卫所"],
+            ["项目资金(万元)", "年度资金总额", "120"],
+            ["年度目标", "完成城区道路清扫保洁"],
+            ["绩效指标", "一级指标", "二级指标", "三级指标", value, standard],
+            ["", "产出指标", "数量指标", "清扫道路面积", "≥120万平方米", "计划标准"],
+            ["", "", "质量指标", "道路保洁达标率", "≥95%", "行业标准"],
+            ["", "", "时效指标", "完成时间", "2024年12月底前", "计划标准"],
+            ["", "", "成本指标", "清扫成本", "≤120万元", "计划标准"],
+            ["", "效益指标", "社会效益指标", "市容环境改善率", "≥10%", "历史标准"],
+            ["", "满意度指标", "服务对象满意度指标", "市民满意度", "≥90%", "计划标准"]]
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+@pytest.mark.parametrize("words", [("指标值及单位", "绩效标准"), ("目标值（含单位）", "标准类型")])
+def test_target_with_its_unit_beside_the_standard(tmp_path, suffix, words):
+    path = write(_target_with_standard(*words), tmp_path / f"target{suffix}")
+    fm = recognise_file(str(path), read_any(str(path)), 1)
+    r = check([str(path)])
+    assert fields(fm) == ["l1", "l2", "name", "target", "note"]
+    assert r.indicators["target_raw"].tolist() == ["≥120万平方米", "≥95%", "2024年12月底前", "≤120万元", "≥10%", "≥90%"]
+    assert r.findings.empty
