@@ -478,3 +478,82 @@ def test_category_left_empty_is_not_an_indicator(tmp_path, suffix, mark):
     r = check([str(write(Form(rows=rows, total={"weight": "100", "score": "92"}).grid(), tmp_path / f"f{suffix}"))])
     assert r.indicators["name"].tolist() == [row["name"] for row in SELF_EVAL_ROWS]
     assert errors(r) == ["IND.OVERSCORE"] and set(r.findings["rule"]) == {"IND.OVERSCORE"}
+
+
+# --- 二级 headings no heading word names (工程进度, 资金使用): headings by their column, in text as in a
+# workbook or a Word table; a row shifted off its columns opens none ------------------------------------
+POSITIONAL_ROWS = [
+    {"l1": "产出指标(40分)", "l2": "工程进度", "name": "开工项目数", "target": "≥5个", "actual": "5个", "weight": "15",
+     "score": "15"},
+    {"name": "竣工项目数", "target": "≥3个", "actual": "3个", "weight": "15", "score": "13"},
+    {"l2": "资金使用", "name": "资金到位率", "target": "100%", "actual": "100%", "weight": "10", "score": "10"},
+    {"l1": "效益指标(40分)", "l2": "社会效益指标", "name": "群众知晓率", "target": "≥90%", "actual": "95%", "weight": "40",
+     "score": "40"},
+    {"l1": "满意度指标(10分)", "l2": "服务对象满意度指标", "name": "群众满意度", "target": "≥90%", "actual": "92%",
+     "weight": "10", "score": "10"},
+]
+# The same form under other words and in another order: 权重 before the target, other 二级 names.
+POSITIONAL_VARIANTS = {
+    "plain": (["l1", "l2", "name", "target", "actual", "weight", "score", "note"], {}, {}),
+    "reordered": (["l1", "l2", "name", "weight", "target", "actual", "score", "note"], {"weight": "权重"},
+                  {"工程进度": "项目实施", "资金使用": "投入管理"}),
+}
+
+
+def _positional_form(variant: str) -> tuple[Form, dict[str, str]]:
+    columns, headers, names = POSITIONAL_VARIANTS[variant]
+    rows = [{**r, "l2": names.get(r["l2"], r["l2"])} if "l2" in r else r for r in POSITIONAL_ROWS]
+    return Form(columns=columns, headers=headers, rows=rows, total={"weight": "100", "score": "98"}), names
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+@pytest.mark.parametrize("variant", sorted(POSITIONAL_VARIANTS))
+def test_level2_headings_by_their_column(tmp_path, suffix, variant):
+    form, names = _positional_form(variant)
+    fm, r = read(form, suffix, tmp_path)
+    progress, funds = names.get("工程进度", "工程进度"), names.get("资金使用", "资金使用")
+    assert r.indicators["level2"].tolist() == [progress, progress, funds, "社会效益指标", "服务对象满意度指标"]
+    no_reason = r.findings[r.findings["rule"] == "IND.NO_REASON"]
+    assert list(zip(no_reason["indicator"], no_reason["section"])) == [("竣工项目数", progress)]
+    assert errors(r) == []
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_a_row_shifted_off_its_columns_opens_no_heading(tmp_path, suffix):
+    """The 资金使用 row lost a cell and sits one column left: its 二级 is not guessed (nor left to the
+    heading above), and a PARSE.LAYOUT says so."""
+    grid = _positional_form("plain")[0].grid()
+    at = next(i for i, row in enumerate(grid) if "资金到位率" in row)
+    grid[at] = grid[at][:1] + grid[at][2:]
+    r = check([str(write(grid, tmp_path / f"shifted{suffix}"))])
+    assert r.indicators["level2"].tolist() == ["工程进度", "工程进度", "", "社会效益指标", "服务对象满意度指标"]
+    assert r.indicators.loc[2, ["name", "target_raw", "actual_raw"]].tolist() == ["资金到位率", "100%", "100%"]
+    layout = r.findings[r.findings["rule"] == "PARSE.LAYOUT"]
+    assert len(layout) == 1 and "资金使用" in layout["message"].iloc[0]
+    assert errors(r) == []
+
+
+# --- a target table's 指标值及单位 (the value with its unit) beside 绩效标准 (计划标准 / 行业标准) ------------
+def _target_with_standard(value: str, standard: str) -> list[list[str]]:
+    return [["项目支出绩效目标申报表"],
+            ["项目名称", "道路清扫服务", "预算部门", "某县环卫所"],
+            ["项目资金(万元)", "年度资金总额", "120"],
+            ["年度目标", "完成城区道路清扫保洁"],
+            ["绩效指标", "一级指标", "二级指标", "三级指标", value, standard],
+            ["", "产出指标", "数量指标", "清扫道路面积", "≥120万平方米", "计划标准"],
+            ["", "", "质量指标", "道路保洁达标率", "≥95%", "行业标准"],
+            ["", "", "时效指标", "完成时间", "2024年12月底前", "计划标准"],
+            ["", "", "成本指标", "清扫成本", "≤120万元", "计划标准"],
+            ["", "效益指标", "社会效益指标", "市容环境改善率", "≥10%", "历史标准"],
+            ["", "满意度指标", "服务对象满意度指标", "市民满意度", "≥90%", "计划标准"]]
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+@pytest.mark.parametrize("words", [("指标值及单位", "绩效标准"), ("目标值（含单位）", "标准类型")])
+def test_target_with_its_unit_beside_the_standard(tmp_path, suffix, words):
+    path = write(_target_with_standard(*words), tmp_path / f"target{suffix}")
+    fm = recognise_file(str(path), read_any(str(path)), 1)
+    r = check([str(path)])
+    assert fields(fm) == ["l1", "l2", "name", "target", "note"]
+    assert r.indicators["target_raw"].tolist() == ["≥120万平方米", "≥95%", "2024年12月底前", "≤120万元", "≥10%", "≥90%"]
+    assert r.findings.empty

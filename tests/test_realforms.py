@@ -79,18 +79,10 @@ def test_keyed_warnings_are_warnings_not_errors(results):
             assert hit and all(f["severity"] != "error" for f in hit), (entry["file"], e.get("indicator"))
 
 
-# Forms whose workbook or Word table reads differently from their text today (warnings and sections:
-# in a grid a cell under 一级/二级 is a heading by its position, in tab-separated text only by its
-# words), each with why; strict, so a fix turns the xfail into a failure and the list only shrinks.
-KNOWN_FORMAT_DIFFS = {
-    "real2/r2_蔡甸_森林防火.txt": "rows of two cells: placed by position in a grid, by kind in text (NON_NUMERIC_ACTUAL)",
-    "real2/r2_银川_初中公用经费.txt": "二级 投入管理 is a heading by position only (section of IND.NO_REASON)",
-    "real2/r2_襄阳_东津院区建设补助.txt": "二级 经济效益 without 指标 is a heading by position only",
-    "real3/r3_湘潭_雾炮车2023目标.txt": "指标值及单位 | 绩效标准 columns: the 绩效标准 cell taken for the target in text",
-    "real3/r3_昭化_特困家庭再扶助目标.txt": "an item under 数量指标 whose 一级 is 项目完成指标: read in a grid, lost in text",
-    "real3/r3_昭化_麻风病防治目标.txt": "the same 项目完成指标 block: categories differ between grid and text",
-    "real3/r3_铜陵郊区_公益事业奖补评分.txt": "二级 组织实施 a heading by position only (section of CAP.ITEM_SCORE)",
-}
+# Forms whose workbook or Word table reads differently from their text today, each with why (none: a
+# cell under 一级/二级 is a heading by its column in tab-separated text as in a grid); strict, so a fix
+# turns the xfail into a failure and the list only shrinks.
+KNOWN_FORMAT_DIFFS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".docx"])

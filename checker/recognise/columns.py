@@ -313,10 +313,12 @@ FIT = 1.0           # the most a cell may cost to be placed by position alone
 
 @dataclass
 class Placed:
-    """A row's cells under their fields; ``unplaced`` are cells that fit no field."""
+    """A row's cells under their fields; ``unplaced`` are cells that fit no field, ``moved`` the cells
+    placed under another column than the one their position lies under (a shifted row)."""
     cells: dict[str, list[Cell]]
     unplaced: list[Cell]
     cost: float = 0.0
+    moved: list[Cell] = field(default_factory=list)
 
     def get(self, name: str) -> Cell | None:
         """The field's cell (several cells of one field joined, "≥" + "735" + "人次")."""
@@ -351,7 +353,7 @@ def align(cells: list[tuple[int, Cell]], cmap: ColumnMap, layout: str, fields: l
     exact = _by_position(cells, kinds, cols, spans)
     if exact is not None:
         return exact
-    return _cheapest(cells, kinds, cols, TRUST.get(layout, TRUST["tabs"]))
+    return _cheapest(cells, kinds, cols, spans, TRUST.get(layout, TRUST["tabs"]))
 
 
 @lru_cache(maxsize=4096)
@@ -395,11 +397,11 @@ def _distance(pos: int, k: int, cols: list[Column]) -> int:
     return max(0, pos - hi)
 
 
-def _cheapest(cells, kinds, cols, trust) -> Placed:
+def _cheapest(cells, kinds, cols, spans, trust) -> Placed:
     shifts, lam_name, lam, lam_shift = trust
     best: Placed | None = None
     for s in shifts:
-        placed = _dp(cells, kinds, cols, s, lam_name, lam)
+        placed = _dp(cells, kinds, cols, s, lam_name, lam, spans)
         placed.cost += abs(s) * lam_shift
         if best is None or placed.cost < best.cost - 1e-9:
             best = placed
@@ -418,7 +420,7 @@ def _may_join(field_name: str, kinds: list[str], i: int) -> bool:
     return kind in ("unit", "text", "blank") or (kind in ("num", "pct", "value") and i > 0 and kinds[i - 1] == "op")
 
 
-def _dp(cells, kinds, cols, shift, lam_name, lam) -> Placed:
+def _dp(cells, kinds, cols, shift, lam_name, lam, spans) -> Placed:
     """Order-preserving assignment of cells to columns (a column may take several cells only
     when its field is MULTI); minimal total cost, skipping a cell costs SKIP."""
     n, m = len(cells), len(cols)
@@ -446,10 +448,12 @@ def _dp(cells, kinds, cols, shift, lam_name, lam) -> Placed:
         states = nxt
     total, path = min(states.values(), key=lambda t: t[0])
     out: dict[str, list[Cell]] = {}
-    unplaced = []
-    for (_, cell), k in zip(cells, path):
+    unplaced, moved = [], []
+    for (pos, cell), k in zip(cells, path):
         if k is None:
             unplaced.append(cell)
-        else:
-            out.setdefault(cols[k].field, []).append(cell)
-    return Placed(out, unplaced, total)
+            continue
+        out.setdefault(cols[k].field, []).append(cell)
+        if spans.get(pos) != k:
+            moved.append(cell)
+    return Placed(out, unplaced, total, moved)

@@ -514,11 +514,14 @@ class GridReader:
         if not cells:
             return
         placed = C.align(cells, t.cmap, self.grid.layout, self.fields)
+        moved: list[tuple[str, Cell]] = []
         for key in ("l1", "l2"):
             cell = placed.get(key)
-            if cell is not None and self._positional_heading(cell):
+            if cell is not None and self._positional_heading(cell, placed):
                 self._open_heading(key, cell)
                 heading = True
+            elif cell is not None and cell in placed.moved and not is_number(cell.text):
+                moved.append((key, cell))
         name_cell = placed.get("name")
         name = strip_item_prefix(name_cell.text) if name_cell else ""
         if SUBTOTAL.match(name):
@@ -530,6 +533,8 @@ class GridReader:
             return
         if placed.unplaced:
             self._unplaced(placed.unplaced, row)
+        if moved:
+            self._moved_headings(moved, row)
         item = self._new_item(placed, name, row)
         if item is not None:
             t.items.append(item)
@@ -537,10 +542,19 @@ class GridReader:
     def _drop_noise(self, cells: list[tuple[int, Cell]]) -> list[tuple[int, Cell]]:
         return cells
 
-    def _positional_heading(self, cell: Cell) -> bool:
-        """A cell under 一级/二级 that no heading word names is a heading only where column
-        positions are exact (a spreadsheet, a Word or PDF table)."""
-        return not is_number(cell.text) and self.grid.layout == "cells"
+    def _positional_heading(self, cell: Cell, placed: C.Placed) -> bool:
+        """A cell under 一级/二级 that no heading word names is a heading by its position only where
+        columns are kept (a spreadsheet, a Word or PDF table, tab-separated text) and the cell sits
+        in that column, not moved there by the alignment of a shifted row."""
+        return not is_number(cell.text) and self.grid.layout in ("cells", "tabs") and cell not in placed.moved
+
+    def _moved_headings(self, moved: list[tuple[str, Cell]], row: Row) -> None:
+        """Text moved under 一级/二级 by the alignment of a shifted row: a heading may start here, but
+        whether the cell is one (or a name pushed aside) is a guess.  The row is filed under no
+        heading of that level rather than under the one above, and the reader is told."""
+        for key, _ in moved:
+            self.levels.update({"l1": "", "l2": ""} if key == "l1" else {"l2": ""})
+        self._layout_note([c for _, c in moved], row)
 
     def _new_item(self, placed: C.Placed, name: str, row: Row) -> dict | None:
         self.levels["seq"] += 1
@@ -619,8 +633,10 @@ class GridReader:
             section["weight"], section["loc"] = w, weight.loc
 
     def _unplaced(self, cells: list[Cell], row: Row) -> None:
-        if not any(C.cell_kind(c.key) in ("num", "pct", "value") for c in cells):
-            return
+        if any(C.cell_kind(c.key) in ("num", "pct", "value") for c in cells):
+            self._layout_note(cells, row)
+
+    def _layout_note(self, cells: list[Cell], row: Row) -> None:
         names = "、".join(f"“{clean(c.text)}”（{c.loc}）" for c in cells)
         self.table.notes.append(note(
             "PARSE.LAYOUT", self.grid.path, f"本行 {names} 无法对应到表头栏目，未作核查",
