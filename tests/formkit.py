@@ -17,7 +17,7 @@ from pathlib import Path
 DEFAULT_HEADERS = {
     "l1": "一级指标", "l2": "二级指标", "name": "三级指标", "weight": "分值", "target": "年度指标值",
     "actual": "实际完成值", "score": "得分", "review": "复核分", "note": "偏差原因分析及改进措施",
-    "op": "指标性质", "unit": "度量单位", "method": "评分标准",
+    "op": "指标性质", "unit": "度量单位", "method": "评分标准", "seq": "序号",
 }
 
 

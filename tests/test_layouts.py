@@ -557,3 +557,18 @@ def test_target_with_its_unit_beside_the_standard(tmp_path, suffix, words):
     assert fields(fm) == ["l1", "l2", "name", "target", "note"]
     assert r.indicators["target_raw"].tolist() == ["≥120万平方米", "≥95%", "2024年12月底前", "≤120万元", "≥10%", "≥90%"]
     assert r.findings.empty
+
+
+# --- a 序号 column numbering the rows (编号 as the variant): its numbers are no content -------------
+@pytest.mark.parametrize("word", ["序号", "编号"])
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_row_numbers_under_xuhao_are_read_as_nothing(word, suffix, tmp_path):
+    rows = [{"seq": str(n), **r} for n, r in enumerate(SELF_EVAL_ROWS, start=1)]
+    form = Form(columns=["seq", "l1", "l2", "name", "target", "actual", "weight", "score", "note"], rows=rows,
+                headers={"seq": word}, total={"weight": "90", "score": "82"})
+    fm, result = read(form, suffix, tmp_path)
+    assert fields(fm)[0] == "seq"
+    assert [i["name"] for i in fm.indicators] == [r["name"] for r in SELF_EVAL_ROWS]
+    assert "PARSE.LAYOUT" not in set(result.findings["rule"])
+    assert found(result, "IND.OVERSCORE") == found(check([str(write(Form(rows=SELF_EVAL_ROWS, total={
+        "weight": "90", "score": "82"}).grid(), tmp_path / f"plain{suffix}"))]), "IND.OVERSCORE")

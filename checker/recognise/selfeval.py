@@ -509,7 +509,9 @@ class GridReader:
 
     def _item(self, row: Row) -> None:
         t = self.table
-        cells = self._drop_noise([(i, c) for i, c in enumerate(row.cells) if c.key])
+        seq = t.cmap.index("seq")   # a 序号 column: its row numbers are no content
+        cells = self._drop_noise([(i, c) for i, c in enumerate(row.cells)
+                                  if c.key and not (i == seq and is_number(c.text))])
         cells, heading = self._headings(cells)
         if not cells:
             return
