@@ -548,10 +548,30 @@ def t4_county(variant: str, funds: list[list[str]] | None = None) -> list[list[s
     return grid
 
 
+# --- T8 重庆 部门整体绩效自评表 (P17): 部门预算执行情况(万元) with 执行率权重 / 执行率得分(分) -------------------
+def t8_chongqing(variant: str, money: list[str] | None = None) -> list[list[str]]:
+    v = variant == "variant"
+    head = ["年初预算数", "全年(调整)预算数", "全年执行数", "执行率(%)", "执行率权重", "执行率得分(分)"]
+    money = money or ["1000", "1200", "1140", "95", "10", "9.5"]
+    if v:                                            # 权重 before 执行率
+        head[3:5], money = head[4:2:-1], money[:3] + [money[4], money[3]] + money[5:]
+    order = ["l1", "l2", "name", "target", "actual", "weight", "score", "note"]
+    grid = [row("部门整体绩效自评表"), row("（2023年度）"),
+            row("主管部门", "某区农业农村委员会", "", "", "财政处室", "农业农村科"),
+            row("自评总分(分)", "99.5", "", "", "部门联系人", "王某", "联系电话", "023-1234567"),
+            row("部门预算执行情况(万元)", "", *head), row("", "年度资金总额", *money),
+            row("当年绩效目标", "年初绩效目标", "", "", "全年目标实际完成情况"), row("", "保障机关运转", "", "", "已完成"),
+            cols(order, T1_HEAD, "绩效指标")]
+    grid += indicator_rows(order, T8_ITEMS)
+    grid.append(cols(order, {"weight": "100", "score": "99.5"}, "总分"))
+    return grid
+
+
 # --- the forms: template -> builder(variant) ------------------------------------------------
 FORMS: dict[str, Callable[[str], list[list[str]]]] = {
     "T1": t1, "T2a": t2a, "T2b": t2b, "T2c": t2c, "T3": t3, "T4": t4, "T5": t5, "T6": t6, "T7": t7, "T8": t8,
     "T10": t10, "R-levels": levels, "T4-county": t4_county,
+    "T8-chongqing": t8_chongqing,
 }
 
 
@@ -601,6 +621,7 @@ READ = {
     "T10": (11, [], "rubric"),
     "R-levels": (7, [("total", 120), ("central", 70), ("provincial", 35), ("county", 15)], "selfeval"),
     "T4-county": (5, [("total", 300), ("central", 250), ("county", 50), ("other", 0)], "selfeval"),
+    "T8-chongqing": (5, [("total", 1200)], "selfeval"),
 }
 VARIANT_LINES = {   # where the variant reads other lines or another unit
     "T1": [("total", 1200000), ("fiscal", 1100000), ("carryover", 100000), ("other", 0)],
@@ -632,6 +653,9 @@ def test_clean_form_reads_clean(batch, template, variant, suffix):
     assert not set(r.findings["rule"]) & DOUBT
     assert list(r.projects["kind"]) == [kind] and len(r.indicators) == n + (variant == "variant" and template == "T2b")
     assert lines(r) == (VARIANT_LINES.get(template, funds) if variant == "variant" else funds)
+    total = r.funds[r.funds["line"] == "total"]
+    if "weight" in total and total["weight"].notna().any():     # the funds' 分值 / 权重 read as a weight
+        assert total["weight"].iloc[0] in (10, 20)
     if template == "T7":
         assert {s for s in r.sections.loc[r.sections["level"] == 1, "name"]} >= {"成本指标"}
 
@@ -798,3 +822,42 @@ def test_traditional_characters(tmp_path):
     grid = [[c.translate(TRADITIONAL) for c in r] for r in t1("plain")]
     r = run(grid, tmp_path, ".txt")
     assert errors(r) == [] and len(r.indicators) == 7
+
+
+@pytest.mark.xfail(strict=True, reason="T8 福建宁德 (P16): 财政资金安排和使用情况 / 资金结构(万元) with columns "
+                   "①年初部门预算安排金额 "
+                   "②历年结余结转 ③年中调整金额 ④小计 ⑤年度拨付金额 ⑥支出实现率 ⑦本年度结余金额 ⑧资金结余率 and lines "
+                   "财政资金小计 / ①中央及省级财政资金 / ②市级财政资金 / ③县(市、区)财政资金 / 其他资金小计 / 合 计: "
+                   "recognise (selfeval funds block) takes 财政资金小计 for the total and drops 合 计, reads "
+                   "②市级财政资金 as carryover, and has no field for ② ③ ⑦ ⑧ (a code change to the funds "
+                   "reader, not a word): false SUM.TOTAL_WEIGHT 90≠100 and SUM.TOTAL_SCORE")
+def test_ningde_department_funds(tmp_path):
+    order = ["l1", "l2", "name", "target", "actual", "weight", "score", "note"]
+    grid = [row("部门整体支出绩效自评表"), row("（2018年度）"),
+            row("部门(单位)名称", "宁德市某局", "", "", "部门预算编码", "123001"),
+            row("财政资金安排和使用情况", "资金结构(万元)", "年初部门预算安排金额①", "历年结余结转②", "年中调整金额③",
+                "小计④=①+②+③", "年度拨付金额⑤", "支出实现率(%)⑥=⑤/④", "本年度结余金额⑦=④-⑤", "资金结余率(%)⑧=⑦/④"),
+            row("", "财政资金小计", "900", "50", "50", "1000", "950", "95", "50", "5"),
+            row("", "①中央及省级财政资金", "300", "0", "0", "300", "290", "96.67", "10", "3.33"),
+            row("", "②市级财政资金", "600", "50", "50", "700", "660", "94.29", "40", "5.71"),
+            row("", "③县(市、区)财政资金", "0", "0", "0", "0", "0", "", "0", ""),
+            row("", "其他资金小计", "0", "0", "0", "0", "0", "", "0", ""),
+            row("", "合 计", "900", "50", "50", "1000", "950", "95", "50", "5"),
+            row("年度总体目标", "预期目标", "", "", "目标实际完成情况"), row("", "保障机关运转", "", "", "已完成"),
+            cols(order, T1_HEAD, "年度绩效指标完成情况")]
+    first = {**T8_ITEMS[0], "l1": "产出指标(60分)", "weight": "30", "score": "30"}
+    grid += indicator_rows(order, [first, *T8_ITEMS[1:]])
+    grid.append(cols(order, {"weight": "100", "score": "99.5"}, "总分"))
+    r = run(grid, tmp_path, ".txt")
+    assert errors(r) == []
+    assert [line for line in r.funds["line"]][:1] == ["total"] and r.funds.iloc[0]["budget"] == 1000
+
+
+@pytest.mark.xfail(strict=True, reason="T8 重庆 (P17): 执行率得分(分) 10 with 执行率权重 10 and 1140/1200 = 95 % is an "
+                   "over-score (due 9.5), and the funds are read right (weight 10, rate 95, score 10), yet "
+                   "FUND.OVERSCORE is not reported — only SUM.TOTAL_SCORE 99.5 vs 100. Cause not located: "
+                   "recompute_funds gives expected_score 9.5; rules/funds.py _fund_score_hits or the reading "
+                   "chosen in checker/coherence.py drops it. Needs a look by the rules' owner")
+def test_chongqing_fund_overscore(tmp_path):
+    r = run(t8_chongqing("plain", ["1000", "1200", "1140", "95", "10", "10"]), tmp_path, ".txt")
+    assert found(r, "FUND.OVERSCORE") == [("年度资金总额", "10", "9.5")]
