@@ -45,6 +45,10 @@ class Description:
     template: str = ""
     blocks: tuple = ()
 
+    def has_block(self, name: str) -> bool:
+        """Does the kind's form hold this block (``blocks``: header, funds, goal, indicators, total)?"""
+        return any(name in b for b in self.blocks)
+
     def score(self, found: frozenset[str]) -> tuple[float, list[str], list[str]]:
         """(score, signals found, signals looked for and not found)."""
         got = [e for e in self.evidence if e.signal in found]

@@ -44,24 +44,26 @@ def recognise_file(path: str, grids: list[Grid], file_no: int) -> FileModel:
     choice = choose(grids)
     if choice.description is None:
         return FileModel(path=path, kind="unrecognised", form=choice.explain())
-    fm = READERS[choice.description.reader](path, grids, file_no)
+    fm = READERS[choice.description.reader](path, grids, file_no, choice.description)
     fm.form = choice.explain()
     fm.validate()
     return fm
 
 
-def _read_selfeval(path: str, grids: list[Grid], file_no: int) -> FileModel:
+def _read_selfeval(path: str, grids: list[Grid], file_no: int, description=None) -> FileModel:
     from checker.recognise import selfeval
     from checker.recognise.build import from_selfeval
-    return from_selfeval(path, selfeval.read_selfeval(grids), file_no)
+    # A kind whose form has no 总分 row (a 转移支付 自评表: no 分值, no 得分) is whole where its indicators end.
+    total_row = description is None or description.has_block("total")
+    return from_selfeval(path, selfeval.read_selfeval(grids, total_row=total_row), file_no)
 
 
-def _read_rubric(path: str, grids: list[Grid], file_no: int) -> FileModel:
+def _read_rubric(path: str, grids: list[Grid], file_no: int, description=None) -> FileModel:
     from checker.recognise import rubric
     return rubric.recognise(path, grids, file_no)
 
 
-def _read_target(path: str, grids: list[Grid], file_no: int) -> FileModel:
+def _read_target(path: str, grids: list[Grid], file_no: int, description=None) -> FileModel:
     from checker.recognise import target
     return target.recognise(path, grids, file_no)
 

@@ -80,6 +80,8 @@ LEVEL1 = {frag: name for name, frags in LEXICON.table("level1") for frag in frag
 LEVEL1_BARE = {frag: name for name, frags in LEXICON.table("level1_bare") for frag in frags}
 LEVEL2 = [(frag, name) for name, frags in LEXICON.table("level2") for frag in frags]
 _LEVEL2_TAIL = LEXICON.words("level2_tail", "tail")
+_LEVEL2_BY_LENGTH = sorted(LEVEL2, key=lambda p: -len(p[0]))
+_LEVEL2_LONGEST = max(10, *(len(f) + 4 for f, _ in LEVEL2))
 
 
 @lru_cache(maxsize=65536)
@@ -106,10 +108,12 @@ def level1_of(text: str) -> str | None:
 def level2_of(text: str) -> str | None:
     """Canonical level-2 name if the cell is a level-2 heading ('可持续 影响指', '数量指 标')."""
     s = strip_weight(text)
-    if len(s) > 10 or "指" not in s:
+    if len(s) > _LEVEL2_LONGEST or "指" not in s:
         return None
-    for frag, name in sorted(LEVEL2, key=lambda p: -len(p[0])):
-        if s.startswith(frag):
+    for frag, name in _LEVEL2_BY_LENGTH:
+        # a heading is its fragment and a short tail ("数量指标", "社会公众或服务对象满意度指标"), not a
+        # sentence that starts like one
+        if s.startswith(frag) and len(s) <= max(10, len(frag) + 4):
             rest = s[len(frag):]
             if rest.startswith(_LEVEL2_TAIL) or rest == "":
                 return name

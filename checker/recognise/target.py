@@ -114,7 +114,8 @@ class TargetReader(GridReader):
 
     def _row(self, rows: list[Row], n: int, row: Row) -> None:
         first = _first(row)
-        if self.table is not None and self.mode not in ("after", "preamble") and _between_tables(row):
+        if self.table is not None and self.mode not in ("after", "preamble") and _between_tables(
+                row, sign_off=self.mode != "header"):
             self._close()
             self._between(row, first)
             return
@@ -212,7 +213,9 @@ class TargetReader(GridReader):
         amount = next((c for c in reversed(row.nonempty()) if number_and_decimals(c.text)[0] is not None
                        or C.cell_kind(c.key) == "value"), None)
         label = next(c for c in labels if fund_line(c.text) and "项目资金" not in c.key)
-        if not any(f["line"] == line for f in t.funds):
+        # A line printed twice is read once; lines of one kind under their own labels are each a part
+        # (自有资金, 事业收入, 经营性收入: all "other" money of the 2011 申报表).
+        if not any(f["line"] == line and f["label"] == clean(label.text) for f in t.funds):
             t.funds.append({"line": line, "split": split, "label": clean(label.text), "loc": row.loc,
                             "cells": {"budget": amount}})
         return True
@@ -269,15 +272,16 @@ class TargetReader(GridReader):
 SIGN_OFF = LEXICON.regex("noise", "sign_off")
 
 
-def _between_tables(row: Row) -> bool:
+def _between_tables(row: Row, sign_off: bool = True) -> bool:
     """Text printed between two tables, or under the last: the next title, its year, the sign-off
-    rows (项目负责人, 单位（盖章）, 财政部门…审核意见)."""
+    rows (项目负责人, 单位（盖章）, 财政部门…审核意见).  Not the sign-off words in a table's header block
+    (``sign_off=False``), where 联系电话 and 项目负责人 are fields of the header (the 2011 申报表)."""
     cells = [c.key for c in row.cells if c.key]
     joined = "".join(cells)
-    return ("目标表" in joined and len(joined) < 40 or re.fullmatch(r"[(（]?20\d\d年度[)）]?", joined) is not None
-            or joined.startswith(SIGN_OFF_ROWS)
-            or (bool(cells) and SIGN_OFF.search(cells[0]) is not None)
-            or any(re.fullmatch(r"[(（]盖章[)）]", k) for k in cells))
+    if "目标表" in joined and len(joined) < 40 or re.fullmatch(r"[(（]?20\d\d年度[)）]?", joined) is not None:
+        return True
+    return sign_off and (joined.startswith(SIGN_OFF_ROWS) or (bool(cells) and SIGN_OFF.search(cells[0]) is not None)
+                         or any(re.fullmatch(r"[(（]盖章[)）]", k) for k in cells))
 
 
 __all__ = ["recognise", "_split_code"]
