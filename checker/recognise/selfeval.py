@@ -44,7 +44,7 @@ LIST_NO = re.compile(r"^[(（]?\d{1,3}[)）.、．]?$")  # 清单 numbering: 1 /
 GOAL_LABEL = LEXICON.words("row_labels", "goal")
 LEVEL2_PARENT = PARENT_2021   # level-2 -> its level-1 (服务对象满意度指标 -> 满意度指标)
 # Level-2 names of the 2020 template that the 2021 one makes level-1 over level-2s of their own
-# (成本指标 over 经济 / 社会 / 生态环境成本指标): which one a heading is, its column or what follows says.
+# (成本指标 over 经济 / 社会 / 生态环境成本指标): which one a heading is, what follows it says.
 LEVEL1_IN_2021 = frozenset(p for p in PARENT_2021.values() if PARENT_2021.get(p, p) != p)
 GOAL_COLUMNS = LEXICON.words("goal_columns", "label")
 BLOCK_NAMES = LEXICON.section("display")["block"]
@@ -581,7 +581,7 @@ class GridReader:
             if c.key in INDICATOR_BLOCK or c.key.startswith(GOAL_BLOCK[0]):
                 continue
             nxt = cells[k + 1][1] if k + 1 < len(cells) else None
-            if self._heading(c, nxt, self._in_level1_column(i)):
+            if self._heading(c, nxt):
                 opened, debris = True, []
             elif len(c.key) <= 4 and not is_number(c.text) and not debris:
                 debris.append((i, c))   # maybe debris, maybe a short name: decided by what follows
@@ -589,15 +589,14 @@ class GridReader:
                 return debris + cells[k:], opened
         return debris, opened
 
-    def _in_level1_column(self, i: int) -> bool:
-        """Does column ``i`` hold the 一级指标, where columns are kept (a grid, tab-separated text)?"""
-        return self.grid.layout in ("cells", "tabs") and i == self.table.cmap.index("l1")
-
-    def _heading(self, c: Cell, nxt: Cell | None, in_level1: bool = False) -> bool:
+    def _heading(self, c: Cell, nxt: Cell | None) -> bool:
         """Open the heading ``c`` names, if it names one."""
         l1, l2 = level1_of(c.text), level2_of(c.text)
-        if l2 in LEVEL1_IN_2021 and (in_level1 or (nxt is not None and LEVEL2_PARENT.get(level2_of(nxt.text)) == l2)):
-            l1 = l2   # the 2021 template: 成本指标 a level-1 heading (in the 一级 column, or over 经济成本指标)
+        # The 2021 template: 成本指标 a level-1 heading over 经济 / 社会 / 生态环境成本指标.  By the words
+        # that follow, not by its column: a header printed one column off (seed 001) puts the 2020
+        # template's level-2 成本指标 under 一级指标.
+        if l2 in LEVEL1_IN_2021 and nxt is not None and LEVEL2_PARENT.get(level2_of(nxt.text)) == l2:
+            l1 = l2
         # "满意度指标" names both levels: level 1 unless already under 满意度 with no level 2 after it.
         repeats = l1 == "满意度指标" and self.levels["l1"] == "满意度指标" and not (nxt and level2_of(nxt.text))
         if l1 and not repeats:
