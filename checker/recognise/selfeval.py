@@ -79,6 +79,7 @@ class Table:
     sections: dict = field(default_factory=dict)         # (level, name, parent) -> record
     items: list[dict] = field(default_factory=list)
     cmap: C.ColumnMap | None = None
+    noted: bool = False   # notes (注：…) seen under the indicators
     total: dict = field(default_factory=dict)            # field -> Cell, plus "label_weight", "grade"
     period_months: float | None = None                   # 项目期 / 实施期
     source: str = ""
@@ -269,7 +270,10 @@ class GridReader:
         t = self.table
         if t is None or self.mode == "after":
             return
-        ended = not self.doc.total_row and self.mode in ("indicators", "tail")   # no 总分 row to wait for
+        # No 总分 row to wait for: the kind has none (a 转移支付 自评表), the table no score to add up, and
+        # its notes (说明, 注) or sign-off follow the indicators — a table cut in its indicators is still cut.
+        unscored = t.cmap is not None and not (t.cmap.has("score") or t.cmap.has("weight"))
+        ended = not self.doc.total_row and unscored and (self.mode == "tail" or (self.mode == "indicators" and t.noted))
         if self.mode != "preamble" and not ended:
             t.complete = False
             where = BLOCK_NAMES["zh"].get(self.mode, "")
@@ -478,6 +482,7 @@ class GridReader:
             return
         if first.startswith(NOTE_LABEL) and len(first) > 6:
             t.method.append(clean(" ".join(c.text for c in row.nonempty())))
+            t.noted = True
             return
         t.last_loc = row.loc
         self._item(row)
