@@ -124,7 +124,8 @@ def signals(grids: list[Grid]) -> frozenset[str]:
             keys = [c.key for c in row.cells if c.key]
             if not keys:
                 continue
-            if n < rubric.HEADER_ROWS and rubric.is_header({C.field_of(key) for key in keys}):
+            fields = {C.field_of(key) for key in keys}
+            if n < rubric.HEADER_ROWS and rubric.is_header(fields):
                 found.add("rubric_header")   # (a rubric's header has no actual, so never ends the scan)
             joined = "".join(keys)
             if any_title.search(joined):   # most rows hold no title word: one search says so
@@ -138,7 +139,7 @@ def signals(grids: list[Grid]) -> frozenset[str]:
                 found.add("fund_lines")
             if target._target_header(row):
                 found.add("indicator_target")
-            elif selfeval._is_indicator_header(g.rows, n) and C.read_header(g.rows, n).has("actual"):
+            elif selfeval._is_indicator_header(g.rows, n, fields) and C.read_header(g.rows, n).has("actual"):
                 found.add("indicator_actual")
             if found & INDICATOR_SIGNALS:
                 return frozenset(found)   # the first table's indicator header: what comes before it told the rest

@@ -80,16 +80,23 @@ class ColumnMap:
 
     def repeated_by(self, row: Row) -> bool:
         """The header printed again where the table goes on over a page (Word, PDF): every filled
-        cell of the row is one of the header's words."""
+        cell of the row is one of the header's words — a header word of this map, or any word that
+        names a column (a second block's header may use other words for the same columns) — or a
+        block label with its weight leading the row again ("年度绩效目标2(40分) | 一级指标 | …": the
+        second block of a 20/80 form).  Asked of every indicator row: the first cell that is none of
+        these answers no."""
         keys = [c.key for c in row.cells if c.key]
-        # A header word of this map, or any word that names a column (a second block's header may
-        # use other words for the same columns).
-        words = [k for k in keys if k in self.words or (field_of(k) is not None and not _DIGIT.search(k))]
-        # Beside the header words, a block label with its weight may lead the row again
-        # ("年度绩效目标2(40分) | 一级指标 | …": the second block of a 20/80 form).
-        others = [k for k in keys if k not in words]
-        return len(words) >= 2 and all(declared_weight(k) is not None and not (level1_of(k) or level2_of(k))
-                                       for k in others)
+        words = 0
+        for k in keys:
+            if k in self.words:
+                words += 1
+            elif not _DIGIT.search(k):
+                if field_of(k) is None:
+                    return False   # no digit, so no weight: neither a header word nor a block label
+                words += 1
+            elif declared_weight(k) is None or level1_of(k) or level2_of(k):
+                return False
+        return words >= 2
 
     def has(self, name: str) -> bool:
         return any(c.field == name for c in self.columns)

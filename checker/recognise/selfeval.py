@@ -107,10 +107,10 @@ def read_selfeval(grids: list[Grid], total_row: bool = True) -> SelfEvalDoc:
     return doc
 
 
-def _is_indicator_header(rows: list[Row], n: int) -> bool:
+def _is_indicator_header(rows: list[Row], n: int, found: set | None = None) -> bool:
     """A row naming the indicator columns (with the row under it, where header words are broken
-    over two rows: "年度" over "指标值")."""
-    found = {C.field_of(c.key) for c in rows[n].cells if c.key}
+    over two rows: "年度" over "指标值"); ``found``: the row's fields, where already known."""
+    found = {C.field_of(c.key) for c in rows[n].cells if c.key} if found is None else found
     if not found & {"name", "l2"}:
         return False
     if not found & {"target", "actual", "weight", "score"}:
