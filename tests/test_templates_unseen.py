@@ -836,10 +836,11 @@ def test_ningde_department_funds(tmp_path):
 
 
 @pytest.mark.xfail(strict=True, reason="T8 重庆 (P17): 执行率得分(分) 10 with 执行率权重 10 and 1140/1200 = 95 % is an "
-                   "over-score (due 9.5), and the funds are read right (weight 10, rate 95, score 10), yet "
-                   "FUND.OVERSCORE is not reported — only SUM.TOTAL_SCORE 99.5 vs 100. Cause not located: "
-                   "recompute_funds gives expected_score 9.5; rules/funds.py _fund_score_hits or the reading "
-                   "chosen in checker/coherence.py drops it. Needs a look by the rules' owner")
+                   "over-score (due 9.5). Cause located: the fund score is written with no decimal, so at its own "
+                   "precision it stands for [9.5, 10.5] and 9.5 ties (checker/precision.py: decimals are the most "
+                   "its column shows, and the funds' 得分 column has one cell). The 总分 99.5 shows the table "
+                   "writes scores to one decimal; taking a score's decimals from all the table's scores would "
+                   "report it. Today the contradiction is reported as SUM.TOTAL_SCORE 99.5 vs 100")
 def test_chongqing_fund_overscore(tmp_path):
     r = run(t8_chongqing("plain", ["1000", "1200", "1140", "95", "10", "10"]), tmp_path, ".txt")
     assert found(r, "FUND.OVERSCORE") == [("年度资金总额", "10", "9.5")]
