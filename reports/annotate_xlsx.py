@@ -181,12 +181,13 @@ def _comment(wb, records, anchors, msg: str, lang: str) -> None:
             notes.setdefault(key, []).append(r)
     for (sheet, ref), rs in notes.items():
         cell = wb[sheet][ref]
+        rs = sorted(rs, key=lambda r: SEVERITY_RANK[r["severity"]])
+        waived = [_waived(r, lang) for r in rs]
         lines = [f"[{labels.severity(r['severity'], lang)}] {r['rule']}"
                  f"{'' if cell_ref(r['location']) == (sheet, ref) else ' (' + r['location'] + ')'}: {r[msg]}"
-                 + (f" [{_waived(r, lang)}]" if _waived(r, lang) else "")
-                 for r in sorted(rs, key=lambda r: SEVERITY_RANK[r["severity"]])]
+                 + (f" [{w}]" if w else "") for r, w in zip(rs, waived)]
         cell.comment = Comment(xml_safe("\n".join(lines)), "jixiao", width=360, height=40 + 40 * len(lines))
-        open_ = [r["severity"] for r in rs if not _waived(r, lang)]   # the colour says what still needs attention
+        open_ = [r["severity"] for r, w in zip(rs, waived) if not w]   # the colour says what still needs attention
         cell.fill = PatternFill("solid", fgColor=FILL[worst(open_)] if open_ else FILL["waived"])
 
 
@@ -201,14 +202,15 @@ def _results_sheet(wb, records, anchors, msg: str, lang: str) -> None:
         set_text(ws.cell(row=1, column=col), text)
         ws.cell(row=1, column=col).font = Font(bold=True)
     for n, (r, key) in enumerate(zip(records, anchors), start=2):
+        waived = _waived(r, lang)
         values = [labels.severity(r["severity"], lang), r["rule"], r["location"], r["project"], r["section"],
-                  r["indicator"], r["reported"], r["expected"], r[msg], _waived(r, lang)]
+                  r["indicator"], r["reported"], r["expected"], r[msg], waived]
         for col, v in enumerate(values, start=1):
             set_text(ws.cell(row=n, column=col), xml_safe(v))
         if key is not None:
             link = ws.cell(row=n, column=3)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{key[0]}'!{key[1]}")
             link.font = Font(color="FF1F5F99", underline="single")
-        ws.cell(row=n, column=1).fill = PatternFill("solid", fgColor=FILL["waived" if _waived(r, lang) else r["severity"]])
+        ws.cell(row=n, column=1).fill = PatternFill("solid", fgColor=FILL["waived" if waived else r["severity"]])
     for col, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width

@@ -18,7 +18,6 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from checker.atomic import atomic_write_text
@@ -26,6 +25,7 @@ from reports import labels
 from reports.charts import family_bars, grade_bars, over_bars, totals_scatter
 from reports.filenames import unique_names
 from reports.html_model import build
+from reports.jinja import ENV
 from reports.plan import record, write_text
 
 DEFAULT_MAX_BYTES = 5_000_000
@@ -42,8 +42,6 @@ def _sha(text: str) -> str:
 CSP = (f"default-src 'none'; img-src data:; style-src '{_sha(CSS)}'; script-src '{_sha(JS)}'; "
        "base-uri 'none'; form-action 'none'")
 
-_ENV = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(["html", "j2"]),
-                   trim_blocks=True, lstrip_blocks=True)
 
 
 @dataclass
@@ -67,7 +65,7 @@ def _meta(ctx: dict) -> dict:
 
 
 def render_sections(ctx: dict, projects: list[dict]) -> list[Markup]:
-    macro = _ENV.get_template("macros.html.j2").module.project
+    macro = ENV.get_template("macros.html.j2").module.project
     meta, compare = _meta(ctx), bool(ctx["comparison"])
     return [macro(p, ctx["L"], meta, compare) for p in projects]
 
@@ -107,7 +105,7 @@ def _single(ctx: dict, sections: list[Markup]) -> str:
     def href(p):
         return "#" + p["id"]
 
-    return _ENV.get_template("report.html.j2").render(
+    return ENV.get_template("report.html.j2").render(
         {**_common(ctx), **_charts(ctx, href), "show_summary": True, "index": _index(ctx["projects"], href),
          "sections": sections, "back_href": "", "pages": []})
 
@@ -168,7 +166,7 @@ def _write_folder(ctx: dict, path: Path, sections: list, sizes: list[int], max_b
         first = next((pg for pg, _ in pages if f["idx"] in pg.file_idx), None)
         f["page"] = f"{first.path.parent.name}/{first.path.name}" if first else ""
     written = []
-    tmpl = _ENV.get_template("report.html.j2")
+    tmpl = ENV.get_template("report.html.j2")
     common = _common(ctx)
     for page, secs in pages:
         page.path.parent.mkdir(parents=True, exist_ok=True)

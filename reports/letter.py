@@ -22,19 +22,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
-
 from checker.atomic import atomic_write_bytes
 from reports import labels
 from reports.filenames import unique_names
 from reports.frames import columns
+from reports.jinja import ENV
 
 LETTER_SEVERITIES = ("error", "warning")
 NO_UNIT = "（未填写实施单位）"
 NO_DEPARTMENT = "（未填写主管部门）"
 PDF_TIMEOUT = 120
-_ENV = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(["html", "j2"]),
-                   trim_blocks=True, lstrip_blocks=True)
 
 
 @dataclass
@@ -233,7 +230,7 @@ def render_docx(letter: Letter) -> bytes:
 
 
 def render_letter_html(letter: Letter) -> str:
-    return _ENV.get_template("letter.html.j2").render(letter=letter)
+    return ENV.get_template("letter.html.j2").render(letter=letter)
 
 
 def chromium() -> str | None:

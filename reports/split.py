@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from checker.compare import comparison_of
@@ -24,6 +23,7 @@ from reports.filenames import safe_name
 from reports.frames import columns, positions
 from reports.html import CSP, CSS, JS, render_html
 from reports.html_labels import LABELS
+from reports.jinja import ENV
 
 BY = ("project", "department")
 NO_DEPARTMENT = {"zh": "未填主管部门", "en": "no department"}
@@ -180,12 +180,10 @@ def _only_sheets(book: Path, keep: set[str]) -> None:
     wb.save(book)
 
 
-_ENV = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(["html", "j2"]),
-                   trim_blocks=True, lstrip_blocks=True)
 
 
 def _index_html(result, rows: list[dict], by: str, lang: str) -> str:
-    return _ENV.get_template("split_index.html.j2").render(
+    return ENV.get_template("split_index.html.j2").render(
         L=LABELS[lang], lang=lang, rows=rows, by=by, csp=Markup(CSP), css=Markup(CSS), js=Markup(JS),
         depts=sorted({d for r in rows for d in r["departments"]}),
         generated=local_text(generated_at(result)), version=result.version,
