@@ -9,17 +9,9 @@ import yaml
 
 from benchmarks import accuracy as A
 from tests.formkit import Form, write
+from tests.test_layouts import SELF_EVAL_ROWS
 
-ROWS = [
-    {"l1": "产出指标(50分)", "l2": "数量指标", "name": "移动终端台数", "target": "≥15台", "actual": "7", "weight": "20",
-     "score": "12", "note": "未按期到货"},
-    {"name": "培训人次", "target": "≥300人次", "actual": "300", "weight": "20", "score": "20"},
-    {"l2": "时效指标", "name": "完成时限", "target": "2024年12月底前", "actual": "2024年11月", "weight": "10", "score": "10"},
-    {"l1": "效益指标(30分)", "l2": "社会效益指标", "name": "群众知晓率", "target": "≥90%", "actual": "95%", "weight": "30",
-     "score": "30"},
-    {"l1": "满意度指标(10分)", "l2": "服务对象满意度指标", "name": "群众满意度", "target": "≥90%", "actual": "92%",
-     "weight": "10", "score": "10"},
-]
+ROWS = SELF_EVAL_ROWS   # the plain self-evaluation of the layout tests
 
 
 def test_matching_follows_the_key():
